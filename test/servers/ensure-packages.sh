@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Placeholder: replaced by the directory-server harness.
+exit 0
