@@ -1,0 +1,38 @@
+/**
+ * Semantic checks that run after the schema accepted a configuration: what zod cannot see on its
+ * own (transform expressions compile, cron expressions parse, files referenced exist). Each issue
+ * carries the key path it is about.
+ */
+import { existsSync } from 'node:fs';
+import type { Config } from './schema';
+import type { KeyPath } from './yaml-positions';
+import { isValidCron } from '../daemon/cron';
+import { compilePipeline } from '../transform';
+import { sourceAttributeList } from '../directory/attributes';
+
+export interface CheckIssue {
+  path: KeyPath;
+  message: string;
+}
+
+export function semanticChecks(config: Config, baseDir: string): CheckIssue[] {
+  const issues: CheckIssue[] = [];
+  const compiled = compilePipeline(config.transforms, { knownAttributes: sourceAttributeList(config.source), baseDir });
+  if (!compiled.ok) for (const e of compiled.errors) issues.push({ path: ['transforms', ...e.path], message: e.message });
+
+  for (const key of ['full'] as const) {
+    const expr = config.schedule[key];
+    if (!isValidCron(expr)) issues.push({ path: ['schedule', key], message: `"${expr}" is not a valid cron expression` });
+  }
+  if (config.source.type === 'ldif' && !existsSync(config.source.path)) {
+    issues.push({ path: ['source', 'path'], message: `file ${config.source.path} does not exist` });
+  }
+  if (config.source.type === 'ldap') {
+    const caFile = config.source.tls.caFile;
+    if (caFile && !existsSync(caFile)) issues.push({ path: ['source', 'tls', 'caFile'], message: `file ${caFile} does not exist` });
+    if (config.source.startTls && config.source.url.toLowerCase().startsWith('ldaps:')) {
+      issues.push({ path: ['source', 'startTls'], message: 'startTls applies to ldap:// URLs; ldaps:// is already encrypted' });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,111 @@
+/**
+ * Loads a configuration file: YAML → zod schema (defaults, unknown keys rejected, secrets
+ * resolved) → semantic checks (transforms compiled, cron expressions, paths). Every problem is
+ * collected and reported at once as a {@link ConfigError}, each issue with file, line and key path.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema';
+import { semanticChecks } from './checks';
+import { parseYamlWithPositions, type KeyPath, type ParsedYaml } from './yaml-positions';
+
+export interface ConfigIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Dotted key path, e.g. `source.users.baseDns[0]`. */
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
+  return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
+}
+
+export function formatPath(path: KeyPath): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file. */
+  file: string;
+  /** Directory relative paths in the config are resolved against. */
+  baseDir: string;
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ file: abs, path: '', message: `cannot read the configuration file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  return parseConfigText(text, abs);
+}
+
+export function parseConfigText(text: string, file: string): LoadedConfig {
+  const baseDir = dirname(file);
+  const parsed = parseYamlWithPositions(text);
+  if (parsed.syntaxErrors.length) {
+    throw new ConfigError(parsed.syntaxErrors.map((e) => ({ file, line: e.line, column: e.column, path: '', message: `YAML: ${e.message}` })));
+  }
+  if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the configuration must be a YAML mapping (source:, okta:, transforms:, …)' }]);
+  }
+  const result = configSchema.safeParse(parsed.value);
+  if (!result.success) throw new ConfigError(zodIssues(result.error.issues, parsed, file));
+
+  const config = resolvePaths(result.data, baseDir);
+  const issues: ConfigIssue[] = [];
+  for (const i of semanticChecks(config, baseDir)) issues.push(located(parsed, file, i.path, i.message));
+  if (issues.length) throw new ConfigError(sortIssues(issues));
+  return { config, file, baseDir };
+}
+
+function located(parsed: ParsedYaml, file: string, path: KeyPath, message: string, key?: string): ConfigIssue {
+  const p = parsed.positionOf(path, { key });
+  const full = key !== undefined ? [...path, key] : path;
+  return { file, line: p?.line, column: p?.column, path: formatPath(full), message };
+}
+
+function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const i of zissues) {
+    const path = i.path.filter((s): s is string | number => typeof s !== 'symbol');
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push(located(parsed, file, path, `unknown key "${k}"`, k));
+    } else if (i.code === 'invalid_type' && i.input === undefined) {
+      out.push(located(parsed, file, path, 'is required'));
+    } else if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator') {
+      out.push(located(parsed, file, [...path, 'type'], 'must be one of: ldap, ldif'));
+    } else {
+      out.push(located(parsed, file, path, i.message));
+    }
+  }
+  return sortIssues(out);
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+function resolvePaths(config: Config, baseDir: string): Config {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const source = config.source.type === 'ldif'
+    ? { ...config.source, path: abs(config.source.path) }
+    : { ...config.source, tls: { ...config.source.tls, caFile: config.source.tls.caFile && abs(config.source.tls.caFile) } };
+  return { ...config, source, state: { ...config.state, path: abs(config.state.path) } };
+}

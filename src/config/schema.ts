@@ -1,0 +1,152 @@
+/**
+ * The configuration schema: the single source of truth for types, defaults, validation and the
+ * documented reference (`config schema` prints the JSON schema generated from it; config/example.yaml
+ * is checked against it by a test). Unknown keys are rejected everywhere.
+ */
+import { z } from 'zod';
+import { resolveSecret, Secret } from './secret';
+import { transformsSchema } from '../transform/schema';
+
+/** A secret given by reference; resolved while the config loads, errors reported with the rest. */
+const secretRef = (what: string) =>
+  z
+    .string()
+    .describe(`${what}, as a reference: \${env:NAME}, \${file:/absolute/path} or \${credential:NAME} (systemd LoadCredential=). Never the secret itself.`)
+    .transform((ref, ctx): Secret => {
+      const r = resolveSecret(ref);
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      }
+      return r.secret;
+    });
+
+const ldapUrl = z
+  .string()
+  .regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldap://host[:port] or ldaps://host[:port]')
+  .describe('Directory server URL: ldap://host:389 (use startTls) or ldaps://host:636.');
+
+const dn = z.string().min(1).describe('A distinguished name.');
+
+const tlsSchema = z
+  .strictObject({
+    caFile: z.string().optional().describe('PEM file with the CA certificate(s) that signed the directory server certificate. Without it the system trust store is used.'),
+    rejectUnauthorized: z.boolean().default(true).describe('Verify the server certificate and host name. Turn off only for a throwaway lab server; the agent logs a warning on every run when it is off.'),
+    serverName: z.string().optional().describe('Host name to verify the certificate against, when it differs from the URL host.'),
+  })
+  .default({ rejectUnauthorized: true });
+
+const usersSchema = z
+  .strictObject({
+    baseDns: z.array(dn).min(1).describe('One or more base DNs to search for users.'),
+    filter: z
+      .string()
+      .optional()
+      .describe('LDAP filter selecting users. Default: (objectClass=inetOrgPerson) for openldap, (&(objectCategory=person)(objectClass=user)) for ad.'),
+    scope: z.enum(['sub', 'one']).default('sub').describe('Search scope under each base DN.'),
+    attributes: z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/, 'not an LDAP attribute name'))
+      .optional()
+      .describe('Directory attributes to read. Transforms may only reference these (plus dn and the anchor). Default: a common set for the flavour.'),
+  });
+
+const ldapSourceSchema = z.strictObject({
+  type: z.literal('ldap').describe('Read from an LDAP server.'),
+  flavor: z.enum(['openldap', 'ad']).default('openldap').describe('Directory flavour: openldap (any RFC 4512 directory) or ad (Active Directory).'),
+  url: ldapUrl,
+  startTls: z.boolean().default(false).describe('Upgrade an ldap:// connection with StartTLS before binding.'),
+  tls: tlsSchema,
+  bindDn: dn.describe('DN (or, for AD, user principal name) the agent binds as.'),
+  bindPassword: secretRef('Password for bindDn'),
+  connectTimeoutMs: z.number().int().min(100).default(10_000).describe('Give up connecting after this many milliseconds.'),
+  timeoutMs: z.number().int().min(100).default(120_000).describe('Give up on a single LDAP operation (one page) after this many milliseconds.'),
+  pageSize: z.number().int().min(1).max(5000).default(500).describe('Entries per page of the paged search (RFC 2696). Memory grows with it; 200–500 is best.'),
+  users: usersSchema,
+  anchorAttribute: z
+    .string()
+    .optional()
+    .describe('Immutable attribute identifying a user across renames and moves. Default: entryUUID (openldap), objectGUID (ad).'),
+  binaryAttributes: z
+    .array(z.string())
+    .default([])
+    .describe('Attributes returned as raw bytes (in addition to objectGUID, objectSid, jpegPhoto, thumbnailPhoto, userCertificate).'),
+});
+
+const ldifSourceSchema = z.strictObject({
+  type: z.literal('ldif').describe('Read from an LDIF file (an export, or the demo directory).'),
+  path: z.string().min(1).describe('LDIF file, relative to this config file.'),
+  flavor: z.enum(['openldap', 'ad']).default('openldap').describe('Which directory the export came from (selects anchor and defaults).'),
+  users: usersSchema.partial({ baseDns: true }).describe('Which entries of the file are users: baseDns (default: all), filter, scope, attributes.').default({ scope: 'sub' }),
+  anchorAttribute: z.string().optional().describe('Immutable attribute identifying a user. Default: entryUUID (openldap), objectGUID (ad).'),
+  binaryAttributes: z.array(z.string()).default([]).describe('Attributes kept as raw bytes.'),
+});
+
+const oktaSchema = z.strictObject({
+  orgUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, 'must be the org URL without a path or trailing slash, e.g. https://corp.okta.com')
+    .describe('Okta org URL, e.g. https://corp.okta.com (no trailing slash).'),
+  token: secretRef('Okta API token (SSWS)'),
+  activate: z.boolean().default(true).describe('Activate users when they are created (false: create them STAGED).'),
+  provider: z
+    .enum(['okta', 'federation'])
+    .default('okta')
+    .describe('okta: users get their password from Okta flows (or a delegated-auth agent); federation: users sign in through a federated IdP (created with provider FEDERATION).'),
+  match: z
+    .enum(['none', 'login'])
+    .default('none')
+    .describe('First contact with an existing Okta user whose login the agent wants to create: login = link that user and manage it from now on; none = quarantine the record with Okta\'s error. Never a duplicate.'),
+  concurrency: z.number().int().min(1).max(32).default(4).describe('Okta requests in flight at once (Okta\'s org-wide concurrency limit is typically 75; bulk loads rarely need more than 10).'),
+  rateLimitShare: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe('Fraction of each rate-limit bucket (X-Rate-Limit-Limit) the agent may use, leaving the rest to other integrations and admins.'),
+  requestTimeoutMs: z.number().int().min(1000).default(30_000).describe('Give up on one Okta HTTP request after this many milliseconds (then retry).'),
+  maxRetries: z.number().int().min(0).max(20).default(5).describe('Retries of a request that failed with 429, 5xx or a network error, with backoff.'),
+});
+
+const scheduleSchema = z
+  .strictObject({
+    full: z
+      .string()
+      .default('0 2 * * *')
+      .describe('Cron expression (node-cron, 5 or 6 fields) for full runs by `run` (the daemon).'),
+    timezone: z.string().optional().describe('IANA time zone for the cron expressions. Default: the system time zone.'),
+    runOnStart: z.boolean().default(true).describe('The daemon runs a sync immediately when it starts.'),
+  })
+  .default({ full: '0 2 * * *', runOnStart: true });
+
+const stateSchema = z
+  .strictObject({
+    path: z.string().default('/var/lib/ldap-okta-sync/state.db').describe('SQLite state database, relative to this config file. Created with mode 0600.'),
+  })
+  .default({ path: '/var/lib/ldap-okta-sync/state.db' });
+
+const logSchema = z
+  .strictObject({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info').describe('Log level.'),
+    format: z.enum(['auto', 'json', 'text']).default('auto').describe('auto: readable text on a terminal, JSON lines otherwise (journald).'),
+  })
+  .default({ level: 'info', format: 'auto' });
+
+export const configSchema = z.strictObject({
+  source: z.discriminatedUnion('type', [ldapSourceSchema, ldifSourceSchema]).describe('Where users are read from.'),
+  okta: oktaSchema.describe('The Okta org users are written to.'),
+  transforms: transformsSchema,
+  state: stateSchema.describe('Where the agent keeps its state.'),
+  schedule: scheduleSchema.describe('When the daemon (`run`) syncs.'),
+  log: logSchema.describe('Logging.'),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type LdapSourceConfig = Extract<Config['source'], { type: 'ldap' }>;
+export type LdifSourceConfig = Extract<Config['source'], { type: 'ldif' }>;
+export type SourceConfig = Config['source'];
+export type OktaConfig = Config['okta'];
+
+/** The JSON schema of the configuration file (what `config schema` prints). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,52 @@
+/**
+ * YAML parsing with source positions: maps a key path (as zod or a compiler reports it) back to
+ * the line and column in the file, so every configuration error names file, line and key.
+ */
+import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+export type KeyPath = ReadonlyArray<string | number>;
+
+export interface ParsedYaml {
+  value: unknown;
+  /** YAML syntax errors (with position); when present, `value` is unusable. */
+  syntaxErrors: { line: number; column: number; message: string }[];
+  /** Position of the deepest existing node on the path; for a missing key, its parent. */
+  positionOf(path: KeyPath, opts?: { key?: string }): { line: number; column: number } | undefined;
+}
+
+export function parseYamlWithPositions(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const syntaxErrors = doc.errors.map((e) => ({ ...pos(e.pos[0]), message: e.message.split('\n')[0] }));
+
+  function positionOf(path: KeyPath, opts: { key?: string } = {}) {
+    let node: unknown = doc.contents;
+    let best: Node | undefined = doc.contents ?? undefined;
+    const full = opts.key !== undefined ? [...path, opts.key] : path;
+    for (let i = 0; i < full.length; i++) {
+      const seg = full[i];
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+        if (!pair) break;
+        // the last segment points at the key itself (that is where a reader looks for "key: value")
+        const keyNode = pair.key as Node | null;
+        best = (i === full.length - 1 && keyNode ? keyNode : (pair.value as Node | null)) ?? keyNode ?? best;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        best = item;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return best?.range ? pos(best.range[0]) : undefined;
+  }
+
+  return { value: syntaxErrors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), syntaxErrors, positionOf };
+}

@@ -1,0 +1,119 @@
+/**
+ * Users from an LDIF file (a slapcat / ldapsearch export, or the demo directory), behind the same
+ * interface as the LDAP reader: scope by base DNs, the configured filter evaluated in memory,
+ * pages of SourceRecords streamed as the file is read. Malformed entries are rejected with their
+ * line number; the rest of the file is read.
+ */
+import type { LdifSourceConfig } from '../../config/schema';
+import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, userFilterOf } from '../attributes';
+import { compileFilter, type EntryPredicate } from '../ldap/filter-match';
+import { normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
+import type { DirectorySource } from '../source';
+import type { SourcePage, SourceRecord } from '../types';
+import { parseLdifFile } from './parser';
+
+const PAGE = 500;
+
+export class LdifDirectorySource implements DirectorySource {
+  readonly id: string;
+  entriesRead = 0;
+  private readonly filter: EntryPredicate;
+  private readonly binary: Set<string>;
+  private readonly anchor: AnchorRule;
+  private readonly disabled: DisabledRule;
+  /** What an LDAP search would have returned: the configured attributes only. */
+  private readonly keepAttributes: Set<string>;
+
+  constructor(private readonly cfg: LdifSourceConfig, private readonly now: () => Date = () => new Date()) {
+    this.id = `ldif:${cfg.path}`;
+    this.filter = compileFilter(userFilterOf(cfg));
+    this.binary = new Set(binaryAttributesOf(cfg).map((b) => b.toLowerCase()));
+    const anchorAttr = anchorAttributeOf(cfg);
+    this.anchor = { attribute: anchorAttr, binary: anchorAttr.toLowerCase() === 'objectguid' ? 'guid' : 'hex' };
+    this.disabled = { kind: flavorOf(cfg).name === 'ad' ? 'ad' : 'none' };
+    this.keepAttributes = new Set(attributesToRead(cfg).map((a) => a.toLowerCase()));
+  }
+
+  async open(): Promise<void> {}
+
+  async *users(): AsyncIterable<SourcePage> {
+    yield* this.scan(() => true);
+  }
+
+  async findUsers(key: string): Promise<SourceRecord[]> {
+    const k = key.toLowerCase();
+    const out: SourceRecord[] = [];
+    for await (const page of this.scan((r) => r.anchor.toLowerCase() === k || r.dn.toLowerCase() === k ||
+      ['uid', 'mail', 'cn', 'samaccountname', 'userprincipalname'].some((a) => r.attributes[a]?.some((v) => v.toString().toLowerCase() === k)))) {
+      out.push(...page.records);
+    }
+    return out;
+  }
+
+  private async *scan(keep: (r: SourceRecord) => boolean): AsyncIterable<SourcePage> {
+    let page: SourcePage = { records: [], rejected: [] };
+    const now = this.now();
+    for await (const item of parseLdifFile(this.cfg.path)) {
+      if ('error' in item) {
+        page.rejected.push({ dn: item.error.dn ?? `(entry at line ${item.error.line})`, reason: `${this.cfg.path}:${item.error.line}: ${item.error.message}` });
+        continue;
+      }
+      const { entry } = item;
+      if (!entry.dn || !this.inScope(entry.dn)) continue;
+      const attributes = normalizeAttributes(this.decode(entry.attributes));
+      if (!this.filter(attributes)) continue;
+      this.entriesRead++;
+      for (const name of Object.keys(attributes)) if (!this.keepAttributes.has(name)) delete attributes[name];
+      const r = toSourceRecord(entry.dn, attributes, this.anchor, this.disabled, now);
+      if ('record' in r) {
+        if (keep(r.record)) page.records.push(r.record);
+      } else {
+        page.rejected.push({ ...r.rejected, reason: `${this.cfg.path}:${entry.line}: ${r.rejected.reason}` });
+      }
+      if (page.records.length + page.rejected.length >= PAGE) {
+        yield page;
+        page = { records: [], rejected: [] };
+      }
+    }
+    if (page.records.length || page.rejected.length) yield page;
+  }
+
+  /** base64 values are text unless the attribute is binary or the bytes are not UTF-8. */
+  private decode(attrs: Record<string, (string | Buffer)[]>): Record<string, (string | Buffer)[]> {
+    const out: Record<string, (string | Buffer)[]> = {};
+    for (const [name, values] of Object.entries(attrs)) {
+      const binary = this.binary.has(name.toLowerCase().replace(/;binary$/, ''));
+      out[name] = values.map((v) => (Buffer.isBuffer(v) && !binary ? utf8OrBuffer(v) : v));
+    }
+    return out;
+  }
+
+  private inScope(dn: string): boolean {
+    const bases = this.cfg.users.baseDns;
+    if (!bases?.length) return true;
+    const d = normDn(dn);
+    return bases.some((b) => {
+      const base = normDn(b);
+      if (d === base) return this.cfg.users.scope === 'sub';
+      if (!d.endsWith(',' + base)) return false;
+      if (this.cfg.users.scope === 'sub') return true;
+      return !d.slice(0, d.length - base.length - 1).replace(/\\./g, '').includes(',');
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+function utf8OrBuffer(b: Buffer): string | Buffer {
+  try {
+    return decoder.decode(b);
+  } catch {
+    return b;
+  }
+}
+
+/** Lower-cased, spaces around separators removed (enough to compare DNs written by one exporter). */
+function normDn(dn: string): string {
+  return dn.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
+}

@@ -1,0 +1,88 @@
+/**
+ * Turning raw directory entries into {@link SourceRecord}s: attribute names lower-cased, every value
+ * an array, binary values as Buffers, the anchor extracted (objectGUID rendered as the canonical
+ * GUID string), the disabled flag computed. Shared by the LDAP and LDIF readers.
+ */
+import type { AttributeValue, Attributes, RejectedEntry, SourceRecord } from './types';
+
+export type RawValue = string | Buffer | (string | Buffer)[];
+
+export function normalizeAttributes(raw: Record<string, unknown>, skip: ReadonlySet<string> = new Set(['dn', 'controls'])): Attributes {
+  const out: Attributes = {};
+  for (const [name, v] of Object.entries(raw)) {
+    if (skip.has(name)) continue;
+    const values = (Array.isArray(v) ? v : [v]).filter((x): x is AttributeValue => typeof x === 'string' || Buffer.isBuffer(x));
+    if (!values.length) continue;
+    // ';binary' and range options are not part of the attribute's identity here
+    const key = name.toLowerCase().replace(/;binary$/, '');
+    (out[key] ??= []).push(...values);
+  }
+  return out;
+}
+
+/** AD objectGUID bytes → canonical GUID string (the first three groups are little-endian). */
+export function guidToString(b: Buffer): string {
+  if (b.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${b.length}`);
+  const h = b.toString('hex');
+  const rev = (s: string) => s.match(/../g)!.reverse().join('');
+  return `${rev(h.slice(0, 8))}-${rev(h.slice(8, 12))}-${rev(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Canonical GUID string → AD objectGUID bytes (for searching by anchor). */
+export function guidToBuffer(guid: string): Buffer {
+  const h = guid.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(h)) throw new Error(`not a GUID: ${guid}`);
+  const rev = (s: string) => s.match(/../g)!.reverse().join('');
+  return Buffer.from(rev(h.slice(0, 8)) + rev(h.slice(8, 12)) + rev(h.slice(12, 16)) + h.slice(16), 'hex');
+}
+
+/** 100-ns intervals between 1601-01-01 and 1970-01-01. */
+const FILETIME_EPOCH_OFFSET = 116444736000000000n;
+const ACCOUNT_NEVER_EXPIRES = new Set(['0', '9223372036854775807']);
+
+export interface AnchorRule {
+  attribute: string;
+  /** Render a binary anchor: 'guid' (AD objectGUID) or 'hex'. */
+  binary: 'guid' | 'hex';
+}
+
+export interface DisabledRule {
+  kind: 'ad' | 'none';
+}
+
+/** Build a SourceRecord, or say why the entry cannot be one. */
+export function toSourceRecord(
+  dn: string,
+  attributes: Attributes,
+  anchor: AnchorRule,
+  disabled: DisabledRule,
+  now: Date,
+): { record: SourceRecord } | { rejected: RejectedEntry } {
+  const raw = attributes[anchor.attribute.toLowerCase()]?.[0];
+  if (raw === undefined) return { rejected: { dn, reason: `entry has no ${anchor.attribute} (the anchor attribute)` } };
+  let value: string;
+  if (Buffer.isBuffer(raw)) {
+    if (anchor.binary === 'guid') {
+      if (raw.length !== 16) return { rejected: { dn, reason: `${anchor.attribute} is ${raw.length} bytes, not a 16-byte GUID` } };
+      value = guidToString(raw);
+    } else {
+      value = raw.toString('hex');
+    }
+  } else {
+    value = raw.trim();
+    if (!value) return { rejected: { dn, reason: `${anchor.attribute} is empty` } };
+  }
+  return { record: { anchor: value, dn, attributes, disabled: disabled.kind === 'ad' ? adDisabled(attributes, now) : false } };
+}
+
+/** AD: userAccountControl ACCOUNTDISABLE (0x2), or accountExpires in the past. */
+export function adDisabled(attributes: Attributes, now: Date): boolean {
+  const uac = Number(attributes['useraccountcontrol']?.[0]?.toString() ?? '0');
+  if (Number.isFinite(uac) && (uac & 0x2) !== 0) return true;
+  const expires = attributes['accountexpires']?.[0]?.toString();
+  if (expires && !ACCOUNT_NEVER_EXPIRES.has(expires) && /^\d+$/.test(expires)) {
+    const ms = Number((BigInt(expires) - FILETIME_EPOCH_OFFSET) / 10000n);
+    if (ms <= now.getTime()) return true;
+  }
+  return false;
+}

@@ -1,0 +1,69 @@
+/**
+ * Okta failures as the rest of the agent sees them: always with Okta's errorCode and errorSummary
+ * when Okta sent them, never with the API token.
+ */
+export class OktaError extends Error {
+  constructor(
+    readonly status: number | undefined,
+    readonly errorCode: string | undefined,
+    readonly errorSummary: string,
+    readonly errorCauses: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Okta ${status ?? 'request failed'}${errorCode ? ` ${errorCode}` : ''}: ${errorSummary}${errorCauses.length ? ` (${errorCauses.join('; ')})` : ''}`,
+      options,
+    );
+    this.name = 'OktaError';
+  }
+
+  /** The request may or may not have been carried out (timeout, connection lost, 5xx). */
+  get ambiguous(): boolean {
+    return this.status === undefined || this.status >= 500;
+  }
+
+  /** The token is wrong, revoked or lacks permission: no point going on with the run. */
+  get isAuthFailure(): boolean {
+    return this.status === 401 || (this.status === 403 && this.errorCode === 'E0000006');
+  }
+}
+
+/** Thrown for failures that make the whole run pointless (bad token, Okta unreachable). */
+export class OktaFatalError extends Error {
+  constructor(readonly kind: 'auth' | 'unreachable', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OktaFatalError';
+  }
+}
+
+interface SdkLikeError {
+  name?: string;
+  status?: number;
+  errorCode?: string | number;
+  errorSummary?: string;
+  errorCauses?: { errorSummary?: string }[];
+  message?: string;
+  code?: string;
+  type?: string;
+}
+
+/** Map whatever the SDK or node-fetch threw to an {@link OktaError}. */
+export function toOktaError(e: unknown): OktaError {
+  if (e instanceof OktaError) return e;
+  const err = (e ?? {}) as SdkLikeError;
+  if (err.name === 'OktaApiError') {
+    return new OktaError(
+      err.status,
+      err.errorCode === undefined ? undefined : String(err.errorCode),
+      err.errorSummary ?? 'unknown error',
+      (err.errorCauses ?? []).map((c) => c.errorSummary ?? '').filter(Boolean),
+      { cause: e },
+    );
+  }
+  if (err.name === 'HttpError') {
+    return new OktaError(err.status, undefined, `non-JSON response: ${(err.message ?? '').slice(0, 200)}`, [], { cause: e });
+  }
+  // node-fetch FetchError (timeout, ECONNREFUSED, ECONNRESET) or our executor's errors
+  const what = err.type === 'request-timeout' ? 'request timed out' : `${err.code ?? err.name ?? 'network error'}: ${err.message ?? ''}`;
+  return new OktaError(undefined, undefined, what, [], { cause: e });
+}

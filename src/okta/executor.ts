@@ -1,0 +1,94 @@
+/**
+ * The SDK's request executor, replaced: every HTTP request the SDK makes passes through here, so
+ * pacing (the {@link RateGovernor}), timeouts and retries are ours.
+ *
+ * - 429: not carried out by Okta; the governor waits until the bucket's Reset, then the request is retried.
+ * - 5xx, timeouts, connection errors: retried with exponential backoff and jitter, except a create
+ *   (`POST /api/v1/users`), which might have happened: the caller resolves it by looking the login
+ *   up before trying again, so a lost response never makes a duplicate.
+ * - Requests and their outcomes are counted per bucket for the run report and metrics.
+ */
+import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import { bucketOf, parseRateHeaders, type Bucket, type RateGovernor } from './governor';
+
+export interface ExecutorOptions {
+  governor: RateGovernor;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  sleep?: (ms: number) => Promise<void>;
+  onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
+}
+
+export interface RequestCounts {
+  total: number;
+  writes: number;
+  retries: number;
+  rateLimited: number;
+  byBucket: Partial<Record<Bucket, number>>;
+}
+
+type SdkRequest = { url: string; method?: string; timeout?: number; headers?: Record<string, string> };
+type SdkResponse = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
+
+export class GovernedRequestExecutor extends RequestExecutor {
+  readonly counts: RequestCounts = { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} };
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: ExecutorOptions) {
+    super();
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  override async fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
+    const req = request as unknown as SdkRequest;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const bucket = bucketOf(method, req.url);
+    const isCreate = method === 'POST' && bucket === 'users';
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.opts.governor.acquire(bucket);
+      this.counts.total++;
+      this.counts.byBucket[bucket] = (this.counts.byBucket[bucket] ?? 0) + 1;
+      if (method !== 'GET') this.counts.writes++;
+      let response: SdkResponse;
+      try {
+        req.timeout = this.opts.requestTimeoutMs;
+        response = (await super.fetch(request)) as unknown as SdkResponse;
+      } catch (e) {
+        release();
+        if (isCreate || attempt >= this.opts.maxRetries) throw e;
+        await this.backoff(method, bucket, attempt, describe(e));
+        continue;
+      }
+      release();
+      const date = response.headers.get('date');
+      this.opts.governor.observe(bucket, parseRateHeaders((n) => response.headers.get(n), date ? Date.parse(date) : undefined, Date.now()), response.status);
+      if (response.status === 429) {
+        this.counts.rateLimited++;
+        if (attempt >= this.opts.maxRetries) return response as never;
+        this.counts.retries++;
+        this.opts.onRetry?.({ method, bucket, attempt, reason: 'HTTP 429', delayMs: 0 });
+        await response.text().catch(() => undefined);
+        continue; // the governor now holds the bucket until its Reset
+      }
+      if (response.status >= 500 && !isCreate && attempt < this.opts.maxRetries) {
+        await response.text().catch(() => undefined);
+        await this.backoff(method, bucket, attempt, `HTTP ${response.status}`);
+        continue;
+      }
+      return response as never;
+    }
+  }
+
+  private async backoff(method: string, bucket: Bucket, attempt: number, reason: string): Promise<void> {
+    const delayMs = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    this.counts.retries++;
+    this.opts.onRetry?.({ method, bucket, attempt, reason, delayMs: Math.round(delayMs) });
+    await this.sleep(delayMs);
+  }
+}
+
+function describe(e: unknown): string {
+  const err = e as { type?: string; code?: string; message?: string };
+  if (err.type === 'request-timeout') return 'timeout';
+  return err.code ?? err.message ?? String(e);
+}

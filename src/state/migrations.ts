@@ -1,0 +1,67 @@
+/**
+ * Versioned schema migrations, applied in order; `PRAGMA user_version` holds how many ran.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: users, runs, journal, watermarks, run lock
+  `
+  CREATE TABLE users (
+    anchor            TEXT PRIMARY KEY,
+    dn                TEXT NOT NULL,
+    okta_id           TEXT UNIQUE,
+    login             TEXT,
+    login_norm        TEXT UNIQUE,            -- the agent's claim on a login (lower-case, diacritics stripped)
+    login_source      TEXT,                   -- what the login was built from (kept stable across runs)
+    profile           TEXT,                   -- JSON: the profile last applied in Okta (what Okta has from us)
+    okta_status       TEXT,                   -- Okta status after our last write
+    link              TEXT CHECK (link IN ('created','linked')),
+    disabled          INTEGER NOT NULL DEFAULT 0,
+    last_seen_run     INTEGER,
+    quarantine_step   TEXT,
+    quarantine_reason TEXT,
+    quarantined_run   INTEGER,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+  );
+  CREATE INDEX users_dn ON users(dn);
+  CREATE INDEX users_login ON users(login);
+  CREATE INDEX users_quarantined ON users(quarantined_run) WHERE quarantine_reason IS NOT NULL;
+
+  CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,                -- sync | plan
+    mode        TEXT NOT NULL,                -- full | incremental
+    trigger     TEXT NOT NULL,                -- cli | schedule | start
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    outcome     TEXT NOT NULL DEFAULT 'running', -- running | ok | quarantined | failed | stopped | interrupted
+    counts      TEXT,                         -- JSON run report counts
+    error       TEXT
+  );
+
+  -- write-ahead intents: a row exists while an Okta write is in flight; a crash leaves it behind
+  CREATE TABLE journal (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id     INTEGER NOT NULL,
+    anchor     TEXT NOT NULL,
+    op         TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    started_at TEXT NOT NULL
+  );
+
+  CREATE TABLE watermarks (
+    source     TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,                 -- JSON
+    run_id     INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE run_lock (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    pid        INTEGER NOT NULL,
+    host       TEXT NOT NULL,
+    run_id     INTEGER,
+    acquired_at TEXT NOT NULL
+  );
+  `,
+];

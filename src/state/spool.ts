@@ -1,0 +1,87 @@
+/**
+ * The plan spool: every action a run plans is written here before anything is applied, so the
+ * whole plan can be counted (safeguards) and printed without holding the directory in memory.
+ * It lives in TEMP tables of the state connection: private to this process, on disk in the temp
+ * directory when large, gone when the connection closes. Writing it never changes the state file.
+ */
+import type { Db } from './db';
+
+export interface SpooledAction<P = unknown> {
+  seq: number;
+  anchor: string;
+  kind: string;
+  payload: P;
+}
+
+export class PlanSpool {
+  private readonly insert;
+  private readonly insertSeen;
+  private seq = 0;
+
+  constructor(private readonly db: Db) {
+    db.exec(`
+      DROP TABLE IF EXISTS temp.spool_actions;
+      DROP TABLE IF EXISTS temp.spool_seen;
+      CREATE TEMP TABLE spool_actions (seq INTEGER PRIMARY KEY, anchor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
+      CREATE INDEX temp.spool_actions_kind ON spool_actions(kind, seq);
+      CREATE TEMP TABLE spool_seen (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
+    `);
+    this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload) VALUES (?, ?, ?, ?)');
+    this.insertSeen = db.prepare('INSERT OR IGNORE INTO temp.spool_seen (anchor) VALUES (?)');
+  }
+
+  /** Append a page of actions and mark their anchors seen, in one transaction. */
+  addPage(actions: { anchor: string; kind: string; payload: unknown }[], seen: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const a of actions) this.insert.run(++this.seq, a.anchor, a.kind, JSON.stringify(a.payload));
+      for (const s of seen) this.insertSeen.run(s);
+    })();
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.db.prepare<[], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM temp.spool_actions GROUP BY kind').all()) {
+      out[r.kind] = r.n;
+    }
+    return out;
+  }
+
+  /** Actions in plan order, a batch at a time (no statement stays open while the caller writes). */
+  *actions<P = unknown>(kinds?: readonly string[], batch = 1000): Generator<SpooledAction<P>> {
+    const filter = kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : '';
+    const stmt = this.db.prepare<unknown[], { seq: number; anchor: string; kind: string; payload: string }>(
+      `SELECT * FROM temp.spool_actions WHERE seq > ? ${filter} ORDER BY seq LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(after, ...(kinds ?? []), batch);
+      if (!rows.length) return;
+      for (const r of rows) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /** Anchors of state users that were not seen this run, a batch at a time. */
+  *unseenUsers(batch = 1000): Generator<string[]> {
+    const stmt = this.db.prepare<[string, number], { anchor: string }>(
+      `SELECT anchor FROM main.users u WHERE anchor > ? AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
+       ORDER BY anchor LIMIT ?`,
+    );
+    let after = '';
+    for (;;) {
+      const rows = stmt.all(after, batch);
+      if (!rows.length) return;
+      yield rows.map((r) => r.anchor);
+      after = rows[rows.length - 1].anchor;
+    }
+  }
+
+  /** Mark every seen anchor's user row as seen in this run (one statement at the end of a run). */
+  stampSeen(runId: number): void {
+    this.db.prepare('UPDATE main.users SET last_seen_run = ? WHERE anchor IN (SELECT anchor FROM temp.spool_seen)').run(runId);
+  }
+
+  close(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen;');
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The agent's state: one SQLite database (see db.ts) with typed repositories. Open it read-write
+ * for runs, read-only for commands that must write nothing (plan, status, explain).
+ */
+import { openDatabase, type Db } from './db';
+import { UsersRepo } from './users';
+import { JournalRepo, RunLock, RunsRepo, WatermarksRepo } from './runs';
+import { PlanSpool } from './spool';
+
+export class StateStore {
+  readonly users: UsersRepo;
+  readonly runs: RunsRepo;
+  readonly journal: JournalRepo;
+  readonly watermarks: WatermarksRepo;
+  readonly lock: RunLock;
+
+  private constructor(private readonly db: Db, readonly readonly: boolean, now: () => Date) {
+    this.users = new UsersRepo(db, now);
+    this.runs = new RunsRepo(db, now);
+    this.journal = new JournalRepo(db, now);
+    this.watermarks = new WatermarksRepo(db, now);
+    this.lock = new RunLock(db, now);
+  }
+
+  static open(path: string, opts: { readonly?: boolean; now?: () => Date } = {}): StateStore {
+    const readonly = opts.readonly ?? false;
+    return new StateStore(openDatabase(path, readonly ? 'readonly' : 'readwrite'), readonly, opts.now ?? (() => new Date()));
+  }
+
+  /** A fresh plan spool (temp tables; never part of the state file). */
+  spool(): PlanSpool {
+    return new PlanSpool(this.db);
+  }
+
+  /** Run `fn` in one transaction: all of its writes land together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export type { UserRow, AppliedWrite } from './users';
+export type { RunRow, RunOutcome, JournalEntry } from './runs';
+export type { SpooledAction, PlanSpool } from './spool';

@@ -1,0 +1,190 @@
+/**
+ * The users table: one row per directory anchor the agent has seen, linking it to an Okta user id
+ * once Okta confirmed a create or a link, with the profile last applied. The state never claims a
+ * write that did not happen: `recordApplied` is called only after Okta answered 2xx.
+ */
+import type { Db } from './db';
+import { normalizeLogin, type Profile } from '../okta/profile';
+
+export interface UserRow {
+  anchor: string;
+  dn: string;
+  oktaId: string | null;
+  login: string | null;
+  loginSource: string | null;
+  /** The profile last applied in Okta by the agent. */
+  profile: Profile | null;
+  oktaStatus: string | null;
+  link: 'created' | 'linked' | null;
+  disabled: boolean;
+  lastSeenRun: number | null;
+  quarantine: { step: string; reason: string; run: number } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface RawUser {
+  anchor: string;
+  dn: string;
+  okta_id: string | null;
+  login: string | null;
+  login_source: string | null;
+  profile: string | null;
+  okta_status: string | null;
+  link: 'created' | 'linked' | null;
+  disabled: number;
+  last_seen_run: number | null;
+  quarantine_step: string | null;
+  quarantine_reason: string | null;
+  quarantined_run: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRow(r: RawUser): UserRow {
+  return {
+    anchor: r.anchor,
+    dn: r.dn,
+    oktaId: r.okta_id,
+    login: r.login,
+    loginSource: r.login_source,
+    profile: r.profile ? (JSON.parse(r.profile) as Profile) : null,
+    oktaStatus: r.okta_status,
+    link: r.link,
+    disabled: r.disabled === 1,
+    lastSeenRun: r.last_seen_run,
+    quarantine: r.quarantine_reason ? { step: r.quarantine_step ?? '', reason: r.quarantine_reason, run: r.quarantined_run ?? 0 } : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface AppliedWrite {
+  anchor: string;
+  dn: string;
+  oktaId: string;
+  login: string;
+  loginSource: string | null;
+  profile: Profile;
+  oktaStatus: string;
+  link: 'created' | 'linked';
+  disabled: boolean;
+  runId: number;
+}
+
+export class UsersRepo {
+  private readonly byAnchor;
+  private readonly byLoginNorm;
+  private readonly upsertApplied;
+  private readonly upsertQuarantine;
+  private readonly seen;
+  private readonly touchDn;
+
+  constructor(private readonly db: Db, private readonly now: () => Date) {
+    this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
+    this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
+    this.upsertApplied = db.prepare(`
+      INSERT INTO users (anchor, dn, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
+                         last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
+      VALUES (@anchor, @dn, @oktaId, @login, @loginNorm, @loginSource, @profile, @oktaStatus, @link, @disabled,
+              @runId, NULL, NULL, NULL, @now, @now)
+      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, okta_id = excluded.okta_id, login = excluded.login,
+        login_norm = excluded.login_norm, login_source = excluded.login_source, profile = excluded.profile,
+        okta_status = excluded.okta_status, link = excluded.link, disabled = excluded.disabled,
+        last_seen_run = excluded.last_seen_run, quarantine_step = NULL, quarantine_reason = NULL,
+        quarantined_run = NULL, updated_at = excluded.updated_at`);
+    this.upsertQuarantine = db.prepare(`
+      INSERT INTO users (anchor, dn, last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
+      VALUES (@anchor, @dn, @runId, @step, @reason, @runId, @now, @now)
+      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, last_seen_run = excluded.last_seen_run,
+        quarantine_step = excluded.quarantine_step, quarantine_reason = excluded.quarantine_reason,
+        quarantined_run = excluded.quarantined_run, updated_at = excluded.updated_at`);
+    this.seen = db.prepare(`UPDATE users SET last_seen_run = @runId, dn = @dn,
+        quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL,
+        updated_at = CASE WHEN dn <> @dn OR quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
+      WHERE anchor = @anchor`);
+    this.touchDn = db.prepare('UPDATE users SET dn = @dn, updated_at = @now WHERE anchor = @anchor AND dn <> @dn');
+  }
+
+  get(anchor: string): UserRow | undefined {
+    const r = this.byAnchor.get(anchor);
+    return r && toRow(r);
+  }
+
+  /** Rows for a page of anchors, in one query. */
+  getMany(anchors: readonly string[]): Map<string, UserRow> {
+    const out = new Map<string, UserRow>();
+    for (let i = 0; i < anchors.length; i += 500) {
+      const chunk = anchors.slice(i, i + 500);
+      const rows = this.db
+        .prepare<string[], RawUser>(`SELECT * FROM users WHERE anchor IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk);
+      for (const r of rows) out.set(r.anchor, toRow(r));
+    }
+    return out;
+  }
+
+  /** The row that holds a login (compared as Okta compares: case- and diacritic-insensitive). */
+  holderOfLogin(login: string): UserRow | undefined {
+    const r = this.byLoginNorm.get(normalizeLogin(login));
+    return r && toRow(r);
+  }
+
+  /** Look a user up by anchor, login, Okta id or DN (for `explain`). */
+  find(key: string): UserRow | undefined {
+    const r =
+      this.byAnchor.get(key) ??
+      this.byLoginNorm.get(normalizeLogin(key)) ??
+      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?').get(key) ??
+      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn = ? COLLATE NOCASE').get(key);
+    return r && toRow(r);
+  }
+
+  /** After Okta confirmed a create, link or update: the new truth for this anchor. */
+  recordApplied(w: AppliedWrite): void {
+    this.upsertApplied.run({
+      anchor: w.anchor,
+      dn: w.dn,
+      oktaId: w.oktaId,
+      login: w.login,
+      loginNorm: normalizeLogin(w.login),
+      loginSource: w.loginSource,
+      profile: JSON.stringify(w.profile),
+      oktaStatus: w.oktaStatus,
+      link: w.link,
+      disabled: w.disabled ? 1 : 0,
+      runId: w.runId,
+      now: this.now().toISOString(),
+    });
+  }
+
+  /** The record stays out of Okta (or, if linked, untouched) with a reason; the Okta link, if any, is kept. */
+  recordQuarantine(anchor: string, dn: string, step: string, reason: string, runId: number): void {
+    this.upsertQuarantine.run({ anchor, dn, step, reason, runId, now: this.now().toISOString() });
+  }
+
+  /** Seen in the directory this run with nothing to write (clears a quarantine the source no longer causes). */
+  recordSeen(anchor: string, dn: string, runId: number): void {
+    this.seen.run({ anchor, dn, runId, now: this.now().toISOString() });
+  }
+
+  /** A rename or move with no profile change: only the DN is updated. */
+  recordDn(anchor: string, dn: string): void {
+    this.touchDn.run({ anchor, dn, now: this.now().toISOString() });
+  }
+
+  quarantined(): UserRow[] {
+    return this.db
+      .prepare<[], RawUser>('SELECT * FROM users WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn')
+      .all()
+      .map(toRow);
+  }
+
+  counts(): { total: number; linked: number; quarantined: number } {
+    return this.db
+      .prepare<[], { total: number; linked: number; quarantined: number }>(
+        `SELECT count(*) AS total, count(okta_id) AS linked, count(quarantine_reason) AS quarantined FROM users`,
+      )
+      .get()!;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The vocabulary of planning and applying: what the transforms produced for one directory record
+ * ({@link Desired}), and what the plan decided to do about it ({@link Action}).
+ */
+import type { Profile, ProfileValue } from '../okta/profile';
+
+/** One directory record after the transforms. */
+export type Desired =
+  | {
+      kind: 'ok';
+      anchor: string;
+      dn: string;
+      disabled: boolean;
+      profile: Profile;
+      /** profile.login, for convenience. */
+      login: string;
+      /** What the login was derived from (kept stable across runs); null when the config maps it directly. */
+      loginSource: string | null;
+    }
+  | { kind: 'skip'; anchor: string; dn: string; step: string; reason: string }
+  | { kind: 'quarantine'; anchor: string; dn: string; step: string; reason: string };
+
+export interface AttributeChange {
+  attribute: string;
+  before: ProfileValue | undefined;
+  /** null clears the attribute in Okta. */
+  after: ProfileValue;
+}
+
+export interface CreateAction {
+  kind: 'create';
+  anchor: string;
+  dn: string;
+  login: string;
+  loginSource: string | null;
+  profile: Profile;
+  disabled: boolean;
+}
+
+export interface UpdateAction {
+  kind: 'update';
+  anchor: string;
+  dn: string;
+  oktaId: string;
+  login: string;
+  loginSource: string | null;
+  /** Only the attributes that changed since the last applied profile. */
+  changes: AttributeChange[];
+  /** The full desired profile, recorded as last applied once Okta confirms. */
+  profile: Profile;
+  disabled: boolean;
+  /** The DN changed too (rename or move). */
+  previousDn: string | null;
+}
+
+export interface UnchangedAction {
+  kind: 'unchanged';
+  anchor: string;
+  dn: string;
+  /** Set when only the DN changed (rename or move): state is updated, Okta is not called. */
+  previousDn: string | null;
+  /** The record was quarantined before and is fine now. */
+  wasQuarantined: boolean;
+}
+
+export interface QuarantineAction {
+  kind: 'quarantine';
+  anchor: string;
+  dn: string;
+  step: string;
+  reason: string;
+  /** Already linked in Okta: the Okta user stays as it is while quarantined. */
+  oktaId: string | null;
+}
+
+export interface SkipAction {
+  kind: 'skip';
+  anchor: string;
+  dn: string;
+  step: string;
+  reason: string;
+}
+
+export type Action = CreateAction | UpdateAction | UnchangedAction | QuarantineAction | SkipAction;
+export type ActionKind = Action['kind'];
+
+/** Actions that write to Okta. */
+export const WRITE_KINDS: readonly ActionKind[] = ['create', 'update'];
