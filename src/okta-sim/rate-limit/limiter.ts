@@ -1,0 +1,82 @@
+/**
+ * Fixed-window request counters, one per bucket. A bucket's window opens at its first request
+ * (Okta: "not necessarily synchronized with wall clock minutes") and lasts `windowMs`; the
+ * `X-Rate-Limit-Reset` it reports is the window end in epoch seconds, rounded up, so a client that
+ * waits until Reset (as the SDK does) always lands in a fresh window.
+ */
+import type { Clock } from '../types';
+import type { BucketName } from './buckets';
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds. */
+  reset: number;
+}
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+export class RateLimiter {
+  private readonly windows = new Map<BucketName, Window>();
+
+  constructor(
+    private readonly limits: Record<BucketName, number>,
+    private windowMsValue: number,
+    private readonly clock: Clock,
+  ) {}
+
+  get windowMs(): number {
+    return this.windowMsValue;
+  }
+
+  setWindowMs(ms: number): void {
+    this.windowMsValue = ms;
+    this.windows.clear();
+  }
+
+  setLimit(bucket: BucketName, limit: number): void {
+    this.limits[bucket] = limit;
+  }
+
+  limitOf(bucket: BucketName): number {
+    return this.limits[bucket];
+  }
+
+  /** Current state without counting a request. */
+  peek(bucket: BucketName): RateLimitState {
+    const w = this.current(bucket);
+    const now = this.clock();
+    const limit = this.limits[bucket];
+    if (!w) return { limit, remaining: limit, reset: Math.ceil((now + this.windowMsValue) / 1000) };
+    return { limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
+  }
+
+  /** Count a request; `allowed` is false once the bucket is exhausted for this window. */
+  consume(bucket: BucketName): RateLimitState & { allowed: boolean } {
+    let w = this.current(bucket);
+    if (!w) {
+      w = { start: this.clock(), count: 0 };
+      this.windows.set(bucket, w);
+    }
+    const limit = this.limits[bucket];
+    const allowed = w.count < limit;
+    if (allowed) w.count++;
+    return { allowed, limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
+  }
+
+  reset(): void {
+    this.windows.clear();
+  }
+
+  private current(bucket: BucketName): Window | undefined {
+    const w = this.windows.get(bucket);
+    if (w && this.clock() >= w.start + this.windowMsValue) {
+      this.windows.delete(bucket);
+      return undefined;
+    }
+    return w;
+  }
+}

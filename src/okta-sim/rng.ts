@@ -1,0 +1,16 @@
+/**
+ * Seeded pseudo-random numbers (mulberry32). Deterministic for a given seed, so ids and fault
+ * injection rolls repeat exactly between test runs.
+ */
+export type Rng = () => number;
+
+export function createRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
