@@ -1,0 +1,14 @@
+/**
+ * Transform stage: directory record → Okta profile, through the `transforms:` steps of the config.
+ * See README.md in this folder for the expression language and every step.
+ */
+export { compilePipeline, compilePipelineOrThrow, PipelineCompileError } from './pipeline';
+export { TransformRunError } from './errors';
+export { transformsSchema, stepSchema, STEP_KINDS } from './schema';
+export type { TransformStep, TransformsConfig } from './schema';
+export { InMemoryLoginRegistry, InMemoryUniqueRegistry } from './registries';
+export { oktaLoginKey } from './text/login-key';
+export { asciiFold, transliterate } from './text/fold';
+export { OKTA_PROFILE_LIMITS } from './okta-limits';
+export type { HookRecord } from './hook/host';
+export type * from './types';

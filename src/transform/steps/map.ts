@@ -1,0 +1,40 @@
+/** `map` (attributes from templates) and `set` (literal values). */
+import type { Ev } from '../expr/scope';
+import type { ProfileValue } from '../types';
+import { toProfileValue, type CompiledStep, type Path, type StepCompiler } from './common';
+
+export function compileMap(c: StepCompiler, path: Path, name: string, spec: Record<string, string>): CompiledStep {
+  const attrs: string[] = [];
+  const evs: Ev[] = [];
+  for (const [attr, src] of Object.entries(spec)) {
+    attrs.push(attr);
+    evs.push(c.template([...path, attr], src).ev);
+  }
+  // assigned after compiling, so `profile.x` in this step refers to earlier steps only
+  c.assigned(attrs);
+  const n = attrs.length;
+  return {
+    name,
+    kind: 'map',
+    exec(st) {
+      const p = st.profile;
+      for (let i = 0; i < n; i++) p[attrs[i]!] = toProfileValue(evs[i]!(st));
+    },
+  };
+}
+
+export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Record<string, ProfileValue>): CompiledStep {
+  const entries: [string, ProfileValue][] = Object.entries(spec).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]);
+  c.assigned(entries.map(([k]) => k));
+  return {
+    name,
+    kind: 'set',
+    exec(st) {
+      const p = st.profile;
+      for (let i = 0; i < entries.length; i++) {
+        const [k, v] = entries[i]!;
+        p[k] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
+      }
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * `validate`: required attributes, patterns, e-mail and E.164 formats, Okta's profile length
+ * limits, extra maximum lengths, and uniqueness across the directory (injected UniqueRegistry:
+ * the first holder keeps a value, a newcomer is quarantined naming the holder). Every failure is
+ * a finding; any failure quarantines the record with all of them in the reason. Uniqueness is
+ * claimed only when every other check passed, so a broken record never blocks a good one.
+ */
+import { isEmail } from '../text/email';
+import { isValidE164 } from '../text/phone';
+import { OKTA_PROFILE_LIMITS } from '../okta-limits';
+import type { ValidateConfig } from '../schema';
+import type { FindingType, ProfileValue } from '../types';
+import { TransformRunError } from '../errors';
+import { finding, present, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
+
+type Check = (st: RunState, fail: (type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => void) => void;
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+function charLength(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function eachText(v: ProfileValue | undefined, f: (s: string) => void): void {
+  if (typeof v === 'string') f(v);
+  else if (Array.isArray(v)) v.forEach(f);
+  else if (typeof v === 'number' || typeof v === 'boolean') f(String(v));
+}
+
+export function compileValidate(c: StepCompiler, p: Path, name: string, spec: ValidateConfig): CompiledStep {
+  const checks: Check[] = [];
+
+  c.checkProfileAttrs([...p, 'required'], spec.required);
+  for (const a of spec.required) {
+    checks.push((st, fail) => {
+      if (!present(st.profile[a])) fail('validate.required', a, st.profile[a], `${a} is required`);
+    });
+  }
+
+  for (const [a, src] of Object.entries(spec.pattern)) {
+    c.checkProfileAttrs([...p, 'pattern'], [a]);
+    let re: RegExp;
+    try {
+      re = new RegExp(src, 'u'); // Unicode mode (\p{L} works) …
+    } catch (e) {
+      try {
+        re = new RegExp(src); // … or a legacy pattern such as [A-Z]\-\d+
+      } catch {
+        c.error([...p, 'pattern', a], `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+        continue;
+      }
+    }
+    checks.push((st, fail) => {
+      eachText(st.profile[a], (s) => {
+        if (!re.test(s)) fail('validate.pattern', a, st.profile[a], `${a} '${s}' does not match /${src}/`);
+      });
+    });
+  }
+
+  c.checkProfileAttrs([...p, 'email'], spec.email);
+  for (const a of spec.email) {
+    checks.push((st, fail) => {
+      eachText(st.profile[a], (s) => {
+        if (!isEmail(s)) fail('validate.email', a, st.profile[a], `${a} '${s}' is not a valid e-mail address`);
+      });
+    });
+  }
+
+  c.checkProfileAttrs([...p, 'e164'], spec.e164);
+  for (const a of spec.e164) {
+    checks.push((st, fail) => {
+      eachText(st.profile[a], (s) => {
+        if (!isValidE164(s)) fail('validate.e164', a, st.profile[a], `${a} '${s}' is not a valid E.164 phone number`);
+      });
+    });
+  }
+
+  const limits = new Map<string, { min?: number; max: number }>();
+  if (spec.oktaLimits) for (const [a, l] of Object.entries(OKTA_PROFILE_LIMITS)) limits.set(a, l);
+  for (const [a, max] of Object.entries(spec.maxLength)) {
+    c.checkProfileAttrs([...p, 'maxLength'], [a]);
+    limits.set(a, { min: limits.get(a)?.min, max: Math.min(max, limits.get(a)?.max ?? Infinity) });
+  }
+  const limitList = [...limits];
+  if (limitList.length) {
+    checks.push((st, fail) => {
+      for (const [a, l] of limitList) {
+        eachText(st.profile[a], (s) => {
+          const n = charLength(s);
+          if (n > l.max) fail('validate.length', a, st.profile[a], `${a} is ${n} characters, more than ${l.max}`);
+          else if (l.min !== undefined && n < l.min) fail('validate.length', a, st.profile[a], `${a} is ${n} characters, fewer than ${l.min}`);
+        });
+      }
+    });
+  }
+
+  const unique = spec.unique.map((u) => (typeof u === 'string' ? { attribute: u, ignoreCase: false } : u));
+  c.checkProfileAttrs([...p, 'unique'], unique.map((u) => u.attribute));
+  if (unique.length) c.usesAsync = true;
+
+  async function claimUnique(st: RunState): Promise<void> {
+    const reg = st.ctx.unique;
+    if (!reg) throw new TransformRunError(`validate step '${name}': ctx.unique (a UniqueRegistry) is required for 'unique'`);
+    const anchor = st.record.anchor;
+    const failures: string[] = [];
+    for (const u of unique) {
+      const v = st.profile[u.attribute];
+      if (!present(v)) continue;
+      const values = Array.isArray(v) ? v : [String(v)];
+      for (const raw of values) {
+        const value = u.ignoreCase ? raw.toLowerCase() : raw;
+        let r;
+        try {
+          r = await reg.claim(u.attribute, value, anchor);
+        } catch (e) {
+          throw new TransformRunError(`validate step '${name}': unique registry failed: ${(e as Error).message}`, { cause: e });
+        }
+        if (r === true) {
+          (st.releases ??= []).push(() => reg.release(u.attribute, value, anchor));
+          continue;
+        }
+        const holder = typeof r === 'object' ? r.heldBy : 'another user';
+        const msg = `${u.attribute} '${raw}' is already held by ${holder}`;
+        finding(st, 'validate.unique', name, u.attribute, v, undefined, msg);
+        failures.push(msg);
+      }
+    }
+    if (failures.length) quarantine(st, name, failures.join('; '));
+  }
+
+  return {
+    name,
+    kind: 'validate',
+    exec(st) {
+      const msgs: string[] = [];
+      const fail = (type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => {
+        finding(st, type, name, attr, value ?? null, undefined, msg);
+        msgs.push(msg);
+      };
+      for (let i = 0; i < checks.length; i++) checks[i]!(st, fail);
+      if (msgs.length) {
+        quarantine(st, name, msgs.join('; '));
+        return;
+      }
+      if (unique.length) return claimUnique(st);
+    },
+  };
+}
