@@ -16,6 +16,8 @@ export interface SpooledAction<P = unknown> {
 export class PlanSpool {
   private readonly insert;
   private readonly insertSeen;
+  private readonly insertLogin;
+  private readonly loginStmt;
   private seq = 0;
 
   constructor(private readonly db: Db) {
@@ -25,17 +27,44 @@ export class PlanSpool {
       CREATE TEMP TABLE spool_actions (seq INTEGER PRIMARY KEY, anchor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
       CREATE INDEX temp.spool_actions_kind ON spool_actions(kind, seq);
       CREATE TEMP TABLE spool_seen (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.spool_logins;
+      CREATE TEMP TABLE spool_logins (login_norm TEXT PRIMARY KEY, anchor TEXT NOT NULL, dn TEXT NOT NULL) WITHOUT ROWID;
     `);
+    this.insertLogin = db.prepare('INSERT OR IGNORE INTO temp.spool_logins (login_norm, anchor, dn) VALUES (?, ?, ?)');
+    this.loginStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_logins WHERE login_norm = ?');
     this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload) VALUES (?, ?, ?, ?)');
     this.insertSeen = db.prepare('INSERT OR IGNORE INTO temp.spool_seen (anchor) VALUES (?)');
   }
 
-  /** Append a page of actions and mark their anchors seen, in one transaction. */
-  addPage(actions: { anchor: string; kind: string; payload: unknown }[], seen: readonly string[]): void {
+  /**
+   * Append a page of actions, mark their anchors seen and record the logins they claim, in one
+   * transaction.
+   */
+  addPage(
+    actions: { anchor: string; kind: string; payload: unknown }[],
+    seen: readonly string[],
+    logins: readonly { loginNorm: string; anchor: string; dn: string }[] = [],
+  ): void {
     this.db.transaction(() => {
       for (const a of actions) this.insert.run(++this.seq, a.anchor, a.kind, JSON.stringify(a.payload));
       for (const s of seen) this.insertSeen.run(s);
+      for (const l of logins) this.insertLogin.run(l.loginNorm, l.anchor, l.dn);
     })();
+  }
+
+  /** Claim a login for this run (first claimant keeps it); returns who holds it now. */
+  claimLogin(loginNorm: string, anchor: string, dn: string): { anchor: string; dn: string } {
+    this.insertLogin.run(loginNorm, anchor, dn);
+    return this.loginStmt.get(loginNorm)!;
+  }
+
+  releaseLogin(loginNorm: string, anchor: string): void {
+    this.db.prepare('DELETE FROM temp.spool_logins WHERE login_norm = ? AND anchor = ?').run(loginNorm, anchor);
+  }
+
+  /** Who claimed a login earlier in this run's plan. */
+  loginClaimedBy(loginNorm: string): { anchor: string; dn: string } | undefined {
+    return this.loginStmt.get(loginNorm);
   }
 
   counts(): Record<string, number> {
@@ -82,6 +111,6 @@ export class PlanSpool {
   }
 
   close(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen;');
+    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins;');
   }
 }

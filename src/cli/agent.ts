@@ -1,0 +1,68 @@
+/**
+ * Wiring: from a loaded configuration to the parts of a run (logger, state, directory source,
+ * transform pipeline, Okta sink). The only place that knows how the stages are put together.
+ */
+import type { LoadedConfig } from '../config/load';
+import { ConfigError, formatPath } from '../config/load';
+import type { Config } from '../config/schema';
+import { createDirectorySource, type DirectorySource } from '../directory';
+import { sourceAttributeList } from '../directory/attributes';
+import { SdkOktaSink, type OktaSink } from '../okta/client';
+import { StateStore } from '../state/store';
+import { compilePipeline, type Pipeline } from '../transform';
+import { PipelineTransformer } from '../sync/transformer';
+import { createLogger, type Logger } from '../util/log';
+
+export interface Agent {
+  config: Config;
+  log: Logger;
+  state: StateStore;
+  source: DirectorySource;
+  pipeline: Pipeline;
+  sink: OktaSink;
+  transformer: PipelineTransformer;
+  close(): Promise<void>;
+}
+
+export function makeLogger(config: Config, stream: NodeJS.WritableStream): Logger {
+  return createLogger({ level: config.log.level, format: config.log.format, stream });
+}
+
+export function compile(loaded: LoadedConfig): Pipeline {
+  const r = compilePipeline(loaded.config.transforms, { knownAttributes: sourceAttributeList(loaded.config.source), baseDir: loaded.baseDir });
+  // config loading already compiled the transforms once; this cannot fail unless files changed since
+  if (!r.ok) throw new ConfigError(r.errors.map((e) => ({ file: loaded.file, path: formatPath(['transforms', ...e.path]), message: e.message })));
+  return r.pipeline;
+}
+
+export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log: Logger; sink?: OktaSink }): Agent {
+  const { config } = loaded;
+  const log = opts.log;
+  if (config.source.type === 'ldap' && !config.source.tls.rejectUnauthorized) {
+    log.warn('TLS certificate verification of the directory is OFF (source.tls.rejectUnauthorized: false)');
+  }
+  const sink =
+    opts.sink ??
+    new SdkOktaSink(config.okta, {
+      onRetry: (i) => log.debug('retrying Okta request', i),
+      onRateWait: (bucket, ms, why) => log.info('waiting for Okta rate limit', { bucket, waitMs: Math.round(ms), why }),
+    });
+  const state = StateStore.open(config.state.path, { readonly: opts.readonly });
+  const pipeline = compile(loaded);
+  const source = createDirectorySource(config.source);
+  const transformer = new PipelineTransformer(pipeline, state, sink);
+  return {
+    config,
+    log,
+    state,
+    source,
+    pipeline,
+    sink,
+    transformer,
+    async close() {
+      await source.close().catch(() => undefined);
+      await pipeline.close().catch(() => undefined);
+      state.close();
+    },
+  };
+}

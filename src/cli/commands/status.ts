@@ -1,0 +1,51 @@
+/** `status`: the last runs and their counts, users linked and quarantined, a run in progress. Read-only. */
+import { loadConfig } from '../../config/load';
+import { StateStore } from '../../state/store';
+import { table } from '../../sync/report';
+import { EXIT, type ExitCode } from '../exit-codes';
+import type { Io } from '../io';
+
+export async function cmdStatus(opts: { config: string; json?: boolean; runs?: number }, io: Io): Promise<ExitCode> {
+  const { config } = loadConfig(opts.config);
+  const state = StateStore.open(config.state.path, { readonly: true });
+  try {
+    const runs = state.runs.latest(opts.runs ?? 10);
+    const users = state.users.counts();
+    const journal = state.journal.pending();
+    if (opts.json) {
+      io.out(JSON.stringify({ statePath: config.state.path, users, pendingWrites: journal.length, runs }, null, 2));
+      return EXIT.OK;
+    }
+    io.out(`State: ${config.state.path}`);
+    io.out(`Users: ${users.total} known, ${users.linked} linked to Okta, ${users.quarantined} quarantined`);
+    if (journal.length) io.out(`Unfinished writes from an interrupted run: ${journal.length} (resolved at the next run)`);
+    if (!runs.length) {
+      io.out('No runs yet.');
+      return EXIT.OK;
+    }
+    const c = (r: (typeof runs)[number], k: string) => r.counts?.[k] ?? 0;
+    io.out(
+      '\n' +
+        table(
+          runs.map((r) => [
+            r.id,
+            r.startedAt.replace('T', ' ').slice(0, 19),
+            r.mode,
+            r.outcome,
+            c(r, 'read'),
+            c(r, 'created'),
+            c(r, 'linked'),
+            c(r, 'updated'),
+            c(r, 'quarantined'),
+            c(r, 'failed'),
+            r.endedAt ? `${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)}s` : '',
+            (r.error ?? '').slice(0, 60),
+          ]),
+          ['run', 'started (UTC)', 'mode', 'outcome', 'read', 'created', 'linked', 'updated', 'quarant.', 'failed', 'took', 'error'],
+        ),
+    );
+    return EXIT.OK;
+  } finally {
+    state.close();
+  }
+}

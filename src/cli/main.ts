@@ -1,0 +1,98 @@
+/**
+ * The command line: the only place that parses argv. Every command returns an exit code
+ * (see exit-codes.ts); failures are printed as one clear message on stderr.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { cmdConfigSchema, cmdConfigValidate } from './commands/config';
+import { cmdDemo } from './commands/demo';
+import { cmdOktaSim } from './commands/okta-sim';
+import { cmdPlan } from './commands/plan';
+import { cmdRun } from './commands/run';
+import { cmdStatus } from './commands/status';
+import { cmdSync } from './commands/sync';
+import { describeError, exitCodeOf } from './errors';
+import { EXIT, EXIT_HELP, type ExitCode } from './exit-codes';
+import { processIo, type Io } from './io';
+
+const DEFAULT_CONFIG = process.env.LDAP_OKTA_SYNC_CONFIG ?? '/etc/ldap-okta-sync/config.yaml';
+
+export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const program = new Command('ldap-okta-sync')
+    .description('Sync users from Active Directory / LDAP into Okta (profiles only; passwords stay in the directory).')
+    .version(require('../../package.json').version as string)
+    .addHelpText('after', `\n${EXIT_HELP}\n\nThe configuration defaults to $LDAP_OKTA_SYNC_CONFIG or /etc/ldap-okta-sync/config.yaml.`)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+
+  const configOption = () => new Option('-c, --config <file>', 'configuration file').default(DEFAULT_CONFIG);
+  const run = (fn: () => Promise<ExitCode>) => async () => {
+    code = await fn();
+  };
+
+  program
+    .command('sync')
+    .description('read the directory, transform, plan and apply the changes to Okta, once')
+    .addOption(configOption())
+    .option('--json', 'print the run report as JSON')
+    .action(async (o) => run(() => cmdSync(o, io))());
+
+  program
+    .command('plan')
+    .description('print what a sync would do (creates, updates with before/after, quarantined), writing nothing')
+    .addOption(configOption())
+    .option('--json', 'print the whole plan as JSON')
+    .option('--limit <n>', 'rows per table', (v) => parseInt(v, 10), 200)
+    .action(async (o) => run(() => cmdPlan(o, io))());
+
+  program
+    .command('status')
+    .description('the last runs and their counts; users linked and quarantined')
+    .addOption(configOption())
+    .option('--json', 'as JSON')
+    .option('--runs <n>', 'how many runs to show', (v) => parseInt(v, 10), 10)
+    .action(async (o) => run(() => cmdStatus(o, io))());
+
+  program
+    .command('run')
+    .description('run as a daemon: sync on the configured schedule until SIGTERM')
+    .addOption(configOption())
+    .action(async (o) => run(() => cmdRun(o, io))());
+
+  const config = program.command('config').description('configuration tools');
+  config
+    .command('validate')
+    .description('check a configuration file: every problem with file, line and key')
+    .addOption(configOption())
+    .action(async (o) => run(() => cmdConfigValidate(o, io))());
+  config
+    .command('schema')
+    .description('print the JSON schema of the configuration file')
+    .action(async (o) => run(() => cmdConfigSchema(o, io))());
+
+  program
+    .command('okta-sim')
+    .description('run the built-in Okta simulator (for tests and trials; not Okta)')
+    .option('--port <n>', 'port', (v) => parseInt(v, 10), 8080)
+    .option('--host <host>', 'interface', '127.0.0.1')
+    .option('--token <token>', 'API token clients must send (default: random, printed)')
+    .option('--seed <file>', 'JSON file with initial users and groups')
+    .action(async (o) => run(() => cmdOktaSim(o, io))());
+
+  program
+    .command('demo')
+    .description('sync the sample directory (config/demo) into the built-in Okta simulator and print the plan and the report')
+    .action(async () => run(() => cmdDemo(io))());
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    io.err(`ldap-okta-sync: ${describeError(e)}`);
+    return exitCodeOf(e);
+  }
+}

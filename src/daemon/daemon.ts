@@ -1,0 +1,97 @@
+/**
+ * The daemon (`run`): syncs on the configured cron schedule, never two runs at once (a tick that
+ * arrives during a run is skipped and logged), and stops cleanly on SIGTERM/SIGINT: the run in
+ * progress finishes the Okta writes in flight, records them, and the process exits. SIGHUP reloads
+ * the configuration between runs.
+ */
+import type { Logger } from '../util/log';
+import { schedule, type ScheduledJob } from './cron';
+
+export interface DaemonRun {
+  /** Run one sync; resolves when it ended (whatever its outcome). */
+  (trigger: 'schedule' | 'start', signal: AbortSignal): Promise<void>;
+}
+
+export interface DaemonOptions {
+  fullCron: string;
+  timezone?: string;
+  runOnStart: boolean;
+  log: Logger;
+  run: DaemonRun;
+  /** Called on SIGHUP, between runs. */
+  reload?: () => Promise<void>;
+}
+
+export class Daemon {
+  private jobs: ScheduledJob[] = [];
+  private current: Promise<void> | undefined;
+  private abort = new AbortController();
+  private stopping = false;
+  private reloadPending = false;
+  private resolveStopped!: () => void;
+  readonly stopped = new Promise<void>((r) => (this.resolveStopped = r));
+
+  constructor(private readonly opts: DaemonOptions) {}
+
+  start(): void {
+    this.jobs.push(schedule(this.opts.fullCron, () => this.tick('schedule'), this.opts.timezone));
+    this.opts.log.info('daemon started', { full: this.opts.fullCron, timezone: this.opts.timezone ?? 'system' });
+    if (this.opts.runOnStart) this.tick('start');
+  }
+
+  /** Start a run unless one is in progress. Returns the run, or undefined when skipped. */
+  tick(trigger: 'schedule' | 'start'): Promise<void> | undefined {
+    if (this.stopping) return undefined;
+    if (this.current) {
+      this.opts.log.warn('a scheduled run was skipped: the previous run is still in progress', { trigger });
+      return undefined;
+    }
+    const run = (async () => {
+      try {
+        await this.opts.run(trigger, this.abort.signal);
+      } catch (e) {
+        this.opts.log.error('run failed', { error: (e as Error).message });
+      } finally {
+        this.current = undefined;
+        if (this.reloadPending && !this.stopping) await this.doReload();
+      }
+    })();
+    this.current = run;
+    return run;
+  }
+
+  /** SIGHUP: reload now if idle, else after the current run. */
+  requestReload(): void {
+    if (this.current) {
+      this.reloadPending = true;
+      this.opts.log.info('configuration reload requested; it happens after the current run');
+    } else {
+      void this.doReload();
+    }
+  }
+
+  private async doReload(): Promise<void> {
+    this.reloadPending = false;
+    try {
+      await this.opts.reload?.();
+      this.opts.log.info('configuration reloaded');
+    } catch (e) {
+      this.opts.log.error('configuration reload failed; keeping the previous configuration', { error: (e as Error).message });
+    }
+  }
+
+  /** Stop scheduling, let the current run finish its writes in flight, then resolve `stopped`. */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return this.stopped;
+    this.stopping = true;
+    this.opts.log.info(`stopping (${reason})${this.current ? ': finishing the writes in flight' : ''}`);
+    for (const j of this.jobs) j.stop();
+    this.abort.abort();
+    await this.current;
+    this.resolveStopped();
+  }
+
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The applying half of a run: executes the spooled plan against Okta, in plan order, with bounded
+ * concurrency. For every Okta write a journal entry is committed first and removed in the same
+ * transaction that records the result, so the state never claims a write that did not happen and a
+ * crash in between is resolved on the next start ({@link recoverJournal}).
+ *
+ * - create: profile only. A login Okta already has is linked (`okta.match: login`) or quarantined
+ *   with Okta's error; a create whose response was lost is resolved by looking the login up before
+ *   trying again, so there is never a duplicate.
+ * - update: a partial update with only the changed attributes.
+ * - quarantine / unchanged / skip: state only (or nothing), no Okta call.
+ */
+import type { OktaConfig } from '../config/schema';
+import type { OktaSink, OktaUser } from '../okta/client';
+import { OktaError, OktaFatalError, toOktaError } from '../okta/errors';
+import { profileValuesEqual, type Profile } from '../okta/profile';
+import type { PlanSpool, StateStore } from '../state/store';
+import type { Logger } from '../util/log';
+import { diffProfiles } from './plan';
+import type { Action, CreateAction, QuarantineAction, UnchangedAction, UpdateAction } from './types';
+
+export interface ApplyDeps {
+  state: StateStore;
+  sink: OktaSink;
+  okta: OktaConfig;
+  runId: number;
+  log: Logger;
+  /** Aborting stops taking new actions; writes in flight complete and are recorded. */
+  signal?: AbortSignal;
+  onProgress?: (done: number) => void;
+}
+
+export interface ApplyCounts {
+  created: number;
+  linked: number;
+  updated: number;
+  renamed: number;
+  quarantined: number;
+  /** Okta writes that failed for reasons other than the record (network, 5xx after retries): retried next run. */
+  failed: number;
+  /** Actions not started because the run was stopped. */
+  notStarted: number;
+}
+
+export interface ApplyResult {
+  counts: ApplyCounts;
+  /** Records quarantined by Okta's answer during apply (plan-time quarantines are in the plan). */
+  oktaQuarantines: { anchor: string; dn: string; reason: string }[];
+  failures: { anchor: string; dn: string; error: string }[];
+  interrupted: boolean;
+}
+
+const LOGIN_TAKEN = /login: An object with this field already exists/i;
+
+export function isLoginTaken(e: OktaError): boolean {
+  return e.status === 400 && e.errorCode === 'E0000001' && (LOGIN_TAKEN.test(e.errorSummary) || e.errorCauses.some((c) => LOGIN_TAKEN.test(c)));
+}
+
+export function describeOktaError(e: OktaError): string {
+  return `Okta ${e.errorCode ?? `HTTP ${e.status ?? '-'}`}: ${e.errorSummary}${e.errorCauses.length ? ` (${e.errorCauses.join('; ')})` : ''}`;
+}
+
+export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<ApplyResult> {
+  const result: ApplyResult = {
+    counts: { created: 0, linked: 0, updated: 0, renamed: 0, quarantined: 0, failed: 0, notStarted: 0 },
+    oktaQuarantines: [],
+    failures: [],
+    interrupted: false,
+  };
+  const { state } = deps;
+
+  // state-only actions first, in batches (no Okta call)
+  let batch: Action[] = [];
+  const flush = () => {
+    state.transaction(() => {
+      for (const a of batch) {
+        if (a.kind === 'quarantine') recordQuarantine(a, deps);
+        else if (a.kind === 'unchanged') recordUnchanged(a, deps, result);
+      }
+    });
+    batch = [];
+  };
+  for (const a of spool.actions<Action>(['quarantine', 'unchanged'])) {
+    if (a.kind === 'quarantine') result.counts.quarantined++;
+    if (a.payload.kind === 'unchanged' && !a.payload.previousDn && !a.payload.wasQuarantined) continue;
+    batch.push(a.payload);
+    if (batch.length >= 1000) flush();
+  }
+  if (batch.length) flush();
+
+  // Okta writes, a bounded number at a time (the governor paces them further)
+  const writes = spool.actions<Action>(['create', 'update']);
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      if (deps.signal?.aborted) return;
+      const next = writes.next();
+      if (next.done) return;
+      const a = next.value.payload;
+      if (a.kind === 'create') await applyCreate(a, deps, result);
+      else if (a.kind === 'update') await applyUpdate(a, deps, result);
+      deps.onProgress?.(++done);
+    }
+  };
+  const workers = Array.from({ length: deps.okta.concurrency }, worker);
+  const settled = await Promise.allSettled(workers);
+  const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (deps.signal?.aborted) {
+    result.interrupted = true;
+    for (let n = writes.next(); !n.done; n = writes.next()) result.counts.notStarted++;
+  }
+  if (fatal) throw fatal.reason;
+  return result;
+}
+
+function recordQuarantine(a: QuarantineAction, deps: ApplyDeps): void {
+  deps.state.users.recordQuarantine(a.anchor, a.dn, a.step, a.reason, deps.runId);
+}
+
+function recordUnchanged(a: UnchangedAction, deps: ApplyDeps, result: ApplyResult): void {
+  if (a.previousDn) result.counts.renamed++;
+  deps.state.users.recordSeen(a.anchor, a.dn, deps.runId);
+}
+
+function quarantineFromOkta(a: CreateAction | UpdateAction, reason: string, deps: ApplyDeps, result: ApplyResult): void {
+  deps.state.users.recordQuarantine(a.anchor, a.dn, 'okta', reason, deps.runId);
+  result.counts.quarantined++;
+  result.oktaQuarantines.push({ anchor: a.anchor, dn: a.dn, reason });
+  deps.log.warn('record quarantined by Okta', { dn: a.dn, anchor: a.anchor, reason });
+}
+
+function fail(a: CreateAction | UpdateAction, e: OktaError, deps: ApplyDeps, result: ApplyResult): void {
+  result.counts.failed++;
+  const error = describeOktaError(e);
+  result.failures.push({ anchor: a.anchor, dn: a.dn, error });
+  deps.log.error(`Okta ${a.kind} failed; it will be retried next run`, { dn: a.dn, anchor: a.anchor, error });
+}
+
+/** Run a journaled write: the journal entry is committed before `write` and removed with `record`. */
+async function journaled<T>(deps: ApplyDeps, anchor: string, op: string, payload: unknown, write: () => Promise<T>, record: (v: T) => void): Promise<T> {
+  const id = deps.state.journal.begin(deps.runId, anchor, op, payload);
+  let value: T;
+  try {
+    value = await write();
+  } catch (e) {
+    const err = e instanceof OktaFatalError ? e : toOktaError(e);
+    // an ambiguous create stays journaled: the next start looks the login up before anything else
+    if (!(op === 'create' && err instanceof OktaError && err.ambiguous)) deps.state.journal.end(id);
+    throw err;
+  }
+  deps.state.transaction(() => {
+    record(value);
+    deps.state.journal.end(id);
+  });
+  return value;
+}
+
+async function applyCreate(a: CreateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const { sink, okta, state, runId } = deps;
+  try {
+    await journaled(
+      deps,
+      a.anchor,
+      'create',
+      { login: a.login, profile: a.profile, dn: a.dn, loginSource: a.loginSource, disabled: a.disabled },
+      () => createOnce(sink, a.profile, okta),
+      (user) => {
+        state.users.recordApplied({ ...appliedOf(a, user, runId), link: 'created' });
+        result.counts.created++;
+      },
+    );
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    const err = e as OktaError;
+    if (isLoginTaken(err)) {
+      if (okta.match === 'login') return linkExisting(a, deps, result);
+      return quarantineFromOkta(a, `login "${a.login}" already exists in Okta and okta.match is none: ${describeOktaError(err)}`, deps, result);
+    }
+    if (err.ambiguous) return fail(a, err, deps, result);
+    return quarantineFromOkta(a, describeOktaError(err), deps, result);
+  }
+}
+
+/**
+ * Create, and if the answer was lost (timeout, connection reset, 5xx) look the login up: a user
+ * with exactly our profile is the one we just created; otherwise try again (twice at most).
+ */
+async function createOnce(sink: OktaSink, profile: Profile, okta: OktaConfig): Promise<OktaUser> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sink.createUser(profile, { activate: okta.activate, provider: okta.provider });
+    } catch (e) {
+      const err = e instanceof OktaFatalError ? e : toOktaError(e);
+      if (!(err instanceof OktaError) || !err.ambiguous) throw err;
+      const found = await sink.getUser(String(profile.login));
+      if (found) {
+        if (sameProfile(found.profile, profile)) return found;
+        // someone else's user holds the login: report it the way Okta would have
+        throw new OktaError(400, 'E0000001', 'Api validation failed: login', ['login: An object with this field already exists in the current organization']);
+      }
+      if (attempt >= 2) throw err;
+    }
+  }
+}
+
+function sameProfile(okta: Profile, ours: Profile): boolean {
+  return Object.entries(ours).every(([k, v]) => profileValuesEqual(okta[k] ?? null, v));
+}
+
+async function linkExisting(a: CreateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const { sink, state, runId } = deps;
+  let user: OktaUser | null;
+  try {
+    user = await sink.getUser(a.login);
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    return fail(a, toOktaError(e), deps, result);
+  }
+  if (!user) return quarantineFromOkta(a, `Okta reported login "${a.login}" as taken but has no such user`, deps, result);
+  const other = state.users.find(user.id);
+  if (other && other.anchor !== a.anchor) {
+    return quarantineFromOkta(a, `Okta user ${user.id} (login "${a.login}") is already linked to ${other.dn}`, deps, result);
+  }
+  if (user.status === 'DEPROVISIONED') {
+    return quarantineFromOkta(a, `login "${a.login}" belongs to a deactivated Okta user ${user.id}; reactivate or rename it in Okta first`, deps, result);
+  }
+  // only the attributes the agent manages are compared; others in Okta are left alone
+  const current: Profile = {};
+  for (const k of Object.keys(a.profile)) if (k in user.profile) current[k] = user.profile[k];
+  const changes = diffProfiles(current, a.profile).filter((c) => c.after !== null);
+  const linked = user;
+  try {
+    await journaled(
+      deps,
+      a.anchor,
+      'link',
+      { oktaId: user.id, changes },
+      async () => (changes.length ? sink.updateProfile(linked.id, Object.fromEntries(changes.map((c) => [c.attribute, c.after]))) : linked),
+      (updated) => {
+        state.users.recordApplied({ ...appliedOf(a, updated, runId), link: 'linked' });
+        result.counts.linked++;
+      },
+    );
+    deps.log.info('linked existing Okta user', { dn: a.dn, login: a.login, oktaId: user.id, changed: changes.map((c) => c.attribute) });
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    const err = e as OktaError;
+    if (err.ambiguous) return fail(a, err, deps, result);
+    return quarantineFromOkta(a, describeOktaError(err), deps, result);
+  }
+}
+
+async function applyUpdate(a: UpdateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const { sink, state, runId } = deps;
+  const changes: Profile = Object.fromEntries(a.changes.map((c) => [c.attribute, c.after]));
+  try {
+    await journaled(
+      deps,
+      a.anchor,
+      'update',
+      { oktaId: a.oktaId, changes },
+      () => sink.updateProfile(a.oktaId, changes),
+      (user) => {
+        const link = state.users.get(a.anchor)?.link ?? 'created';
+        state.users.recordApplied({ ...appliedOf(a, user, runId), link });
+        result.counts.updated++;
+        if (a.previousDn) result.counts.renamed++;
+      },
+    );
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    const err = e as OktaError;
+    if (err.ambiguous) return fail(a, err, deps, result);
+    if (err.status === 404) {
+      return quarantineFromOkta(a, `Okta user ${a.oktaId} no longer exists (deleted in Okta?): ${describeOktaError(err)}`, deps, result);
+    }
+    return quarantineFromOkta(a, describeOktaError(err), deps, result);
+  }
+}
+
+function appliedOf(a: CreateAction | UpdateAction, user: OktaUser, runId: number) {
+  return {
+    anchor: a.anchor,
+    dn: a.dn,
+    oktaId: user.id,
+    login: a.login,
+    loginSource: a.loginSource,
+    profile: a.profile,
+    oktaStatus: user.status,
+    disabled: a.disabled,
+    runId,
+  };
+}
+
+/**
+ * Resolve writes a previous process left in flight (it crashed or was killed between an Okta call
+ * and the state update). Creates: a user with the journaled login and profile is linked as created;
+ * otherwise the entry is dropped and the next plan creates it again. Updates and links are
+ * idempotent: dropping the entry makes the next plan send them again.
+ */
+export async function recoverJournal(deps: Omit<ApplyDeps, 'runId' | 'okta'> & { runId: number }): Promise<number> {
+  const { state, sink, log } = deps;
+  let resolved = 0;
+  for (const j of state.journal.pending()) {
+    if (j.op === 'create') {
+      const p = j.payload as { login: string; profile: Profile; dn: string; loginSource: string | null; disabled: boolean };
+      const user = await sink.getUser(p.login);
+      state.transaction(() => {
+        if (user && sameProfile(user.profile, p.profile) && !state.users.find(user.id)) {
+          state.users.recordApplied({
+            anchor: j.anchor, dn: p.dn, oktaId: user.id, login: p.login, loginSource: p.loginSource, profile: p.profile,
+            oktaStatus: user.status, link: 'created', disabled: p.disabled, runId: deps.runId,
+          });
+          log.warn('recovered a create whose result was not recorded', { anchor: j.anchor, login: p.login, oktaId: user.id });
+        } else {
+          log.warn('an unfinished create did not reach Okta; it will be planned again', { anchor: j.anchor, login: p.login });
+        }
+        state.journal.end(j.id);
+      });
+    } else {
+      state.journal.end(j.id);
+      log.warn(`an unfinished ${j.op} will be planned again`, { anchor: j.anchor });
+    }
+    resolved++;
+  }
+  return resolved;
+}

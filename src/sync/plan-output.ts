@@ -1,0 +1,62 @@
+/**
+ * Rendering a spooled plan for people (a table per kind of change) and for programs (JSON,
+ * streamed action by action so a plan of millions of records never sits in memory).
+ */
+import type { PlanSpool } from '../state/store';
+import type { ProfileValue } from '../okta/profile';
+import { table } from './report';
+import type { Action } from './types';
+
+const show = (v: ProfileValue | undefined) => (v === undefined ? '∅' : v === null ? 'null' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+const clip = (s: string, max = 60) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
+
+export function formatPlanSummary(counts: Record<string, number>): string {
+  const c = (k: string) => counts[k] ?? 0;
+  return table(
+    [
+      ['create', c('create')],
+      ['update', c('update')],
+      ['unchanged', c('unchanged')],
+      ['quarantine', c('quarantine')],
+      ['skip', c('skip')],
+      ['read', c('read')],
+      ['rejected by the reader', c('rejected')],
+    ],
+    ['plan', 'records'],
+  );
+}
+
+/** The plan as tables: creates, updates (attribute, before → after), quarantined; at most `limit` rows each. */
+export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, limit = 200): Generator<string> {
+  yield formatPlanSummary(counts);
+  const section = function* (kind: string, title: string, header: string[], row: (a: Action) => string[][]): Generator<string> {
+    if (!counts[kind]) return;
+    const rows: string[][] = [];
+    let shown = 0;
+    for (const a of spool.actions<Action>([kind])) {
+      if (shown++ >= limit) break;
+      rows.push(...row(a.payload));
+    }
+    yield `\n${title} (${counts[kind]}${counts[kind] > limit ? `, first ${limit} shown; --json for all` : ''}):`;
+    yield table(rows, header);
+  };
+  yield* section('create', 'Create', ['login', 'dn'], (a) => (a.kind === 'create' ? [[a.login, clip(a.dn)]] : []));
+  yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], (a) =>
+    a.kind === 'update'
+      ? a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(show(ch.before), 40), clip(show(ch.after), 40)])
+      : [],
+  );
+  yield* section('quarantine', 'Quarantine', ['dn', 'step', 'reason'], (a) => (a.kind === 'quarantine' ? [[clip(a.dn), a.step, a.reason]] : []));
+  yield* section('skip', 'Skip', ['dn', 'step', 'reason'], (a) => (a.kind === 'skip' ? [[clip(a.dn), a.step, a.reason]] : []));
+}
+
+/** The whole plan as one JSON document, produced in pieces. Unchanged records are counted, not listed. */
+export function* planJson(spool: PlanSpool, counts: Record<string, number>): Generator<string> {
+  yield `{"counts":${JSON.stringify(counts)},"actions":[`;
+  let first = true;
+  for (const a of spool.actions<Action>(['create', 'update', 'quarantine', 'skip'])) {
+    yield (first ? '\n' : ',\n') + JSON.stringify(a.payload);
+    first = false;
+  }
+  yield '\n]}\n';
+}

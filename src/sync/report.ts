@@ -1,0 +1,100 @@
+/**
+ * The run report: what a run read, planned and did, how many Okta requests it made, and the
+ * records that need a person's attention. Printed as text after `sync`, logged as one summary line,
+ * and stored (counts) in the runs table.
+ */
+import type { RunOutcome } from '../state/store';
+
+export interface RunReport {
+  runId: number;
+  mode: 'full' | 'incremental';
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  outcome: RunOutcome;
+  error?: string;
+  /** What the plan said: read, rejected, create, update, unchanged, quarantine, skip. */
+  plan: Record<string, number>;
+  /** What apply did: created, linked, updated, renamed, quarantined, failed, notStarted, recovered. */
+  counts: Record<string, number>;
+  directory: { entriesRead: number };
+  okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };
+  oktaQuarantines: { anchor: string; dn: string; reason: string }[];
+  failures: { anchor: string; dn: string; error: string }[];
+}
+
+export function emptyReport(runId: number, mode: 'full' | 'incremental', started: Date): RunReport {
+  return {
+    runId,
+    mode,
+    startedAt: started.toISOString(),
+    endedAt: started.toISOString(),
+    durationMs: 0,
+    outcome: 'running',
+    plan: {},
+    counts: {},
+    directory: { entriesRead: 0 },
+    okta: { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 },
+    oktaQuarantines: [],
+    failures: [],
+  };
+}
+
+const n = (r: Record<string, number>, k: string) => r[k] ?? 0;
+
+/** The one summary line a run logs. */
+export function summaryLine(r: RunReport): string {
+  const secs = r.durationMs / 1000;
+  const written = n(r.counts, 'created') + n(r.counts, 'linked') + n(r.counts, 'updated');
+  return (
+    `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')}, created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
+    `updated ${n(r.counts, 'updated')}, unchanged ${n(r.plan, 'unchanged')}, renamed ${n(r.counts, 'renamed')}, quarantined ${n(r.counts, 'quarantined')}, ` +
+    `skipped ${n(r.plan, 'skip')}, failed ${n(r.counts, 'failed')}; ${r.okta.requests} Okta requests (${r.okta.writes} writes, ` +
+    `${r.okta.rateLimited} rate-limited) in ${secs.toFixed(1)} s${written && secs > 0 ? ` (${Math.round(written / secs)} writes/s)` : ''}` +
+    (r.error ? `; error: ${r.error}` : '')
+  );
+}
+
+/** The report as a person reads it after `sync`. */
+export function formatReport(r: RunReport): string {
+  const lines = [
+    `Run ${r.runId} (${r.mode}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    '',
+    table([
+      ['read from directory', n(r.plan, 'read')],
+      ['rejected by the reader', n(r.plan, 'rejected')],
+      ['created in Okta', n(r.counts, 'created')],
+      ['linked to existing Okta users', n(r.counts, 'linked')],
+      ['updated (partial)', n(r.counts, 'updated')],
+      ['renamed or moved (DN only)', n(r.counts, 'renamed')],
+      ['unchanged', n(r.plan, 'unchanged')],
+      ['skipped by rules', n(r.plan, 'skip')],
+      ['quarantined', n(r.counts, 'quarantined')],
+      ['failed (retried next run)', n(r.counts, 'failed')],
+      ['Okta requests (writes)', `${r.okta.requests} (${r.okta.writes})`],
+      ['rate-limited responses / wait', `${r.okta.rateLimited} / ${(r.okta.rateLimitWaitMs / 1000).toFixed(1)} s`],
+    ]),
+  ];
+  if (r.oktaQuarantines.length) {
+    lines.push('', 'Quarantined by Okta:');
+    for (const q of r.oktaQuarantines.slice(0, 20)) lines.push(`  ${q.dn}: ${q.reason}`);
+    if (r.oktaQuarantines.length > 20) lines.push(`  … and ${r.oktaQuarantines.length - 20} more (ldap-okta-sync quarantine)`);
+  }
+  if (r.failures.length) {
+    lines.push('', 'Failed writes (will be retried):');
+    for (const f of r.failures.slice(0, 20)) lines.push(`  ${f.dn}: ${f.error}`);
+  }
+  if (r.error) lines.push('', `Error: ${r.error}`);
+  return lines.join('\n');
+}
+
+export function table(rows: (string | number)[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const widths: number[] = [];
+  for (const row of all) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
+  const fmt = (row: (string | number)[]) =>
+    row.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
+  const out = all.map(fmt);
+  if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return out.join('\n');
+}
