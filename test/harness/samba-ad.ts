@@ -1,0 +1,279 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'ldapts';
+import { currentRunDir, registerServer, unregisterServer } from './run-dir';
+import { findBinary } from './util/binaries';
+import { canListen, sleep } from './util/ports';
+import { isAlive, run, spawnDaemon, stopProcessGroup, tailFile } from './util/processes';
+
+/**
+ * The Samba 4 Active Directory domain controller the AD tests share: one per test run, provisioned and
+ * started by the first test file that asks for it (getSambaAd in ./ad), stopped by globalTeardown.
+ *
+ * Samba's ports are fixed (389, 636, 3268, 3269), so to let several test runs (and the recipes' DC on
+ * 127.0.0.1) coexist on one machine, each run's DC binds them on its own loopback address,
+ * 127.77.x.y (Linux routes all of 127/8 to lo), unless SAMBA_AD_HOST names one.
+ * Only the `ldap` service runs (simple binds only, no NTLM/Kerberos); plain-LDAP simple binds are allowed
+ * (`ldap server require strong auth = no`). Needs root (ports below 1024).
+ */
+export interface SambaAdInfo {
+  /** The loopback address the DC listens on. */
+  host: string;
+  /** ldap://<host>:389 */
+  url: string;
+  /** ldaps://<host>:636 (self-signed certificate for DC1.example.test, signed by caFile). */
+  ldapsUrl: string;
+  /** Global catalog: ldap://<host>:3268 */
+  gcUrl: string;
+  /** DC=example,DC=test */
+  baseDn: string;
+  /** EXAMPLE.TEST */
+  realm: string;
+  /** NetBIOS domain: EXAMPLE */
+  domain: string;
+  /** example.test (also the UPN suffix) */
+  dnsDomain: string;
+  /** CN=Administrator,CN=Users,DC=example,DC=test */
+  adminDn: string;
+  /** Administrator@example.test (simple binds accept either) */
+  adminUpn: string;
+  adminPassword: string;
+  /** Samba's auto-generated CA (PEM) for LDAPS. The server certificate names DC1.example.test, not the IP. */
+  caFile: string;
+  /** Samba's private dir etc.; removed at teardown. */
+  dir: string;
+  pid: number;
+  /** Measured: provisioning and start (until LDAP and LDAPS binds work), ms. */
+  timings: { provisionMs: number; startMs: number };
+}
+
+export const AD_REALM = 'EXAMPLE.TEST';
+export const AD_DOMAIN = 'EXAMPLE';
+export const AD_ADMIN_PASSWORD = 'Passw0rd!Test';
+const AD_PORTS = [389, 636, 3268, 3269];
+
+function sambaStateDir(runDir: string): string {
+  return path.join(runDir, 'samba');
+}
+
+async function chooseHost(): Promise<string> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new Error('the Samba AD test DC needs root (it listens on ports 389/636/3268/3269); run the AD tests as root');
+  }
+  const fixed = process.env.SAMBA_AD_HOST;
+  const candidates = fixed
+    ? [fixed]
+    : Array.from({ length: 8 }, () => `127.77.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`);
+  const busy: string[] = [];
+  for (const host of candidates) {
+    let free = true;
+    for (const port of AD_PORTS) {
+      if (!(await canListen(host, port))) {
+        free = false;
+        busy.push(`${host}:${port}`);
+        break;
+      }
+    }
+    if (free) return host;
+  }
+  let listeners = '';
+  try {
+    listeners = (await run('ss', ['-ltnp', 'sport = :389'])).stdout;
+  } catch {
+    // ss (iproute2) may be missing
+  }
+  throw new Error(
+    `no loopback address with ports ${AD_PORTS.join('/')} free for the Samba AD DC (busy: ${busy.join(', ')}). ` +
+      `Something listens on port 389 of all addresses, e.g. a packaged slapd or samba-ad-dc: ` +
+      `run test/servers/ensure-packages.sh as root (it stops them).\n${listeners}`,
+  );
+}
+
+async function provision(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const log = path.join(dir, 'provision.log');
+  try {
+    const { stdout, stderr } = await run(findBinary('samba-tool'), [
+      'domain', 'provision',
+      `--targetdir=${dir}`,
+      `--realm=${AD_REALM}`,
+      `--domain=${AD_DOMAIN}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--use-rfc2307',
+      `--adminpass=${AD_ADMIN_PASSWORD}`,
+      '--host-name=dc1',
+      '--host-ip=127.0.0.1',
+    ], { timeoutMs: 180000 });
+    writeFileSync(log, `${stdout}\n${stderr}`);
+  } catch (err) {
+    throw new Error(`samba-tool domain provision failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * smb.conf after provisioning (provision drops most --option values): only the ldap service, bound to
+ * `host` only, simple binds over plain LDAP allowed, and every path Samba writes (pid, sockets, logs) inside
+ * `dir` so runs do not collide with each other or with a packaged Samba.
+ */
+function patchConfig(dir: string, host: string): void {
+  const conf = path.join(dir, 'etc', 'smb.conf');
+  const managed = [
+    'server services', 'interfaces', 'bind interfaces only', 'ldap server require strong auth', 'log file', 'logging',
+    'max log size', 'pid directory', 'ncalrpc dir', 'winbindd socket directory', 'ntp signd socket directory',
+  ];
+  const lines = readFileSync(conf, 'utf8')
+    .split('\n')
+    .filter((l) => !managed.some((k) => new RegExp(`^\\s*${k}\\s*=`, 'i').test(l)));
+  const global = lines.findIndex((l) => /^\s*\[global\]\s*$/i.test(l));
+  for (const sub of ['run', 'ncalrpc', 'winbindd', 'ntp_signd']) mkdirSync(path.join(dir, sub), { recursive: true });
+  lines.splice(
+    global + 1,
+    0,
+    '\tserver services = ldap',
+    `\tinterfaces = ${host}/8`,
+    '\tbind interfaces only = yes',
+    '\tldap server require strong auth = no',
+    `\tlog file = ${dir}/log.%m`,
+    '\tlogging = file',
+    '\tmax log size = 10000',
+    `\tpid directory = ${dir}/run`,
+    `\tncalrpc dir = ${dir}/ncalrpc`,
+    `\twinbindd socket directory = ${dir}/winbindd`,
+    `\tntp signd socket directory = ${dir}/ntp_signd`,
+  );
+  writeFileSync(conf, lines.join('\n'));
+}
+
+async function bindWorks(url: string, user: string, password: string): Promise<boolean> {
+  // ldapts uses TLS whenever tlsOptions are given, so only pass them for ldaps://
+  const tlsOptions = url.startsWith('ldaps:') ? { tlsOptions: { rejectUnauthorized: false } } : {};
+  const c = new Client({ url, timeout: 5000, connectTimeout: 2000, ...tlsOptions });
+  try {
+    await c.bind(user, password);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.unbind().catch(() => undefined);
+  }
+}
+
+/** Provisions and starts a DC in `dir`. Resolves when simple binds over LDAP and LDAPS work. */
+export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: number } = {}): Promise<SambaAdInfo> {
+  const host = await chooseHost();
+  const t0 = Date.now();
+  await provision(dir);
+  const provisionMs = Date.now() - t0;
+  patchConfig(dir, host);
+  const logFile = path.join(dir, 'samba.out');
+  const t1 = Date.now();
+  const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1'], {
+    logFile,
+    cwd: dir,
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn samba');
+  registerServer({ kind: 'samba', pid, dir, startedBy: process.pid });
+  const baseDn = 'DC=example,DC=test';
+  const info: SambaAdInfo = {
+    host,
+    url: `ldap://${host}:389`,
+    ldapsUrl: `ldaps://${host}:636`,
+    gcUrl: `ldap://${host}:3268`,
+    baseDn,
+    realm: AD_REALM,
+    domain: AD_DOMAIN,
+    dnsDomain: AD_REALM.toLowerCase(),
+    adminDn: `CN=Administrator,CN=Users,${baseDn}`,
+    adminUpn: `Administrator@${AD_REALM.toLowerCase()}`,
+    adminPassword: AD_ADMIN_PASSWORD,
+    caFile: path.join(dir, 'private', 'tls', 'ca.pem'),
+    dir,
+    pid,
+    timings: { provisionMs, startMs: 0 },
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 90000);
+  for (const url of [info.url, info.ldapsUrl]) {
+    while (!(await bindWorks(url, info.adminUpn, info.adminPassword))) {
+      if (!isAlive(pid)) {
+        unregisterServer(pid);
+        throw new Error(`samba exited during startup. Log tail:\n${tailFile(logFile)}`);
+      }
+      if (Date.now() > deadline) {
+        await stopProcessGroup(pid, 15000);
+        unregisterServer(pid);
+        throw new Error(`samba not ready (${url}) after ${opts.startTimeoutMs ?? 90000} ms. Log tail:\n${tailFile(logFile)}`);
+      }
+      await sleep(100);
+    }
+  }
+  info.timings.startMs = Date.now() - t1;
+  return info;
+}
+
+/**
+ * The run's shared DC: started by exactly one caller across all jest workers (an O_EXCL lock file in the
+ * run directory); the others wait for its connection info (info.json) or its failure (error.txt).
+ */
+export async function acquireSharedSambaAd(opts: { waitTimeoutMs?: number } = {}): Promise<SambaAdInfo> {
+  const state = sambaStateDir(currentRunDir());
+  mkdirSync(state, { recursive: true });
+  const lockFile = path.join(state, 'lock');
+  const infoFile = path.join(state, 'info.json');
+  const errorFile = path.join(state, 'error.txt');
+  const deadline = Date.now() + (opts.waitTimeoutMs ?? 300000);
+  for (;;) {
+    if (existsSync(infoFile)) {
+      const info = JSON.parse(readFileSync(infoFile, 'utf8')) as SambaAdInfo;
+      if (!isAlive(info.pid)) {
+        throw new Error(`the shared Samba AD DC (pid ${info.pid}) is no longer running. Log tail:\n${tailFile(path.join(info.dir, 'samba.out'))}`);
+      }
+      return info;
+    }
+    if (existsSync(errorFile)) throw new Error(`the shared Samba AD DC could not start:\n${readFileSync(errorFile, 'utf8')}`);
+    let fd: number | undefined;
+    try {
+      fd = openSync(lockFile, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (fd !== undefined) {
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      try {
+        const info = await startSambaAdProcess(path.join(state, 'dc'));
+        writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2));
+        renameSync(`${infoFile}.tmp`, infoFile);
+        return info;
+      } catch (err) {
+        writeFileSync(errorFile, (err as Error).message);
+        throw err;
+      }
+    }
+    // another worker holds the lock: wait, unless it died before finishing
+    const owner = Number(readFileSync(lockFile, 'utf8').trim() || '0');
+    if (owner > 0 && !isAlive(owner) && !existsSync(infoFile) && !existsSync(errorFile)) {
+      unlinkSync(lockFile);
+      rmSync(path.join(state, 'dc'), { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for jest worker ${owner} to start the shared Samba AD DC`);
+    await sleep(200);
+  }
+}
+
+/** globalTeardown: stops the run's DC if one was started (or is being started) and removes its files. */
+export async function stopSharedSambaAd(runDir: string): Promise<boolean> {
+  const state = sambaStateDir(runDir);
+  const infoFile = path.join(state, 'info.json');
+  if (!existsSync(infoFile)) {
+    rmSync(state, { recursive: true, force: true });
+    return false;
+  }
+  const info = JSON.parse(readFileSync(infoFile, 'utf8')) as SambaAdInfo;
+  await stopProcessGroup(info.pid, 15000);
+  unregisterServer(info.pid, runDir);
+  rmSync(state, { recursive: true, force: true });
+  return true;
+}
