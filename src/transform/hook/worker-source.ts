@@ -32,7 +32,7 @@ const asciiFold = (s) => NON_ASCII.test(s) ? s.normalize('NFKD').replace(MARKS, 
 const transliterate = (s) => {
   if (!NON_ASCII.test(s)) return s;
   let t = s.normalize('NFC').replace(/[\u0400-\u04ff]/g, cased(cyr));
-  t = t.normalize('NFKD').replace(MARKS, '').replace(/[\u0370-\u03ff]/g, cased(greek));
+  t = t.normalize('NFKD').replace(MARKS, '').replace(/([οΟ])([υΥ])/g, (m, o, u) => (o === 'Ο' ? 'O' : 'o') + (u === 'Υ' ? 'U' : 'u')).replace(/[\u0370-\u03ff]/g, cased(greek));
   return t.replace(foldRe, (c) => fold[c]);
 };
 const oktaLoginKey = (s) => s.toLowerCase().normalize('NFD').replace(MARKS, '').normalize('NFC');

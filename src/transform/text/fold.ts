@@ -42,6 +42,9 @@ export const GREEK_MAP: Readonly<Record<string, string>> = {
   ξ: 'x', ο: 'o', π: 'p', ρ: 'r', σ: 's', ς: 's', τ: 't', υ: 'y', φ: 'f', χ: 'ch', ψ: 'ps', ω: 'o',
 };
 const CYR_RE = /[\u0400-\u04ff]/g;
+/** The Greek digraph ου is "ou" (not "oy"). */
+const GREEK_OU = /([οΟ])([υΥ])/g;
+const greekOu = (_m: string, o: string, u: string) => (o === 'Ο' ? 'O' : 'o') + (u === 'Υ' ? 'U' : 'u');
 const GREEK_RE = /[\u0370-\u03ff]/g;
 
 function mapCased(table: Readonly<Record<string, string>>) {
@@ -60,7 +63,7 @@ const mapGreek = mapCased(GREEK_MAP);
 export function transliterate(s: string): string {
   if (!NON_ASCII.test(s)) return s;
   let t = s.normalize('NFC').replace(CYR_RE, mapCyr);
-  t = t.normalize('NFKD').replace(MARKS, '').replace(GREEK_RE, mapGreek);
+  t = t.normalize('NFKD').replace(MARKS, '').replace(GREEK_OU, greekOu).replace(GREEK_RE, mapGreek);
   return t.replace(FOLD_RE, foldChar);
 }
 
