@@ -65,7 +65,7 @@ export class RateGovernor {
   private readonly queue: (() => void)[] = [];
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Total milliseconds spent waiting for rate limits (reported per run). */
+  /** Milliseconds requests waited for a bucket to reset (its share used up, or a 429); pacing not included. */
   waitedMs = 0;
 
   constructor(private readonly opts: GovernorOptions) {
@@ -80,8 +80,10 @@ export class RateGovernor {
       for (;;) {
         const wait = this.delayFor(bucket);
         if (wait.ms <= 0) break;
-        this.opts.onWait?.(bucket, wait.ms, wait.why);
-        this.waitedMs += wait.ms;
+        if (wait.why !== 'pacing') {
+          this.opts.onWait?.(bucket, wait.ms, wait.why);
+          this.waitedMs += wait.ms;
+        }
         await this.sleep(wait.ms);
       }
     } catch (e) {

@@ -64,4 +64,14 @@ export const MIGRATIONS: string[] = [
     acquired_at TEXT NOT NULL
   );
   `,
+  // 2: values of attributes that must be unique across the directory (validate.unique), by holder
+  `
+  CREATE TABLE unique_claims (
+    attribute TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    anchor    TEXT NOT NULL,
+    PRIMARY KEY (attribute, value)
+  ) WITHOUT ROWID;
+  CREATE INDEX unique_claims_anchor ON unique_claims(anchor);
+  `,
 ];

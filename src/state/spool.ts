@@ -17,6 +17,9 @@ export class PlanSpool {
   private readonly insert;
   private readonly insertSeen;
   private readonly insertLogin;
+  private readonly insertUnique;
+  private readonly uniqueInRun;
+  private readonly uniqueStored;
   private readonly loginStmt;
   private seq = 0;
 
@@ -29,7 +32,14 @@ export class PlanSpool {
       CREATE TEMP TABLE spool_seen (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_logins;
       CREATE TEMP TABLE spool_logins (login_norm TEXT PRIMARY KEY, anchor TEXT NOT NULL, dn TEXT NOT NULL) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.spool_unique;
+      CREATE TEMP TABLE spool_unique (attribute TEXT NOT NULL, value TEXT NOT NULL, anchor TEXT NOT NULL, dn TEXT NOT NULL, PRIMARY KEY (attribute, value)) WITHOUT ROWID;
     `);
+    this.insertUnique = db.prepare('INSERT OR IGNORE INTO temp.spool_unique (attribute, value, anchor, dn) VALUES (?, ?, ?, ?)');
+    this.uniqueInRun = db.prepare<[string, string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_unique WHERE attribute = ? AND value = ?');
+    this.uniqueStored = db.prepare<[string, string], { anchor: string; dn: string }>(
+      'SELECT c.anchor, u.dn FROM main.unique_claims c JOIN main.users u ON u.anchor = c.anchor WHERE c.attribute = ? AND c.value = ?',
+    );
     this.insertLogin = db.prepare('INSERT OR IGNORE INTO temp.spool_logins (login_norm, anchor, dn) VALUES (?, ?, ?)');
     this.loginStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_logins WHERE login_norm = ?');
     this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload) VALUES (?, ?, ?, ?)');
@@ -60,6 +70,38 @@ export class PlanSpool {
 
   releaseLogin(loginNorm: string, anchor: string): void {
     this.db.prepare('DELETE FROM temp.spool_logins WHERE login_norm = ? AND anchor = ?').run(loginNorm, anchor);
+  }
+
+  /**
+   * Claim a value of a unique attribute for this run. The holder recorded by earlier runs keeps
+   * it; otherwise the first claimant of this run does. Returns the holder.
+   */
+  claimUnique(attribute: string, value: string, anchor: string, dn: string): { anchor: string; dn: string } {
+    const stored = this.uniqueStored.get(attribute, value);
+    if (stored && stored.anchor !== anchor) return stored;
+    this.insertUnique.run(attribute, value, anchor, dn);
+    return this.uniqueInRun.get(attribute, value)!;
+  }
+
+  releaseUnique(attribute: string, value: string, anchor: string): void {
+    this.db.prepare('DELETE FROM temp.spool_unique WHERE attribute = ? AND value = ? AND anchor = ?').run(attribute, value, anchor);
+  }
+
+  /**
+   * After a run: the records that reached Okta (or were already there unchanged) hold exactly the
+   * unique values they claimed this run; their older claims are released.
+   */
+  persistUniqueClaims(): void {
+    this.db.transaction(() => {
+      this.db.exec(`
+        DELETE FROM main.unique_claims WHERE anchor IN
+          (SELECT a.anchor FROM temp.spool_actions a JOIN main.users u ON u.anchor = a.anchor
+            WHERE a.kind IN ('create', 'update', 'unchanged') AND u.okta_id IS NOT NULL);
+        INSERT OR REPLACE INTO main.unique_claims (attribute, value, anchor)
+          SELECT s.attribute, s.value, s.anchor FROM temp.spool_unique s JOIN main.users u ON u.anchor = s.anchor
+            WHERE u.okta_id IS NOT NULL;
+      `);
+    })();
   }
 
   /** Who claimed a login earlier in this run's plan. */
@@ -111,6 +153,6 @@ export class PlanSpool {
   }
 
   close(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins;');
+    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique;');
   }
 }

@@ -61,7 +61,10 @@ export async function syncRun(deps: SyncDeps): Promise<RunReport> {
       log,
       signal: deps.signal,
     });
-    if (!applied.interrupted) planned.spool.stampSeen(runId);
+    if (!applied.interrupted) {
+      planned.spool.stampSeen(runId);
+      planned.spool.persistUniqueClaims();
+    }
     Object.assign(report.counts, applied.counts);
     report.failures = applied.failures;
     report.oktaQuarantines = applied.oktaQuarantines;

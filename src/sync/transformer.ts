@@ -11,7 +11,7 @@ import type { SourceRecord } from '../directory/types';
 import type { OktaSink } from '../okta/client';
 import { normalizeLogin, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore, UserRow } from '../state/store';
-import type { Availability, LoginRegistry, Pipeline, TransformOutcome } from '../transform';
+import type { Availability, LoginRegistry, Pipeline, TransformOutcome, UniqueRegistry } from '../transform';
 import type { RecordTransformer } from './plan-run';
 import type { Desired } from './types';
 
@@ -48,8 +48,23 @@ export class RunLoginRegistry implements LoginRegistry {
   }
 }
 
+/** Unique attribute values (validate.unique): earlier runs' holders keep theirs, then first come first served. */
+export class RunUniqueRegistry implements UniqueRegistry {
+  constructor(private readonly spool: PlanSpool, private readonly dns: ReadonlyMap<string, string>) {}
+
+  claim(attribute: string, value: string, anchor: string): Availability {
+    const holder = this.spool.claimUnique(attribute, value, anchor, this.dns.get(anchor) ?? anchor);
+    return holder.anchor === anchor ? true : { heldBy: holder.dn };
+  }
+
+  release(attribute: string, value: string, anchor: string): void {
+    this.spool.releaseUnique(attribute, value, anchor);
+  }
+}
+
 export class PipelineTransformer implements RecordTransformer {
   private logins?: RunLoginRegistry;
+  private unique?: RunUniqueRegistry;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -60,6 +75,7 @@ export class PipelineTransformer implements RecordTransformer {
 
   async beginRun(spool: PlanSpool): Promise<void> {
     this.logins = new RunLoginRegistry(this.state, spool, this.okta);
+    this.unique = new RunUniqueRegistry(spool, this.logins.dns);
     await this.pipeline.beginRun();
   }
 
@@ -68,6 +84,7 @@ export class PipelineTransformer implements RecordTransformer {
     try {
       const outcome = await this.pipeline.run(record, {
         logins: this.logins,
+        unique: this.unique,
         previous: previous ? { login: previous.login, loginSource: previous.loginSource } : null,
         now: this.now(),
       });

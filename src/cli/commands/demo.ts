@@ -23,6 +23,8 @@ export const DEMO_CONFIG = resolve(__dirname, '../../../config/demo/demo.yaml');
 export async function cmdDemo(io: Io): Promise<ExitCode> {
   const dir = mkdtempSync(join(tmpdir(), 'ldap-okta-sync-demo-'));
   const sim = await startOktaSimulator({
+    // limits of an org with DynamicScale for a bulk load (the defaults, 600/min, would pace 250 creates over a minute)
+    rateLimits: { users: 6000, userById: 20000, userWrite: 6000 },
     // an org that already has a few users: one of them has the login of a directory user
     seedData: { users: [{ profile: { login: 'marie.curie@example.com', email: 'marie.curie@example.com', firstName: 'Marie', lastName: 'Curie' }, status: 'ACTIVE' }] },
   });

@@ -9,9 +9,9 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
   for (const [attr, src] of Object.entries(spec)) {
     attrs.push(attr);
     evs.push(c.template([...path, attr], src).ev);
+    // entries are assigned in order, so a later entry may read an earlier one via profile.<name>
+    c.assigned([attr]);
   }
-  // assigned after compiling, so `profile.x` in this step refers to earlier steps only
-  c.assigned(attrs);
   const n = attrs.length;
   return {
     name,
