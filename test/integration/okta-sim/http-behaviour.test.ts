@@ -44,7 +44,8 @@ describe('headers and auth', () => {
   });
 
   test('401 E0000011 for a missing, malformed or wrong token', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer x' }, { Authorization: `SSWS ${sim.token}x` }]) {
+    const variants: Record<string, string>[] = [{}, { Authorization: 'Bearer x' }, { Authorization: `SSWS ${sim.token}x` }];
+    for (const headers of variants) {
       const res = await call(sim, 'GET', '/api/v1/users', { token: null, headers });
       expect(res.status).toBe(401);
       expect(res.json).toMatchObject({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorLink: 'E0000011', errorCauses: [] });
