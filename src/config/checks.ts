@@ -4,7 +4,7 @@
  * carries the key path it is about.
  */
 import { existsSync } from 'node:fs';
-import type { Config } from './schema';
+import type { Config, SourceConfig } from './schema';
 import type { KeyPath } from './yaml-positions';
 import { isValidCron } from '../daemon/cron';
 import { compilePipeline } from '../transform';
@@ -15,10 +15,23 @@ export interface CheckIssue {
   message: string;
 }
 
-export function semanticChecks(config: Config, baseDir: string): CheckIssue[] {
+/**
+ * Compile the transforms (so a bad expression fails `config validate`, not the 3 a.m. run). Runs
+ * even when other sections have schema errors, so every mistake is reported at once; without a
+ * valid source section, attribute names cannot be checked.
+ */
+export function transformChecks(transforms: Config['transforms'], source: SourceConfig | undefined, baseDir: string): CheckIssue[] {
+  const compiled = compilePipeline(transforms, { knownAttributes: source && sourceAttributeList(source), baseDir });
+  if (compiled.ok) {
+    void compiled.pipeline.close();
+    return [];
+  }
+  return compiled.errors.map((e) => ({ path: ['transforms', ...e.path], message: e.message }));
+}
+
+/** Checks of a configuration the schema accepted (transforms excluded: see transformChecks). */
+export function semanticChecks(config: Config): CheckIssue[] {
   const issues: CheckIssue[] = [];
-  const compiled = compilePipeline(config.transforms, { knownAttributes: sourceAttributeList(config.source), baseDir });
-  if (!compiled.ok) for (const e of compiled.errors) issues.push({ path: ['transforms', ...e.path], message: e.message });
 
   for (const key of ['full'] as const) {
     const expr = config.schedule[key];

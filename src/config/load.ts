@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, type Config } from './schema';
-import { semanticChecks } from './checks';
+import { configSchema, sourceSchema, type Config } from './schema';
+import { semanticChecks, transformChecks } from './checks';
+import { transformsSchema } from '../transform/schema';
 import { parseYamlWithPositions, type KeyPath, type ParsedYaml } from './yaml-positions';
 
 export interface ConfigIssue {
@@ -65,12 +66,21 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the configuration must be a YAML mapping (source:, okta:, transforms:, …)' }]);
   }
-  const result = configSchema.safeParse(parsed.value);
-  if (!result.success) throw new ConfigError(zodIssues(result.error.issues, parsed, file));
+  const raw = parsed.value as Record<string, unknown>;
+  const result = configSchema.safeParse(raw);
+  const issues: ConfigIssue[] = result.success ? [] : zodIssues(result.error.issues, parsed, file);
+
+  // the transforms are compiled whenever their own section parses, so their mistakes are listed too
+  const transforms = result.success ? { success: true as const, data: result.data.transforms } : transformsSchema.safeParse(raw.transforms);
+  if (transforms.success) {
+    const source = result.success ? { success: true as const, data: result.data.source } : sourceSchema.safeParse(raw.source);
+    const src = source.success ? resolvePaths({ source: source.data } as Config, baseDir).source : undefined;
+    for (const i of transformChecks(transforms.data, src, baseDir)) issues.push(located(parsed, file, i.path, i.message));
+  }
+  if (!result.success) throw new ConfigError(sortIssues(issues));
 
   const config = resolvePaths(result.data, baseDir);
-  const issues: ConfigIssue[] = [];
-  for (const i of semanticChecks(config, baseDir)) issues.push(located(parsed, file, i.path, i.message));
+  for (const i of semanticChecks(config)) issues.push(located(parsed, file, i.path, i.message));
   if (issues.length) throw new ConfigError(sortIssues(issues));
   return { config, file, baseDir };
 }
@@ -87,7 +97,7 @@ function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string
     const path = i.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (i.code === 'unrecognized_keys') {
       for (const k of i.keys) out.push(located(parsed, file, path, `unknown key "${k}"`, k));
-    } else if (i.code === 'invalid_type' && i.input === undefined) {
+    } else if (i.code === 'invalid_type' && valueAt(parsed.value, path) === undefined) {
       out.push(located(parsed, file, path, 'is required'));
     } else if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator') {
       out.push(located(parsed, file, [...path, 'type'], 'must be one of: ldap, ldif'));
@@ -98,14 +108,27 @@ function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string
   return sortIssues(out);
 }
 
+function valueAt(value: unknown, path: KeyPath): unknown {
+  let v = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 function resolvePaths(config: Config, baseDir: string): Config {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const source = config.source.type === 'ldif'
-    ? { ...config.source, path: abs(config.source.path) }
-    : { ...config.source, tls: { ...config.source.tls, caFile: config.source.tls.caFile && abs(config.source.tls.caFile) } };
-  return { ...config, source, state: { ...config.state, path: abs(config.state.path) } };
+  if (!config.state) return { ...config, source: resolveSourcePaths(config.source, abs) };
+  return { ...config, source: resolveSourcePaths(config.source, abs), state: { ...config.state, path: abs(config.state.path) } };
+}
+
+function resolveSourcePaths(source: Config['source'], abs: (p: string) => string): Config['source'] {
+  return source.type === 'ldif'
+    ? { ...source, path: abs(source.path) }
+    : { ...source, tls: { ...source.tls, caFile: source.tls.caFile && abs(source.tls.caFile) } };
 }

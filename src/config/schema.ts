@@ -131,8 +131,10 @@ const logSchema = z
   })
   .default({ level: 'info', format: 'auto' });
 
+export const sourceSchema = z.discriminatedUnion('type', [ldapSourceSchema, ldifSourceSchema]).describe('Where users are read from.');
+
 export const configSchema = z.strictObject({
-  source: z.discriminatedUnion('type', [ldapSourceSchema, ldifSourceSchema]).describe('Where users are read from.'),
+  source: sourceSchema,
   okta: oktaSchema.describe('The Okta org users are written to.'),
   transforms: transformsSchema,
   state: stateSchema.describe('Where the agent keeps its state.'),
