@@ -27,6 +27,11 @@ import { acquireSharedSambaAd, type SambaAdInfo } from './samba-ad';
 export interface AdUser extends LdapEntry {
   /** Created enabled (UAC 512 or the entry's own userAccountControl) with this password, over LDAPS. */
   password?: string;
+  /**
+   * Without a password: keep the entry's userAccountControl as given (it must then allow an empty
+   * password, e.g. 544 = NORMAL_ACCOUNT|PASSWD_NOTREQD). Default: ACCOUNTDISABLE is added (514).
+   */
+  enabled?: boolean;
 }
 
 export interface AdRootDse {
@@ -48,6 +53,8 @@ export interface AdScenario {
   addUsers(users: readonly AdUser[], opts?: { concurrency?: number }): Promise<void>;
   /** Adds any entries (OUs, groups, users without passwords) in dependency order. */
   add(entries: readonly LdapEntry[], opts?: { concurrency?: number }): Promise<void>;
+  /** Adds a built directory (builders/ad.ts): containers, then users, then groups. */
+  load(directory: { containers: readonly LdapEntry[]; users: readonly AdUser[]; groups: readonly LdapEntry[] }, opts?: { concurrency?: number }): Promise<void>;
   /** Deletes the scenario OU and everything in it. */
   remove(): Promise<void>;
 }
@@ -66,8 +73,9 @@ export interface SambaAd extends SambaAdInfo {
   /** Adds entries in dependency order over several connections (see addUsers for users with passwords). */
   add(entries: readonly LdapEntry[], opts?: { concurrency?: number }): Promise<void>;
   /**
-   * Adds users: with `password` they are created enabled over LDAPS (unicodePwd); without one they are
-   * created disabled (ACCOUNTDISABLE set in userAccountControl; 514 by default), as AD requires.
+   * Adds users: with `password` they are created enabled over LDAPS (unicodePwd; ~65/s); without one they
+   * are created disabled (ACCOUNTDISABLE set in userAccountControl; 514 by default; ~200/s), as AD
+   * requires, unless `enabled` is set.
    */
   addUsers(users: readonly AdUser[], opts?: { concurrency?: number }): Promise<void>;
   modify(dn: string, spec: ModifySpec): Promise<void>;
@@ -129,7 +137,7 @@ function makeSambaAd(info: SambaAdInfo): SambaAd {
     const others: LdapEntry[] = [];
     for (const u of users) {
       if (u.password) withPw.push({ dn: u.dn, attributes: { ...withUac(u.attributes, true), unicodePwd: unicodePwd(u.password) } });
-      else others.push({ dn: u.dn, attributes: withUac(u.attributes, false) });
+      else others.push({ dn: u.dn, attributes: u.enabled ? u.attributes : withUac(u.attributes, false) });
     }
     // one batch so managers come before their reports whichever set they are in; LDAPS only if needed
     const all = [...others, ...withPw];
@@ -202,7 +210,7 @@ function makeSambaAd(info: SambaAdInfo): SambaAd {
     },
     async createScenario(name, opts = {}) {
       const ouName = opts.unique ? `${name}-${Math.random().toString(36).slice(2, 8)}` : name;
-      const dn = `OU=${escapeDnValue(ouName)},${info.baseDn}`;
+      const dn = `OU=${escapeDnValue(ouName, { ad: true })},${info.baseDn}`;
       await admin(async (c) => {
         await deleteTree(c, dn);
         await c.add(dn, { objectClass: ['top', 'organizationalUnit'], ou: ouName, description: `test scenario ${name}` });
@@ -212,6 +220,11 @@ function makeSambaAd(info: SambaAdInfo): SambaAd {
         dn,
         addUsers: (users, o) => addUsers(users, o),
         add: (entries, o) => addEntries(adminCredentials, entries, o),
+        async load(directory, o) {
+          await addEntries(adminCredentials, directory.containers, o);
+          await addUsers(directory.users, o);
+          await addEntries(adminCredentials, directory.groups, o);
+        },
         remove: () => ad.del(dn, { subtree: true }),
       };
     },

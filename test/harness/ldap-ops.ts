@@ -195,8 +195,15 @@ export async function addEntries(
 export async function addOne(client: Client, entry: LdapEntry): Promise<void> {
   const first: LdapAttributes = {};
   const rest: [string, LdapValue[]][] = [];
+  const self = normalizeDn(entry.dn);
   for (const [k, v] of Object.entries(entry.attributes)) {
-    const list = asList(v);
+    let list = asList(v);
+    // a reference to the entry itself (someone who is their own manager) can only be set once it exists
+    if (DN_VALUED.includes(k.toLowerCase()) && list.some((x) => normalizeDn(x.toString()) === self)) {
+      rest.push([k, list.filter((x) => normalizeDn(x.toString()) === self)]);
+      list = list.filter((x) => normalizeDn(x.toString()) !== self);
+      if (!list.length) continue;
+    }
     if (list.length > MAX_VALUES_PER_OP) {
       first[k] = list.slice(0, MAX_VALUES_PER_OP);
       rest.push([k, list.slice(MAX_VALUES_PER_OP)]);

@@ -30,13 +30,17 @@ export function first(entry: LdapEntry, name: string): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // DNs
 
-/** Escapes an attribute value for use in a DN (RFC 4514 section 2.4). */
-export function escapeDnValue(value: string): string {
+/**
+ * Escapes an attribute value for use in a DN (RFC 4514 section 2.4). `ad: true` also escapes '=', which
+ * Active Directory (Samba included) rejects unescaped inside a value.
+ */
+export function escapeDnValue(value: string, opts: { ad?: boolean } = {}): string {
+  const specials = opts.ad ? ',+"\\<>;=' : ',+"\\<>;';
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charAt(i);
     if (c === '\0') out += '\\00';
-    else if (',+"\\<>;'.includes(c)) out += `\\${c}`;
+    else if (specials.includes(c)) out += `\\${c}`;
     else if (i === 0 && (c === ' ' || c === '#')) out += `\\${c}`;
     else if (i === value.length - 1 && c === ' ') out += '\\ ';
     else out += c;

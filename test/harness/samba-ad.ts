@@ -1,9 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'ldapts';
 import { currentRunDir, registerServer, unregisterServer } from './run-dir';
 import { findBinary } from './util/binaries';
 import { canListen, sleep } from './util/ports';
+import { acquireShared } from './util/shared-resource';
 import { isAlive, run, spawnDaemon, stopProcessGroup, tailFile } from './util/processes';
 
 /**
@@ -213,54 +214,28 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
 }
 
 /**
- * The run's shared DC: started by exactly one caller across all jest workers (an O_EXCL lock file in the
- * run directory); the others wait for its connection info (info.json) or its failure (error.txt).
+ * The run's shared DC: started by exactly one caller across all jest workers (util/shared-resource: an
+ * O_EXCL lock file in the run directory); the others wait for its connection info or its failure.
  */
 export async function acquireSharedSambaAd(opts: { waitTimeoutMs?: number } = {}): Promise<SambaAdInfo> {
   const state = sambaStateDir(currentRunDir());
-  mkdirSync(state, { recursive: true });
-  const lockFile = path.join(state, 'lock');
-  const infoFile = path.join(state, 'info.json');
-  const errorFile = path.join(state, 'error.txt');
-  const deadline = Date.now() + (opts.waitTimeoutMs ?? 300000);
-  for (;;) {
-    if (existsSync(infoFile)) {
-      const info = JSON.parse(readFileSync(infoFile, 'utf8')) as SambaAdInfo;
-      if (!isAlive(info.pid)) {
-        throw new Error(`the shared Samba AD DC (pid ${info.pid}) is no longer running. Log tail:\n${tailFile(path.join(info.dir, 'samba.out'))}`);
-      }
-      return info;
-    }
-    if (existsSync(errorFile)) throw new Error(`the shared Samba AD DC could not start:\n${readFileSync(errorFile, 'utf8')}`);
-    let fd: number | undefined;
-    try {
-      fd = openSync(lockFile, 'wx');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (fd !== undefined) {
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+  const dcDir = path.join(state, 'dc');
+  return acquireShared<SambaAdInfo>(
+    state,
+    async () => {
       try {
-        const info = await startSambaAdProcess(path.join(state, 'dc'));
-        writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2));
-        renameSync(`${infoFile}.tmp`, infoFile);
-        return info;
+        return await startSambaAdProcess(dcDir);
       } catch (err) {
-        writeFileSync(errorFile, (err as Error).message);
-        throw err;
+        throw new Error(`the shared Samba AD DC could not start: ${(err as Error).message}`);
       }
-    }
-    // another worker holds the lock: wait, unless it died before finishing
-    const owner = Number(readFileSync(lockFile, 'utf8').trim() || '0');
-    if (owner > 0 && !isAlive(owner) && !existsSync(infoFile) && !existsSync(errorFile)) {
-      unlinkSync(lockFile);
-      rmSync(path.join(state, 'dc'), { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for jest worker ${owner} to start the shared Samba AD DC`);
-    await sleep(200);
-  }
+    },
+    {
+      waitTimeoutMs: opts.waitTimeoutMs,
+      check: (info) =>
+        isAlive(info.pid) ? undefined : `the shared Samba AD DC (pid ${info.pid}) is no longer running. Log tail:\n${tailFile(path.join(info.dir, 'samba.out'))}`,
+      onTakeover: () => rmSync(dcDir, { recursive: true, force: true }),
+    },
+  );
 }
 
 /** globalTeardown: stops the run's DC if one was started (or is being started) and removes its files. */
