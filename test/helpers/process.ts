@@ -1,0 +1,64 @@
+/**
+ * Running the real `ldap-okta-sync` executable as a child process (for signals and exit codes).
+ * The executable runs the compiled dist/; it is rebuilt first when a source file is newer.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'ldap-okta-sync');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+let built = false;
+export function ensureBuilt(): void {
+  if (built) return;
+  const marker = join(ROOT, 'dist', 'cli', 'main.js');
+  if (!existsSync(marker) || statSync(marker).mtimeMs < newestMtime(join(ROOT, 'src'))) {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+  }
+  built = true;
+}
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** Resolves when the output matches. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+export function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  ensureBuilt();
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor: (re, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const t0 = Date.now();
+        const poll = setInterval(() => {
+          if (re.test(out)) {
+            clearInterval(poll);
+            resolve();
+          } else if (Date.now() - t0 > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`timed out waiting for ${re} in output:\n${out}`));
+          }
+        }, 50);
+      }),
+  };
+}
