@@ -83,7 +83,8 @@ export class Pipeline {
     const { core, router, limiter, gate, faults, recorder, settings } = this.d;
     const method = (req.method ?? 'GET').toUpperCase();
     const baseUrl = req.headers.host ? `http://${req.headers.host}` : settings.fallbackBaseUrl();
-    const url = new URL(req.url ?? '/', baseUrl);
+    // Concatenate rather than resolve, so `//api/v1/users` (an orgUrl with a trailing slash) stays a path.
+    const url = new URL(baseUrl + (req.url ?? '/'));
     const match = router.match(method, url.pathname);
     const bucket = match.kind === 'ok' ? match.route.bucket : match.bucket;
     const requestId = core.ids.requestId();

@@ -15,6 +15,7 @@
 import { errors, type FieldProblem } from '../errors';
 import type { IdGenerator } from '../ids';
 import type { Clock, GroupRecord, GroupType, Profile } from '../types';
+import { toMs } from '../time';
 import { isProfileObject } from './profile-rules';
 import { SearchVisibility } from './search-visibility';
 import { SortedIds } from './sorted-ids';
@@ -36,12 +37,6 @@ const OBJECT_CLASS: Record<GroupType, string[]> = {
   APP_GROUP: ['okta:windows_security_principal'],
   BUILT_IN: ['okta:user_group'],
 };
-
-function toMs(v: Date | string | number): number {
-  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
-  if (Number.isNaN(ms)) throw new Error(`invalid date: ${String(v)}`);
-  return ms;
-}
 
 const nameKey = (name: string) => name.toLowerCase();
 

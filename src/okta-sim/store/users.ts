@@ -18,17 +18,10 @@
  */
 import { errors, type FieldProblem } from '../errors';
 import type { IdGenerator } from '../ids';
-import {
-  PROVIDER_TYPES,
-  USER_STATUSES,
-  type Clock,
-  type Profile,
-  type ProviderType,
-  type UserCredentialsRecord,
-  type UserRecord,
-  type UserStatus,
-} from '../types';
+import { USER_STATUSES, type Clock, type Profile, type ProviderType, type UserRecord, type UserStatus } from '../types';
 import { activationTarget, planTransition, type LifecycleOp } from './lifecycle';
+import { toMs } from '../time';
+import { asObject, parseCredentials, parseTypeId, shallowEqual, stripNulls } from './user-input';
 import { isProfileObject, validateProfile, type LoginFormat } from './profile-rules';
 import { UserIndex } from './user-index';
 
@@ -61,24 +54,10 @@ export interface SeedUserInput {
 
 export type DeleteOutcome = 'deactivated' | 'deleted';
 
-function toMs(v: Date | string | number): number {
-  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
-  if (Number.isNaN(ms)) throw new Error(`invalid date: ${String(v)}`);
-  return ms;
-}
 
 const MAX_GROUP_IDS = 20;
 
-function asObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.malformedBody();
-  return body as Record<string, unknown>;
-}
 
-function stripNulls(profile: Profile): Profile {
-  const out: Profile = {};
-  for (const [k, v] of Object.entries(profile)) if (v !== null && v !== undefined) out[k] = v;
-  return out;
-}
 
 export class UserStore {
   readonly index: UserIndex;
@@ -119,8 +98,8 @@ export class UserStore {
     }
     if (groupIds.length > MAX_GROUP_IDS) throw errors.tooManyGroupTargets();
 
-    const credentials = this.parseCredentials(body.credentials, params.provider, problems);
-    const typeId = this.parseTypeId(body.type, problems) ?? this.defaultTypeId;
+    const credentials = parseCredentials(body.credentials, params.provider, problems);
+    const typeId = parseTypeId(body.type, problems) ?? this.defaultTypeId;
 
     if (params.nextLogin !== undefined) {
       if (params.nextLogin !== 'changePassword') {
@@ -184,7 +163,7 @@ export class UserStore {
       }
     }
     let typeId = user.typeId;
-    const requestedType = this.parseTypeId(body.type, problems);
+    const requestedType = parseTypeId(body.type, problems);
     if (requestedType !== undefined && requestedType !== user.typeId) {
       if (mode === 'partial') problems.push({ field: 'type', message: 'The user type can only be changed with a full replace (PUT)' });
       else typeId = requestedType;
@@ -192,7 +171,7 @@ export class UserStore {
     let credentials = user.credentials;
     let passwordChanged = user.passwordChanged;
     if (body.credentials !== undefined) {
-      const c = this.parseCredentials(body.credentials, false, problems, user.credentials);
+      const c = parseCredentials(body.credentials, false, problems, user.credentials);
       if (c.hasPassword && (body.credentials as { password?: unknown }).password !== undefined) passwordChanged = now;
       credentials = c;
     }
@@ -303,56 +282,5 @@ export class UserStore {
     return user;
   }
 
-  private parseTypeId(raw: unknown, problems: FieldProblem[]): string | undefined {
-    if (raw === undefined || raw === null) return undefined;
-    const id = (raw as { id?: unknown }).id;
-    if (typeof raw !== 'object' || typeof id !== 'string' || id === '') {
-      problems.push({ field: 'type', message: 'The field must be an object with a user type id' });
-      return undefined;
-    }
-    return id;
-  }
-
-  private parseCredentials(
-    raw: unknown,
-    providerFlag: boolean,
-    problems: FieldProblem[],
-    current?: UserCredentialsRecord,
-  ): UserCredentialsRecord {
-    const base: UserCredentialsRecord = current
-      ? { ...current }
-      : { hasPassword: false, provider: providerFlag ? { type: 'FEDERATION', name: 'FEDERATION' } : { type: 'OKTA', name: 'OKTA' } };
-    if (raw === undefined || raw === null) return base;
-    if (typeof raw !== 'object' || Array.isArray(raw)) {
-      problems.push({ field: 'credentials', message: 'The field must be an object' });
-      return base;
-    }
-    const c = raw as Record<string, unknown>;
-    if (c.password !== undefined && c.password !== null) {
-      const p = c.password as Record<string, unknown>;
-      if (typeof p !== 'object' || (p.value === undefined && p.hash === undefined && p.hook === undefined)) {
-        problems.push({ field: 'password', message: 'The field cannot be left blank' });
-      } else {
-        base.hasPassword = true;
-      }
-    }
-    const rq = c.recovery_question as Record<string, unknown> | undefined;
-    if (rq && typeof rq === 'object' && typeof rq.question === 'string') base.recoveryQuestion = rq.question;
-    if (!current && c.provider !== undefined && c.provider !== null) {
-      const pr = c.provider as Record<string, unknown>;
-      const type = pr.type;
-      if (typeof type !== 'string' || !(PROVIDER_TYPES as readonly string[]).includes(type)) {
-        problems.push({ field: 'provider', message: `Valid values are ${PROVIDER_TYPES.join(', ')}` });
-      } else {
-        base.provider = { type: type as ProviderType, name: typeof pr.name === 'string' ? pr.name : type };
-      }
-    }
-    return base;
-  }
 }
 
-function shallowEqual(a: Profile, b: Readonly<Profile>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && JSON.stringify(a[k]) === JSON.stringify(b[k]));
-}

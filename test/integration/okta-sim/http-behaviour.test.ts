@@ -62,6 +62,12 @@ describe('headers and auth', () => {
     expect(sim.counts()).toMatchObject({ 'GET /api/v1/apps': 1, 'PATCH /api/v1/users': 1, 'POST /api/v1/users': 1 });
   });
 
+  test('an orgUrl with a trailing slash (//api/v1/...) gets 404 E0000008 and is recorded as such', async () => {
+    const res = await call(sim, 'GET', `${sim.url}//api/v1/users`);
+    expect([res.status, res.json.errorCode]).toEqual([404, 'E0000008']);
+    expect(sim.requests.log().at(-1)).toMatchObject({ path: '//api/v1/users', endpoint: 'GET //api/v1/users', status: 404 });
+  });
+
   test('GET user: ETag, absolute self link equal to the canonical URL, lifecycle links by status', async () => {
     const u = sim.store.seedUser({ status: 'SUSPENDED', profile: testProfile(1) });
     const res = await call(sim, 'GET', '/api/v1/users/user1%40example.com');
