@@ -80,8 +80,11 @@ export interface SlapdServer {
   readonly rootCredentials: LdapCredentials;
   /** Service-account credentials. */
   readonly serviceCredentials: LdapCredentials;
-  /** A connected client bound as the root DN (default), the service account or given credentials. The caller unbinds. */
-  client(as?: 'root' | 'service' | { dn: string; password: string }): Promise<Client>;
+  /**
+   * A connected client bound as the root DN (default), the service account or given credentials. The
+   * caller unbinds. On a TLS server, `tls` picks ldaps:// or StartTLS (trusting the test CA).
+   */
+  client(as?: 'root' | 'service' | { dn: string; password: string }, opts?: { tls?: 'ldaps' | 'starttls' }): Promise<Client>;
   /** Adds entries online (as the root DN, several connections, parents/members first). */
   add(entries: LdapEntry | readonly LdapEntry[], opts?: { concurrency?: number }): Promise<void>;
   /** Adds the content records of an LDIF text online. */
@@ -248,13 +251,13 @@ function makeServer(
   baseDn: string,
   rootDn: string,
   rootPassword: string,
-  tlsOptions?: ConnectionOptions,
+  tls?: { options: ConnectionOptions; ldapsPort: number },
 ): SlapdServer {
   const host = '127.0.0.1';
   const url = `ldap://${host}:${port}`;
   const serviceDn = `uid=svc-okta-sync,ou=service-accounts,${baseDn}`;
-  const rootCredentials: LdapCredentials = { url, bindDn: rootDn, bindPassword: rootPassword, tlsOptions };
-  const serviceCredentials: LdapCredentials = { url, bindDn: serviceDn, bindPassword: SERVICE_ACCOUNT_PASSWORD, tlsOptions };
+  const rootCredentials: LdapCredentials = { url, bindDn: rootDn, bindPassword: rootPassword };
+  const serviceCredentials: LdapCredentials = { url, bindDn: serviceDn, bindPassword: SERVICE_ACCOUNT_PASSWORD };
   let stopped: Promise<void> | undefined;
   const root = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(rootCredentials, fn);
   return {
@@ -273,10 +276,12 @@ function makeServer(
     logFile: layout.logFile,
     rootCredentials,
     serviceCredentials,
-    client(as = 'root') {
-      if (as === 'root') return connect(rootCredentials);
-      if (as === 'service') return connect(serviceCredentials);
-      return connect({ url, bindDn: as.dn, bindPassword: as.password, tlsOptions });
+    client(as = 'root', opts = {}) {
+      const base = as === 'root' ? rootCredentials : as === 'service' ? serviceCredentials : { url, bindDn: as.dn, bindPassword: as.password };
+      if (!opts.tls) return connect(base);
+      if (!tls) throw new Error('this slapd was started without TLS (use startTlsSlapd)');
+      if (opts.tls === 'ldaps') return connect({ ...base, url: `ldaps://${host}:${tls.ldapsPort}`, tlsOptions: tls.options });
+      return connect({ ...base, startTls: true, tlsOptions: tls.options });
     },
     add(entries, opts) {
       return addEntries(rootCredentials, Array.isArray(entries) ? entries : [entries as LdapEntry], opts);
@@ -351,7 +356,7 @@ async function startWith(opts: TlsSlapdOptions, tls: boolean): Promise<SlapdServ
       const urls = [`ldap://127.0.0.1:${port}/`, ...(tls ? [`ldaps://127.0.0.1:${ldapsPort}/`] : [])];
       try {
         const pid = await launch(layout, urls, { url: `ldap://127.0.0.1:${port}`, bindDn: rootDn, bindPassword: rootPassword }, opts);
-        const server = makeServer(layout, pid, port, baseDn, rootDn, rootPassword, tlsOptions);
+        const server = makeServer(layout, pid, port, baseDn, rootDn, rootPassword, tlsOptions && { options: tlsOptions, ldapsPort });
         if (!certs) return track(server);
         return track(
           Object.assign(server, {
