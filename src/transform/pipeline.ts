@@ -144,7 +144,7 @@ class CompiledPipeline implements Pipeline {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (r === undefined && st.releases === null) return Promise.resolve(this.outcome(st));
+    if (r === undefined && (st.releases === null || st.stop === null)) return Promise.resolve(this.outcome(st));
     return (async () => {
       await r;
       if (st.stop && st.releases) for (const rel of st.releases) await rel();

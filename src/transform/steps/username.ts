@@ -9,14 +9,19 @@
  * 4. Nothing left → quarantine naming the holders.
  * Availability is decided by the injected LoginRegistry (agent claims + Okta, including
  * deactivated users), compared with oktaLoginKey (case- and diacritic-insensitive).
+ *
+ * A registry that answers synchronously (the in-memory one, a state cache) costs no promise: the
+ * search only becomes asynchronous from the first registry answer that is a promise.
  */
 import { toStr } from '../expr/values';
 import type { Ev } from '../expr/scope';
 import { oktaLoginKey } from '../text/login-key';
 import type { UsernameConfig } from '../schema';
-import type { Availability, LoginRegistry } from '../types';
+import type { Availability, LoginRegistry, MaybePromise } from '../types';
 import { TransformRunError } from '../errors';
 import { finding, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
+
+const isThenable = <T>(v: MaybePromise<T>): v is Promise<T> => typeof (v as Promise<T>)?.then === 'function';
 
 export function compileUsername(c: StepCompiler, p: Path, name: string, spec: UsernameConfig): CompiledStep {
   const templates: Ev[] = spec.templates.map((t, i) => c.template([...p, 'templates', i], t).ev);
@@ -26,40 +31,49 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
   c.assigned([attr]);
   c.usesAsync = true;
 
-  async function take(reg: LoginRegistry, login: string, anchor: string, holders: string[]): Promise<boolean> {
-    try {
-      return await tryTake(reg, login, anchor, holders);
-    } catch (e) {
-      throw new TransformRunError(`username step '${name}': login registry failed: ${(e as Error).message}`, { cause: e });
-    }
-  }
+  const registryFailed = (e: unknown): never => {
+    if (e instanceof TransformRunError) throw e;
+    throw new TransformRunError(`username step '${name}': login registry failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  };
 
-  async function tryTake(reg: LoginRegistry, login: string, anchor: string, holders: string[]): Promise<boolean> {
-    const a = await reg.isAvailable(login, anchor);
-    if (a !== true) {
-      holders.push(`'${login}' held by ${holderOf(a)}`);
-      return false;
-    }
-    const cl = await reg.claim(login, anchor);
-    if (cl !== true) {
+  /** Availability check then atomic claim: true = taken by this anchor; false = not available (holder noted). */
+  function take(reg: LoginRegistry, login: string, anchor: string, holders: string[]): MaybePromise<boolean> {
+    const afterClaim = (cl: Availability): boolean => {
+      if (cl === true) return true;
       holders.push(`'${login}' claimed in this run by ${holderOf(cl)}`);
       return false;
+    };
+    const afterAvail = (a: Availability): MaybePromise<boolean> => {
+      if (a !== true) {
+        holders.push(`'${login}' held by ${holderOf(a)}`);
+        return false;
+      }
+      const cl = reg.claim(login, anchor);
+      return isThenable(cl) ? cl.then(afterClaim, registryFailed) : afterClaim(cl);
+    };
+    let a: MaybePromise<Availability>;
+    try {
+      a = reg.isAvailable(login, anchor);
+      return isThenable(a) ? a.then(afterAvail, registryFailed) : afterAvail(a);
+    } catch (e) {
+      return registryFailed(e);
     }
-    return true;
   }
 
-  async function exec(st: RunState): Promise<void> {
+  function exec(st: RunState): void | Promise<void> {
     const reg = st.ctx.logins;
     if (!reg) throw new TransformRunError(`username step '${name}': ctx.logins (a LoginRegistry) is required`);
     const anchor = st.record.anchor;
     const candidates: string[] = [];
-    const seen = new Set<string>();
-    for (const t of templates) {
-      const v = toStr(t(st));
+    let seen: Set<string> | null = null;
+    for (let i = 0; i < templates.length; i++) {
+      const v = toStr(templates[i]!(st));
       if (v === null || v === '') continue;
-      const k = oktaLoginKey(v);
-      if (seen.has(k)) continue;
-      seen.add(k);
+      if (templates.length > 1) {
+        const k = oktaLoginKey(v);
+        if ((seen ??= new Set()).has(k)) continue;
+        seen.add(k);
+      }
       candidates.push(v);
     }
     if (candidates.length === 0) {
@@ -67,49 +81,47 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
       return;
     }
     const source = candidates[0]!;
-    const holders: string[] = [];
-    let chosen: string | null = null;
-
     const prev = st.ctx.previous;
-    if (prev?.login && prev.loginSource === source) {
-      if (await take(reg, prev.login, anchor, holders)) chosen = prev.login;
-    }
-    if (chosen === null) {
-      for (const cand of candidates) {
-        if (await take(reg, cand, anchor, holders)) {
-          chosen = cand;
-          break;
-        }
-      }
-    }
-    if (chosen === null && suffix) {
-      const at = source.lastIndexOf('@');
-      const local = at < 0 ? source : source.slice(0, at);
-      const domain = at < 0 ? '' : source.slice(at);
-      for (let n = suffix.start; n <= suffix.max; n++) {
-        const cand = `${local}${suffix.separator}${n}${domain}`;
-        const before = holders.length;
-        if (await take(reg, cand, anchor, holders)) {
-          chosen = cand;
-          break;
-        }
-        holders.length = before; // only the named candidates are worth reporting
-      }
-    }
-    if (chosen === null) {
+    const stable = !!prev?.login && prev.loginSource === source;
+    const fixed = stable ? [prev!.login!, ...candidates] : candidates;
+    const at = source.lastIndexOf('@');
+    const local = at < 0 ? source : source.slice(0, at);
+    const domain = at < 0 ? '' : source.slice(at);
+    const total = fixed.length + (suffix ? suffix.max - suffix.start + 1 : 0);
+    const holders: string[] = [];
+    const at_ = (i: number) => (i < fixed.length ? fixed[i]! : `${local}${suffix ? suffix.separator : ''}${suffix ? suffix.start + i - fixed.length : ''}${domain}`);
+
+    const success = (chosen: string) => {
+      st.profile[attr] = chosen;
+      st.loginSource = source;
+      (st.releases ??= []).push(() => reg.release(chosen, anchor));
+      const kept = stable && prev!.login === chosen;
+      if (!kept && chosen !== source) finding(st, 'username.conflict', name, attr, source, chosen, holders.join('; '));
+    };
+    const exhausted = () => {
       const tried = suffix ? ` and suffixes ${suffix.start}–${suffix.max}` : '';
       finding(st, 'username.conflict', name, attr, source, null, holders.join('; '));
       quarantine(st, name, `no available login: ${holders.join('; ')}${tried} taken`);
-      return;
-    }
-    st.profile[attr] = chosen;
-    st.loginSource = source;
-    const claimed = chosen;
-    (st.releases ??= []).push(() => reg.release(claimed, anchor));
-    const kept = prev?.login === chosen && prev.loginSource === source;
-    if (!kept && chosen !== source) {
-      finding(st, 'username.conflict', name, attr, source, chosen, holders.join('; '));
-    }
+    };
+    const search = (i: number): void | Promise<void> => {
+      for (; i < total; i++) {
+        const login = at_(i);
+        const before = holders.length;
+        const r = take(reg, login, anchor, holders);
+        if (r === true) return success(login);
+        if (r !== false) {
+          const idx = i;
+          return r.then((ok) => {
+            if (ok) return success(login);
+            if (idx >= fixed.length) holders.length = before; // only the named candidates are worth reporting
+            return search(idx + 1);
+          });
+        }
+        if (i >= fixed.length) holders.length = before;
+      }
+      exhausted();
+    };
+    return search(0);
   }
 
   return { name, kind: 'username', exec };

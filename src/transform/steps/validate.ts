@@ -13,7 +13,8 @@ import type { FindingType, ProfileValue } from '../types';
 import { TransformRunError } from '../errors';
 import { finding, present, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
-type Check = (st: RunState, fail: (type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => void) => void;
+type Check = (st: RunState, fail: Fail) => void;
+type Fail = (st: RunState, type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => void;
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 function charLength(s: string): number {
@@ -35,7 +36,7 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   c.checkProfileAttrs([...p, 'required'], spec.required);
   for (const a of spec.required) {
     checks.push((st, fail) => {
-      if (!present(st.profile[a])) fail('validate.required', a, st.profile[a], `${a} is required`);
+      if (!present(st.profile[a])) fail(st, 'validate.required', a, st.profile[a], `${a} is required`);
     });
   }
 
@@ -54,7 +55,7 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     }
     checks.push((st, fail) => {
       eachText(st.profile[a], (s) => {
-        if (!re.test(s)) fail('validate.pattern', a, st.profile[a], `${a} '${s}' does not match /${src}/`);
+        if (!re.test(s)) fail(st, 'validate.pattern', a, st.profile[a], `${a} '${s}' does not match /${src}/`);
       });
     });
   }
@@ -63,7 +64,7 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   for (const a of spec.email) {
     checks.push((st, fail) => {
       eachText(st.profile[a], (s) => {
-        if (!isEmail(s)) fail('validate.email', a, st.profile[a], `${a} '${s}' is not a valid e-mail address`);
+        if (!isEmail(s)) fail(st, 'validate.email', a, st.profile[a], `${a} '${s}' is not a valid e-mail address`);
       });
     });
   }
@@ -72,7 +73,7 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   for (const a of spec.e164) {
     checks.push((st, fail) => {
       eachText(st.profile[a], (s) => {
-        if (!isValidE164(s)) fail('validate.e164', a, st.profile[a], `${a} '${s}' is not a valid E.164 phone number`);
+        if (!isValidE164(s)) fail(st, 'validate.e164', a, st.profile[a], `${a} '${s}' is not a valid E.164 phone number`);
       });
     });
   }
@@ -85,16 +86,26 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   }
   const limitList = [...limits];
   if (limitList.length) {
-    checks.push((st, fail) => {
-      for (const [a, l] of limitList) {
-        eachText(st.profile[a], (s) => {
-          const n = charLength(s);
-          if (n > l.max) fail('validate.length', a, st.profile[a], `${a} is ${n} characters, more than ${l.max}`);
-          else if (l.min !== undefined && n < l.min) fail('validate.length', a, st.profile[a], `${a} is ${n} characters, fewer than ${l.min}`);
-        });
+    const checkLen = (st: RunState, a: string, s: string, l: { min?: number; max: number }) => {
+      const n = charLength(s);
+      if (n > l.max) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, more than ${l.max}`);
+      else if (l.min !== undefined && n < l.min) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, fewer than ${l.min}`);
+    };
+    checks.push((st) => {
+      for (let i = 0; i < limitList.length; i++) {
+        const [a, l] = limitList[i]!;
+        const v = st.profile[a];
+        if (v === undefined || v === null) continue;
+        if (typeof v === 'string') checkLen(st, a, v, l);
+        else eachText(v, (s) => checkLen(st, a, s, l));
       }
     });
   }
+
+  /** A failed check is a finding; exec turns the new findings into the quarantine reason. */
+  const fail: Fail = (st, type, attr, value, msg) => {
+    finding(st, type, name, attr, value ?? null, undefined, msg);
+  };
 
   const unique = spec.unique.map((u) => (typeof u === 'string' ? { attribute: u, ignoreCase: false } : u));
   c.checkProfileAttrs([...p, 'unique'], unique.map((u) => u.attribute));
@@ -134,14 +145,10 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     name,
     kind: 'validate',
     exec(st) {
-      const msgs: string[] = [];
-      const fail = (type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => {
-        finding(st, type, name, attr, value ?? null, undefined, msg);
-        msgs.push(msg);
-      };
+      const before = st.findings.length;
       for (let i = 0; i < checks.length; i++) checks[i]!(st, fail);
-      if (msgs.length) {
-        quarantine(st, name, msgs.join('; '));
+      if (st.findings.length > before) {
+        quarantine(st, name, st.findings.slice(before).map((f) => f.message).join('; '));
         return;
       }
       if (unique.length) return claimUnique(st);
