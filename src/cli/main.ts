@@ -78,6 +78,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--host <host>', 'interface', '127.0.0.1')
     .option('--token <token>', 'API token clients must send (default: random, printed)')
     .option('--seed <file>', 'JSON file with initial users and groups')
+    .option('--quiet', 'do not print a line per request')
     .action(async (o) => run(() => cmdOktaSim(o, io))());
 
   program
