@@ -31,7 +31,7 @@ function prng(seed: number): () => number {
 const FIRST = ['Anna', 'José', 'Zoë', 'Łukasz', 'Mary-Jane', 'Søren', 'Chloé', 'Jürgen', 'Ana', 'Dmitri', 'Noël', 'Siobhán', 'Björn', 'Ítalo', 'Renée', 'Omar', 'Wei', 'Priya', 'Kenji', 'Fatima'];
 const SYL = ['ber', 'gar', 'cí', 'mül', 'son', 'ler', 'o\'', 'brien', 'ski', 'ová', 'sen', 'haus', 'dez', 'ríg', 'uez', 'ton', 'field', 'ström', 'lund', 'kov'];
 
-function makeRecords(n: number): SourceRecord[] {
+export function makeRecords(n: number): SourceRecord[] {
   const r = prng(42);
   const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const out: SourceRecord[] = [];
@@ -58,7 +58,7 @@ function makeRecords(n: number): SourceRecord[] {
   return out;
 }
 
-function writeLookup(dir: string): string {
+export function writeLookup(dir: string): string {
   const lines = ['cc,name,division'];
   for (let i = 0; i < 5000; i++) lines.push(`CC${i},Cost center ${i},Division ${i % 20}`);
   const file = path.join(dir, 'costcenters.csv');
@@ -66,7 +66,7 @@ function writeLookup(dir: string): string {
   return file;
 }
 
-const STEPS = [
+export const STEPS = [
   { name: 'service-accounts', skip: { if: "sAMAccountName =~ /^svc_/i or 'computer' in objectClass[]", reason: 'service account' } },
   {
     name: 'attributes',

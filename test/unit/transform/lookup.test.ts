@@ -98,7 +98,7 @@ describe('lookup (CSV)', () => {
 
 describe('lookup (SQLite)', () => {
   const sqliteStep = (source: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
-    lookup: { source: { type: 'sqlite', file: 'hr.db', ...source }, key: '{employeeID}', column: 'badge', map: { city: '{row.office}', floor: '{number(row.floor)}' }, ...over },
+    lookup: { source: { type: 'sqlite', file: 'hr.sqlite', ...source }, key: '{employeeID}', column: 'badge', map: { city: '{row.office}', floor: '{number(row.floor)}' }, ...over },
   });
   test('table, numbers as text, NULL as missing, ignoreCase', async () => {
     const p = compileOk([base, sqliteStep({ table: 'employees' }, { ignoreCase: true })], { baseDir: fixtures });
@@ -114,7 +114,7 @@ describe('lookup (SQLite)', () => {
   test('a writing statement is refused; a missing file fails', async () => {
     const w = compileOk([base, sqliteStep({ query: "UPDATE employees SET office = 'x'" })], { baseDir: fixtures });
     await expect(w.beginRun()).rejects.toThrow(/read-only SELECT|readonly/);
-    const m = compileOk([base, sqliteStep({ table: 'employees', file: 'missing.db' })], { baseDir: fixtures });
-    await expect(m.beginRun()).rejects.toThrow('missing.db');
+    const m = compileOk([base, sqliteStep({ table: 'employees', file: 'missing.sqlite' })], { baseDir: fixtures });
+    await expect(m.beginRun()).rejects.toThrow('missing.sqlite');
   });
 });
