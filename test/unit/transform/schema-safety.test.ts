@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { transformsSchema } from '../../../src/transform/schema';
+
+describe('transforms schema', () => {
+  const json = z.toJSONSchema(transformsSchema, { io: 'input' }) as Record<string, unknown>;
+
+  test('generates a JSON schema in which every property is described', () => {
+    const undocumented: string[] = [];
+    const walk = (node: unknown, where: string) => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      const props = n.properties as Record<string, Record<string, unknown>> | undefined;
+      if (props) {
+        for (const [k, v] of Object.entries(props)) {
+          const described = typeof v.description === 'string' || (typeof v.$ref === 'string');
+          if (!described) undocumented.push(`${where}.${k}`);
+          walk(v, `${where}.${k}`);
+        }
+      }
+      for (const key of ['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', '$defs']) {
+        const child = n[key];
+        if (Array.isArray(child)) child.forEach((c, i) => walk(c, `${where}.${key}[${i}]`));
+        else if (child && typeof child === 'object') {
+          if (key === '$defs') for (const [dk, dv] of Object.entries(child)) walk(dv, `$defs.${dk}`);
+          else walk(child, `${where}.${key}`);
+        }
+      }
+    };
+    walk(json, '');
+    expect(undocumented).toEqual([]);
+  });
+
+  test('objects are strict (additionalProperties false) and defaults are in the schema', () => {
+    const text = JSON.stringify(json);
+    expect(text).toContain('"additionalProperties":false');
+    const parsed = transformsSchema.parse([{ username: { templates: ['{uid}@x.io'] } }, { hook: { module: 'h.js' } }]);
+    expect(parsed[0]!.username).toEqual({ templates: ['{uid}@x.io'], attribute: 'login', suffix: { start: 2, max: 99, separator: '' } });
+    expect(parsed[1]!.hook).toEqual({ module: 'h.js', export: 'default', timeoutMs: 1000, memoryMb: 256 });
+  });
+});
+
+describe('no JavaScript evaluation of configuration', () => {
+  const root = path.join(__dirname, '../../../src/transform');
+  const files: string[] = [];
+  const collect = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) collect(p);
+      else if (p.endsWith('.ts')) files.push(p);
+    }
+  };
+  collect(root);
+
+  test('no eval, new Function or vm anywhere in src/transform; the only eval worker runs our constant source', () => {
+    const offenders: string[] = [];
+    for (const f of files) {
+      const src = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      if (/\beval\s*\(|new\s+Function\s*\(|require\(['"](node:)?vm['"]\)|from ['"](node:)?vm['"]/.test(src)) offenders.push(path.relative(root, f));
+      if (/eval:\s*true/.test(src) && !/new Worker\(HOOK_WORKER_SOURCE, \{\s*eval: true/.test(src)) offenders.push(path.relative(root, f) + ' (eval worker)');
+    }
+    expect(files.length).toBeGreaterThan(20);
+    expect(offenders).toEqual([]);
+  });
+});
