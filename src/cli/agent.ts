@@ -49,7 +49,7 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
     });
   const state = StateStore.open(config.state.path, { readonly: opts.readonly });
   const pipeline = compile(loaded);
-  const source = createDirectorySource(config.source);
+  const source = createDirectorySource(config.source, config.groups);
   const transformer = new PipelineTransformer(pipeline, state, sink);
   return {
     config,

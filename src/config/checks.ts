@@ -9,6 +9,15 @@ import type { KeyPath } from './yaml-positions';
 import { isValidCron } from '../daemon/cron';
 import { compilePipeline } from '../transform';
 import { sourceAttributeList } from '../directory/attributes';
+import { checkFilterSyntax } from '../directory/ldap/filter-match';
+
+function filtersOf(config: Config): [KeyPath, string][] {
+  const out: [KeyPath, string][] = [];
+  if (config.source.users.filter) out.push([['source', 'users', 'filter'], config.source.users.filter]);
+  if (config.source.users.disabledFilter) out.push([['source', 'users', 'disabledFilter'], config.source.users.disabledFilter]);
+  if (config.groups?.filter) out.push([['groups', 'filter'], config.groups.filter]);
+  return out;
+}
 
 export interface CheckIssue {
   path: KeyPath;
@@ -33,9 +42,16 @@ export function transformChecks(transforms: Config['transforms'], source: Source
 export function semanticChecks(config: Config): CheckIssue[] {
   const issues: CheckIssue[] = [];
 
-  for (const key of ['full'] as const) {
+  for (const key of ['full', 'incremental'] as const) {
     const expr = config.schedule[key];
-    if (!isValidCron(expr)) issues.push({ path: ['schedule', key], message: `"${expr}" is not a valid cron expression` });
+    if (expr !== undefined && !isValidCron(expr)) issues.push({ path: ['schedule', key], message: `"${expr}" is not a valid cron expression` });
+  }
+  for (const [path, filter] of filtersOf(config)) {
+    const problem = checkFilterSyntax(filter);
+    if (problem) issues.push({ path, message: `not a valid LDAP filter: ${problem}` });
+  }
+  if (config.source.type === 'ldap' && config.source.changeTracking.method === 'usn' && config.source.flavor !== 'ad') {
+    issues.push({ path: ['source', 'changeTracking', 'method'], message: 'usn change tracking needs flavor: ad' });
   }
   if (config.source.type === 'ldif' && !existsSync(config.source.path)) {
     issues.push({ path: ['source', 'path'], message: `file ${config.source.path} does not exist` });

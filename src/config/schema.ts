@@ -48,7 +48,26 @@ const usersSchema = z
       .array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/, 'not an LDAP attribute name'))
       .optional()
       .describe('Directory attributes to read. Transforms may only reference these (plus dn and the anchor). Default: a common set for the flavour.'),
+    disabledFilter: z
+      .string()
+      .optional()
+      .describe('An LDAP filter that marks a user as disabled, evaluated on each entry, e.g. (pwdAccountLockedTime=*) or (shadowExpire=1). Active Directory users are disabled by userAccountControl bit 0x2 or a past accountExpires anyway.'),
   });
+
+const changeTrackingSchema = z
+  .strictObject({
+    method: z
+      .enum(['auto', 'usn', 'csn', 'timestamp'])
+      .default('auto')
+      .describe('How incremental runs find changed entries. auto: uSNChanged on Active Directory, entryCSN/contextCSN on OpenLDAP (modifyTimestamp when the server keeps no contextCSN). usn: AD only. timestamp: modifyTimestamp, for other directories.'),
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(300)
+      .describe('timestamp method: re-read entries changed this long before the last run started (clock skew, same-second changes); re-read entries with no change cost no writes.'),
+  })
+  .default({ method: 'auto', overlapSeconds: 300 });
 
 const ldapSourceSchema = z.strictObject({
   type: z.literal('ldap').describe('Read from an LDAP server.'),
@@ -70,6 +89,7 @@ const ldapSourceSchema = z.strictObject({
     .array(z.string())
     .default([])
     .describe('Attributes returned as raw bytes (in addition to objectGUID, objectSid, jpegPhoto, thumbnailPhoto, userCertificate).'),
+  changeTracking: changeTrackingSchema.describe('Incremental runs: how changes are found.'),
 });
 
 const ldifSourceSchema = z.strictObject({
@@ -107,16 +127,93 @@ const oktaSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(20).default(5).describe('Retries of a request that failed with 429, 5xx or a network error, with backoff.'),
 });
 
+const groupsSchema = z
+  .strictObject({
+    baseDns: z.array(dn).min(1).describe('Base DNs to search for groups.'),
+    filter: z
+      .string()
+      .optional()
+      .describe('LDAP filter selecting groups. Default: (|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)) for openldap, (objectClass=group) for ad.'),
+    scope: z.enum(['sub', 'one']).default('sub').describe('Search scope under each base DN.'),
+    attributes: z
+      .array(z.string())
+      .default(['cn', 'description'])
+      .describe('Group attributes the name and description templates may use.'),
+    memberAttributes: z
+      .array(z.string())
+      .optional()
+      .describe('Attributes listing member DNs. Default: member and uniqueMember (openldap), member (ad).'),
+    name: z.string().default('{cn}').describe('Template of the Okta group name, e.g. "AD {cn}". Okta group names are unique: on first contact an existing OKTA_GROUP with this name is taken over.'),
+    description: z.string().default('{description}').describe('Template of the Okta group description.'),
+    nested: z
+      .enum(['flatten', 'direct'])
+      .default('flatten')
+      .describe('flatten: members of nested groups are members of the Okta group too; direct: only direct user members.'),
+  })
+  .describe('Directory groups to sync as Okta groups (type OKTA_GROUP) with their memberships. Omit to sync no groups.');
+
 const scheduleSchema = z
   .strictObject({
     full: z
       .string()
       .default('0 2 * * *')
-      .describe('Cron expression (node-cron, 5 or 6 fields) for full runs by `run` (the daemon).'),
+      .describe('Cron expression (node-cron, 5 or 6 fields) for full runs by `run` (the daemon): every entry is read, missing users are found.'),
+    incremental: z
+      .string()
+      .optional()
+      .describe('Cron expression for incremental runs, which read only what changed since the last run (e.g. "*/15 * * * *"). Omit for full runs only.'),
     timezone: z.string().optional().describe('IANA time zone for the cron expressions. Default: the system time zone.'),
     runOnStart: z.boolean().default(true).describe('The daemon runs a sync immediately when it starts.'),
   })
   .default({ full: '0 2 * * *', runOnStart: true });
+
+const thresholdSchema = (what: string, percent: number, count: number) =>
+  z
+    .strictObject({
+      percent: z.number().min(0).max(100).default(percent).describe(`Stop when ${what} exceed this percentage of the users the agent manages.`),
+      count: z.number().int().min(0).default(count).describe(`Stop when ${what} exceed this number.`),
+    })
+    .default({ percent, count })
+    .describe(`Threshold for ${what}.`);
+
+const lifecycleSchema = z
+  .strictObject({
+    disabled: z
+      .enum(['suspend', 'deactivate', 'nothing'])
+      .default('suspend')
+      .describe('A user disabled in the directory: suspend (a user not yet activated cannot be suspended and is deactivated), deactivate, or nothing. Enabled again: unsuspended or activated.'),
+    createDisabled: z.boolean().default(false).describe('Create users that are disabled in the directory (then at once suspended or deactivated as above). Default: they are not created until enabled.'),
+    missing: z
+      .enum(['deactivate', 'suspend', 'nothing'])
+      .default('deactivate')
+      .describe('A user the agent manages that is gone from the directory or out of scope (deleted, moved, filtered away), after the grace.'),
+    missingGraceRuns: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe('How many consecutive full runs a user must be missing before the `missing` action (an AD deletion seen by an incremental run counts as one).'),
+  })
+  .default({ disabled: 'suspend', createDisabled: false, missing: 'deactivate', missingGraceRuns: 2 });
+
+const safeguardsSchema = z
+  .strictObject({
+    deprovisions: thresholdSchema('deactivations plus suspensions', 10, 500),
+    membershipRemovals: thresholdSchema('group membership removals', 10, 5000),
+    updates: thresholdSchema('profile updates', 60, 200000),
+    ignoreBelow: z
+      .number()
+      .int()
+      .min(0)
+      .default(10)
+      .describe('Percent thresholds do not apply to fewer changes than this (so a 20-user directory can lose 3 users without an override).'),
+  })
+  .default({
+    deprovisions: { percent: 10, count: 500 },
+    membershipRemovals: { percent: 10, count: 5000 },
+    updates: { percent: 60, count: 200000 },
+    ignoreBelow: 10,
+  });
 
 const stateSchema = z
   .strictObject({
@@ -137,6 +234,9 @@ export const configSchema = z.strictObject({
   source: sourceSchema,
   okta: oktaSchema.describe('The Okta org users are written to.'),
   transforms: transformsSchema,
+  groups: groupsSchema.optional(),
+  lifecycle: lifecycleSchema.describe('What happens in Okta when a user is disabled in, or disappears from, the directory. Okta users are never deleted.'),
+  safeguards: safeguardsSchema.describe('Before any write, a run stops when the plan exceeds these thresholds (`sync --allow-mass-change` overrides once).'),
   state: stateSchema.describe('Where the agent keeps its state.'),
   schedule: scheduleSchema.describe('When the daemon (`run`) syncs.'),
   log: logSchema.describe('Logging.'),
@@ -147,6 +247,9 @@ export type LdapSourceConfig = Extract<Config['source'], { type: 'ldap' }>;
 export type LdifSourceConfig = Extract<Config['source'], { type: 'ldif' }>;
 export type SourceConfig = Config['source'];
 export type OktaConfig = Config['okta'];
+export type GroupsConfig = z.output<typeof groupsSchema>;
+export type LifecycleConfig = Config['lifecycle'];
+export type SafeguardsConfig = Config['safeguards'];
 
 /** The JSON schema of the configuration file (what `config schema` prints). */
 export function configJsonSchema(): unknown {

@@ -3,11 +3,13 @@
  * The flavour seam: everything that differs between OpenLDAP and Active Directory reading lives in
  * a {@link Flavor} record, so adding a flavour is adding a record.
  */
-import type { SourceConfig } from '../config/schema';
+import type { GroupsConfig, SourceConfig } from '../config/schema';
 
 export interface Flavor {
   name: 'openldap' | 'ad';
   defaultFilter: string;
+  defaultGroupFilter: string;
+  defaultMemberAttributes: string[];
   defaultAnchor: string;
   /** Read when the config lists no attributes. */
   defaultAttributes: string[];
@@ -23,6 +25,8 @@ export const FLAVORS: Record<Flavor['name'], Flavor> = {
   openldap: {
     name: 'openldap',
     defaultFilter: '(objectClass=inetOrgPerson)',
+    defaultGroupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))',
+    defaultMemberAttributes: ['member', 'uniqueMember'],
     defaultAnchor: 'entryUUID',
     defaultAttributes: [
       'uid', 'cn', 'sn', 'givenName', 'displayName', 'mail', 'telephoneNumber', 'mobile', 'title',
@@ -35,6 +39,8 @@ export const FLAVORS: Record<Flavor['name'], Flavor> = {
   ad: {
     name: 'ad',
     defaultFilter: '(&(objectCategory=person)(objectClass=user))',
+    defaultGroupFilter: '(objectClass=group)',
+    defaultMemberAttributes: ['member'],
     defaultAnchor: 'objectGUID',
     defaultAttributes: [
       'sAMAccountName', 'userPrincipalName', 'cn', 'sn', 'givenName', 'displayName', 'mail', 'telephoneNumber',
@@ -56,6 +62,14 @@ export function anchorAttributeOf(source: SourceConfig): string {
 
 export function userFilterOf(source: SourceConfig): string {
   return source.users.filter ?? flavorOf(source).defaultFilter;
+}
+
+export function groupFilterOf(source: SourceConfig, groups: GroupsConfig): string {
+  return groups.filter ?? flavorOf(source).defaultGroupFilter;
+}
+
+export function memberAttributesOf(source: SourceConfig, groups: GroupsConfig): string[] {
+  return groups.memberAttributes ?? flavorOf(source).defaultMemberAttributes;
 }
 
 /** The attributes transforms may reference: the configured (or default) list, plus dn and the anchor. */

@@ -47,7 +47,10 @@ export interface AnchorRule {
 }
 
 export interface DisabledRule {
+  /** ad: userAccountControl bit 0x2 or a past accountExpires. */
   kind: 'ad' | 'none';
+  /** A configured filter that also marks a user disabled. */
+  filter?: (attributes: Attributes) => boolean;
 }
 
 /** Build a SourceRecord, or say why the entry cannot be one. */
@@ -72,7 +75,8 @@ export function toSourceRecord(
     value = raw.trim();
     if (!value) return { rejected: { dn, reason: `${anchor.attribute} is empty` } };
   }
-  return { record: { anchor: value, dn, attributes, disabled: disabled.kind === 'ad' ? adDisabled(attributes, now) : false } };
+  const isDisabled = (disabled.kind === 'ad' && adDisabled(attributes, now)) || (disabled.filter?.(attributes) ?? false);
+  return { record: { anchor: value, dn, attributes, disabled: isDisabled } };
 }
 
 /** AD: userAccountControl ACCOUNTDISABLE (0x2), or accountExpires in the past. */

@@ -18,6 +18,16 @@ export interface OktaUser {
   created?: string;
 }
 
+export interface OktaGroup {
+  id: string;
+  type: string;
+  name: string;
+  description: string | null;
+}
+
+/** Lifecycle operations the agent uses (never delete). */
+export type LifecycleOp = 'suspend' | 'unsuspend' | 'deactivate' | 'activate';
+
 export interface CreateOptions {
   activate: boolean;
   provider: 'okta' | 'federation';
@@ -30,6 +40,18 @@ export interface OktaSink {
   updateProfile(id: string, changes: Profile): Promise<OktaUser>;
   /** By id or login; null when Okta says 404. */
   getUser(idOrLogin: string): Promise<OktaUser | null>;
+  /** A lifecycle transition; activate never sends an e-mail. */
+  lifecycle(id: string, op: LifecycleOp): Promise<void>;
+  /** Groups whose profile.name equals `name` (Okta compares names case-insensitively). */
+  findGroupsByName(name: string): Promise<OktaGroup[]>;
+  getGroup(id: string): Promise<OktaGroup | null>;
+  createGroup(name: string, description: string | null): Promise<OktaGroup>;
+  updateGroup(id: string, name: string, description: string | null): Promise<OktaGroup>;
+  /** Idempotent: adding a member twice or removing a non-member is not an error. */
+  addGroupMember(groupId: string, userId: string): Promise<void>;
+  removeGroupMember(groupId: string, userId: string): Promise<void>;
+  /** Member user ids, streamed page by page. */
+  groupMemberIds(groupId: string): AsyncIterable<string>;
   /** Requests made so far (for run reports). */
   readonly requestCounts: RequestCounts;
   /** Milliseconds spent waiting on rate limits. */
@@ -102,6 +124,68 @@ export class SdkOktaSink implements OktaSink {
     }
   }
 
+  async lifecycle(id: string, op: LifecycleOp): Promise<void> {
+    const api = this.client.userApi;
+    await this.call(async () => {
+      if (op === 'suspend') await api.suspendUser({ userId: id });
+      else if (op === 'unsuspend') await api.unsuspendUser({ userId: id });
+      else if (op === 'deactivate') await api.deactivateUser({ userId: id, sendEmail: false });
+      else await api.activateUser({ userId: id, sendEmail: false });
+    });
+  }
+
+  async findGroupsByName(name: string): Promise<OktaGroup[]> {
+    return this.call(async () => {
+      const out: OktaGroup[] = [];
+      const escaped = name.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      for await (const g of await this.client.groupApi.listGroups({ search: `profile.name eq "${escaped}"`, limit: 200 })) {
+        if (g) out.push(toGroup(g));
+      }
+      return out;
+    });
+  }
+
+  async getGroup(id: string): Promise<OktaGroup | null> {
+    try {
+      return await this.call(async () => toGroup(await this.client.groupApi.getGroup({ groupId: id })));
+    } catch (e) {
+      if (e instanceof OktaError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  async createGroup(name: string, description: string | null): Promise<OktaGroup> {
+    return this.call(async () => toGroup(await this.client.groupApi.createGroup({ group: { profile: { name, description: description ?? undefined } } as never })));
+  }
+
+  async updateGroup(id: string, name: string, description: string | null): Promise<OktaGroup> {
+    return this.call(async () =>
+      toGroup(await this.client.groupApi.replaceGroup({ groupId: id, group: { profile: { name, description: description ?? undefined } } as never })),
+    );
+  }
+
+  async addGroupMember(groupId: string, userId: string): Promise<void> {
+    await this.call(() => this.client.groupApi.assignUserToGroup({ groupId, userId }));
+  }
+
+  async removeGroupMember(groupId: string, userId: string): Promise<void> {
+    try {
+      await this.call(() => this.client.groupApi.unassignUserFromGroup({ groupId, userId }));
+    } catch (e) {
+      if (e instanceof OktaError && e.status === 404) return; // already gone
+      throw e;
+    }
+  }
+
+  async *groupMemberIds(groupId: string): AsyncIterable<string> {
+    const users = await this.call(() => this.client.groupApi.listGroupUsers({ groupId, limit: 200 }));
+    try {
+      for await (const u of users) if (u?.id) yield u.id;
+    } catch (e) {
+      throw toOktaError(e);
+    }
+  }
+
   /** Run an SDK call; a bad token or an unreachable org stops the run instead of failing record by record. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -118,6 +202,11 @@ export class SdkOktaSink implements OktaSink {
       throw err;
     }
   }
+}
+
+function toGroup(g: unknown): OktaGroup {
+  const group = g as { id?: string; type?: string; profile?: { name?: string; description?: string | null } };
+  return { id: String(group.id), type: String(group.type), name: String(group.profile?.name ?? ''), description: group.profile?.description ?? null };
 }
 
 /** The SDK returns model classes; the agent works with plain data. */

@@ -5,9 +5,17 @@
 export type ProfileValue = string | number | boolean | null | string[] | number[];
 export type Profile = Record<string, ProfileValue>;
 
-/** Normalised form Okta compares logins by: lower-case, diacritics removed (NFD, combining marks dropped). */
+const MARKS = /\p{M}+/gu;
+const NEEDS_WORK = /[^a-z0-9@._\-+]/;
+
+/**
+ * The comparison key Okta uses for logins: case-insensitive and diacritic-insensitive
+ * (`Isaac.Brock@example.com`, `isaac.brock@example.com` and `isáàc.bröck@example.com` collide).
+ * State claims, the plan and the username step all compare logins through this function.
+ */
 export function normalizeLogin(login: string): string {
-  return login.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  if (!NEEDS_WORK.test(login)) return login; // already lower-case ASCII: the common case, no allocation
+  return login.toLowerCase().normalize('NFD').replace(MARKS, '').normalize('NFC');
 }
 
 /** Deterministic JSON (sorted keys) so equal profiles serialise equally. */

@@ -74,4 +74,41 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX unique_claims_anchor ON unique_claims(anchor);
   `,
+  // 3: lifecycle (missing users, why the agent suspended or deactivated someone) and groups
+  `
+  ALTER TABLE users ADD COLUMN missing_runs INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN missing_since TEXT;
+  -- why the agent suspended or deactivated this user: 'disabled' (in the directory) or 'missing'
+  ALTER TABLE users ADD COLUMN lifecycle_reason TEXT CHECK (lifecycle_reason IN ('disabled','missing'));
+
+  CREATE TABLE groups (
+    anchor        TEXT PRIMARY KEY,
+    dn            TEXT NOT NULL,
+    okta_id       TEXT UNIQUE,
+    name          TEXT,
+    description   TEXT,
+    link          TEXT CHECK (link IN ('created','matched')),
+    last_seen_run INTEGER,
+    quarantine_reason TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE INDEX groups_dn ON groups(dn);
+
+  -- direct members of each directory group as last read (member DNs), for flattening nested groups
+  CREATE TABLE group_direct_members (
+    group_anchor TEXT NOT NULL,
+    member_dn    TEXT NOT NULL,              -- lower-cased, normalised DN
+    PRIMARY KEY (group_anchor, member_dn)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_direct_members_dn ON group_direct_members(member_dn);
+
+  -- memberships the agent applied in Okta (group anchor, user anchor)
+  CREATE TABLE group_members (
+    group_anchor TEXT NOT NULL,
+    user_anchor  TEXT NOT NULL,
+    PRIMARY KEY (group_anchor, user_anchor)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_members_user ON group_members(user_anchor);
+  `,
 ];

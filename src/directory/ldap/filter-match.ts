@@ -85,3 +85,17 @@ function compare(a: string, b: string): number {
   if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The attribute names a filter tests (so a reader can fetch them). */
+export function filterAttributes(filter: string): string[] {
+  const f = filter.trim();
+  const out = new Set<string>();
+  const walk = (node: Filter) => {
+    const n = node as AnyFilter;
+    if (n.attribute) out.add(n.attribute);
+    for (const c of n.filters ?? []) walk(c);
+    if (n.filter) walk(n.filter);
+  };
+  walk(FilterParser.parseString(f.startsWith('(') ? f : `(${f})`));
+  return [...out];
+}

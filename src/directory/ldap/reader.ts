@@ -1,44 +1,143 @@
 /**
- * Users from an LDAP directory (OpenLDAP or Active Directory flavour): a paged search (RFC 2696)
- * per base DN, streamed page by page; entries normalised into SourceRecords.
+ * Users and groups from an LDAP directory (OpenLDAP or Active Directory flavour): a paged search
+ * (RFC 2696) per base DN, streamed page by page; entries normalised into SourceRecords.
+ * Incremental scans add a change clause (uSNChanged / entryCSN / modifyTimestamp) to the filter;
+ * AD deletions come from the Deleted Objects container (Show Deleted control); AD groups with
+ * more members than MaxValRange are read completely by ranged retrieval.
  */
-import type { LdapSourceConfig } from '../../config/schema';
-import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, userFilterOf } from '../attributes';
-import { and, eq, or, wrapFilter } from '../filter';
-import { guidToBuffer, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
-import type { DirectorySource } from '../source';
+import type { GroupsConfig, LdapSourceConfig } from '../../config/schema';
+import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
+import { canResume, changedSince } from '../checkpoint';
+import { and, eq, gte, or, wrapFilter } from '../filter';
+import { guidToBuffer, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
+import type { Checkpoint, DirectorySource, GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { LdapConnection, mapError, type Entry } from './connection';
+import { ShowDeletedControl } from './controls';
+import { compileFilter, filterAttributes } from './filter-match';
+import { completeRanges } from './ranged';
+import { adCheckpoint, ldapCheckpoint, readRootDse, type RootDse } from './server-info';
 
 /** Attributes a person might type to name a user, per flavour (used by findUsers). */
 const KEY_ATTRIBUTES = { openldap: ['uid', 'mail', 'cn'], ad: ['sAMAccountName', 'userPrincipalName', 'mail', 'cn'] };
+/** Groups carry member lists: smaller pages keep memory bounded. */
+const GROUP_PAGE_SIZE = 50;
 
 export class LdapDirectorySource implements DirectorySource {
   readonly id: string;
   entriesRead = 0;
   private conn?: LdapConnection;
+  private root?: RootDse;
   private readonly attributes: string[];
   private readonly binary: string[];
   private readonly anchor: AnchorRule;
   private readonly disabled: DisabledRule;
 
-  constructor(private readonly cfg: LdapSourceConfig, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly cfg: LdapSourceConfig,
+    private readonly groupsCfg?: GroupsConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.id = `${cfg.url.toLowerCase()} ${cfg.users.baseDns.join(' | ')}`;
-    this.attributes = attributesToRead(cfg);
+    const disabledFilter = cfg.users.disabledFilter;
+    this.attributes = [...new Set([...attributesToRead(cfg), ...(disabledFilter ? filterAttributes(disabledFilter) : [])])];
     const binary = binaryAttributesOf(cfg);
     // ldapts matches binary attribute names case-sensitively against what the server returns
     this.binary = [...new Set([...binary, ...binary.map((b) => b.toLowerCase())])];
     const anchorAttr = anchorAttributeOf(cfg);
     this.anchor = { attribute: anchorAttr, binary: anchorAttr.toLowerCase() === 'objectguid' ? 'guid' : 'hex' };
-    this.disabled = { kind: flavorOf(cfg).name === 'ad' ? 'ad' : 'none' };
+    this.disabled = {
+      kind: flavorOf(cfg).name === 'ad' ? 'ad' : 'none',
+      filter: disabledFilter ? compileFilter(disabledFilter) : undefined,
+    };
   }
 
   async open(): Promise<void> {
     this.conn = await LdapConnection.open(this.cfg);
+    try {
+      this.root = await readRootDse(this.conn.client);
+      this.entriesRead++;
+    } catch (e) {
+      throw mapError(e, this.cfg, 'reading the rootDSE');
+    }
   }
 
-  async *users(): AsyncIterable<SourcePage> {
-    yield* this.search(wrapFilter(userFilterOf(this.cfg)));
+  async checkpoint(): Promise<Checkpoint> {
+    const { client } = this.requireOpen();
+    const root = this.root!;
+    const method = this.cfg.changeTracking.method;
+    try {
+      if (flavorOf(this.cfg).name === 'ad' && (method === 'auto' || method === 'usn')) return await adCheckpoint(client, root);
+      return await ldapCheckpoint(client, this.cfg.users.baseDns, root, method === 'usn' ? 'auto' : method, this.now());
+    } catch (e) {
+      throw mapError(e, this.cfg, 'reading the change position');
+    }
+  }
+
+  canResume(previous: Checkpoint, current: Checkpoint) {
+    return canResume(previous, current);
+  }
+
+  async *users(since?: Checkpoint): AsyncIterable<SourcePage> {
+    const change = since && changedSince(since, this.cfg.changeTracking.overlapSeconds);
+    const filter = change ? and(wrapFilter(userFilterOf(this.cfg)), change) : wrapFilter(userFilterOf(this.cfg));
+    for await (const entries of this.search(this.cfg.users.baseDns, filter, this.attributes)) yield this.toPage(entries);
+  }
+
+  async *deletedUsers(since: Checkpoint): AsyncIterable<string[]> {
+    if (since.kind !== 'ad-usn') return;
+    const domain = this.root?.defaultNamingContext;
+    if (!domain) return;
+    // tombstones lose objectCategory: select them by objectClass
+    const filter = and('(isDeleted=TRUE)', '(objectClass=user)', gte('uSNChanged', String(BigInt(since.usn) + 1n)));
+    const { client } = this.requireOpen();
+    try {
+      const pages = client.searchPaginated(
+        `CN=Deleted Objects,${domain}`,
+        { scope: 'one', filter, attributes: ['objectGUID', 'lastKnownParent'], explicitBufferAttributes: ['objectGUID'], paged: { pageSize: this.cfg.pageSize } },
+        new ShowDeletedControl(),
+      );
+      for await (const page of pages) {
+        this.entriesRead += page.searchEntries.length;
+        const anchors: string[] = [];
+        for (const e of page.searchEntries) {
+          const g = (Array.isArray(e.objectGUID) ? e.objectGUID[0] : e.objectGUID) as unknown;
+          if (Buffer.isBuffer(g) && g.length === 16) anchors.push(guidToString(g));
+        }
+        yield anchors;
+      }
+    } catch (e) {
+      throw mapError(e, this.cfg, 'search of deleted objects');
+    }
+  }
+
+  async *groups(since?: Checkpoint): AsyncIterable<GroupPage> {
+    const g = this.groupsCfg;
+    if (!g) return;
+    const change = since && changedSince(since, this.cfg.changeTracking.overlapSeconds);
+    const base = wrapFilter(groupFilterOf(this.cfg, g));
+    const memberAttrs = memberAttributesOf(this.cfg, g);
+    const attributes = [...new Set([this.anchor.attribute, ...memberAttrs, ...g.attributes])];
+    const { client } = this.requireOpen();
+    for await (const entries of this.search(g.baseDns, change ? and(base, change) : base, attributes, { scope: g.scope, pageSize: GROUP_PAGE_SIZE })) {
+      const page: GroupPage = { groups: [], rejected: [] };
+      for (const entry of entries) {
+        try {
+          await completeRanges(client, entry as unknown as Record<string, unknown> & { dn: string }, () => this.entriesRead++);
+        } catch (e) {
+          throw mapError(e, this.cfg, `ranged retrieval of ${entry.dn}`);
+        }
+        const attributes = normalizeAttributes(entry as unknown as Record<string, unknown>);
+        const r = toSourceRecord(entry.dn, attributes, this.anchor, { kind: 'none' }, this.now());
+        if (!('record' in r)) {
+          page.rejected.push(r.rejected);
+          continue;
+        }
+        const members = memberAttrs.flatMap((a) => (attributes[a.toLowerCase()] ?? []).map((v) => v.toString()));
+        page.groups.push({ anchor: r.record.anchor, dn: entry.dn, attributes, members });
+      }
+      yield page;
+    }
   }
 
   async findUsers(key: string): Promise<SourceRecord[]> {
@@ -54,33 +153,46 @@ export class LdapDirectorySource implements DirectorySource {
       alternatives.push(eq(anchorAttr, key));
     }
     const out: SourceRecord[] = [];
-    for await (const page of this.search(and(wrapFilter(userFilterOf(this.cfg)), or(...alternatives)))) out.push(...page.records);
+    const userFilter = wrapFilter(userFilterOf(this.cfg));
+    for await (const entries of this.search(this.cfg.users.baseDns, and(userFilter, or(...alternatives)), this.attributes)) out.push(...this.toPage(entries).records);
     // a DN is looked up as a base-scope read, never through a filter
-    if (/=/.test(key) && !out.length) {
+    if (/=/.test(key) && !out.length && this.inScope(key)) {
       try {
-        for await (const page of this.search(wrapFilter(userFilterOf(this.cfg)), key, 'base')) out.push(...page.records);
+        for await (const entries of this.search([key], userFilter, this.attributes, { scope: 'base' })) out.push(...this.toPage(entries).records);
       } catch {
-        /* not a DN in scope */
+        /* no such entry */
       }
     }
     return out;
   }
 
-  private async *search(filter: string, onlyBase?: string, scope?: 'base'): AsyncIterable<SourcePage> {
-    const conn = this.requireOpen();
-    const bases = onlyBase ? [onlyBase] : this.cfg.users.baseDns;
+  private inScope(dn: string): boolean {
+    const d = dn.toLowerCase().replace(/\s*([,=])\s*/g, '$1');
+    return this.cfg.users.baseDns.some((b) => {
+      const base = b.toLowerCase().replace(/\s*([,=])\s*/g, '$1');
+      return d === base || d.endsWith(',' + base);
+    });
+  }
+
+  private async *search(
+    bases: readonly string[],
+    filter: string,
+    attributes: string[],
+    opts: { scope?: 'base' | 'one' | 'sub'; pageSize?: number } = {},
+  ): AsyncIterable<Entry[]> {
+    const { client } = this.requireOpen();
     for (const base of bases) {
-      const pages = conn.client.searchPaginated(base, {
-        scope: scope ?? this.cfg.users.scope,
+      const pages = client.searchPaginated(base, {
+        scope: opts.scope ?? this.cfg.users.scope,
         filter,
-        attributes: this.attributes,
+        attributes,
         explicitBufferAttributes: this.binary,
-        paged: { pageSize: this.cfg.pageSize },
+        paged: { pageSize: Math.min(opts.pageSize ?? this.cfg.pageSize, this.cfg.pageSize) },
       });
       try {
         for await (const page of pages) {
           this.entriesRead += page.searchEntries.length;
-          yield this.toPage(page.searchEntries);
+          yield page.searchEntries;
         }
       } catch (e) {
         throw mapError(e, this.cfg, `search of ${base}`);

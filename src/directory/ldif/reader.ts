@@ -4,11 +4,12 @@
  * pages of SourceRecords streamed as the file is read. Malformed entries are rejected with their
  * line number; the rest of the file is read.
  */
-import type { LdifSourceConfig } from '../../config/schema';
-import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, userFilterOf } from '../attributes';
-import { compileFilter, type EntryPredicate } from '../ldap/filter-match';
+import type { GroupsConfig, LdifSourceConfig } from '../../config/schema';
+import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
+import { canResume } from '../checkpoint';
+import { compileFilter, filterAttributes, type EntryPredicate } from '../ldap/filter-match';
 import { normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
-import type { DirectorySource } from '../source';
+import type { Checkpoint, DirectorySource, GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { parseLdifFile } from './parser';
 
@@ -24,20 +25,65 @@ export class LdifDirectorySource implements DirectorySource {
   /** What an LDAP search would have returned: the configured attributes only. */
   private readonly keepAttributes: Set<string>;
 
-  constructor(private readonly cfg: LdifSourceConfig, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly cfg: LdifSourceConfig,
+    private readonly groupsCfg?: GroupsConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.id = `ldif:${cfg.path}`;
     this.filter = compileFilter(userFilterOf(cfg));
     this.binary = new Set(binaryAttributesOf(cfg).map((b) => b.toLowerCase()));
     const anchorAttr = anchorAttributeOf(cfg);
     this.anchor = { attribute: anchorAttr, binary: anchorAttr.toLowerCase() === 'objectguid' ? 'guid' : 'hex' };
-    this.disabled = { kind: flavorOf(cfg).name === 'ad' ? 'ad' : 'none' };
-    this.keepAttributes = new Set(attributesToRead(cfg).map((a) => a.toLowerCase()));
+    const disabledFilter = cfg.users.disabledFilter;
+    this.disabled = { kind: flavorOf(cfg).name === 'ad' ? 'ad' : 'none', filter: disabledFilter ? compileFilter(disabledFilter) : undefined };
+    this.keepAttributes = new Set([...attributesToRead(cfg), ...(disabledFilter ? filterAttributes(disabledFilter) : [])].map((a) => a.toLowerCase()));
   }
 
   async open(): Promise<void> {}
 
+  /** A file cannot say what changed: every run is a full run. */
+  async checkpoint(): Promise<Checkpoint> {
+    return { kind: 'none' };
+  }
+
+  canResume(previous: Checkpoint, current: Checkpoint) {
+    return canResume(previous, current);
+  }
+
   async *users(): AsyncIterable<SourcePage> {
     yield* this.scan(() => true);
+  }
+
+  async *deletedUsers(): AsyncIterable<string[]> {}
+
+  async *groups(): AsyncIterable<GroupPage> {
+    const g = this.groupsCfg;
+    if (!g) return;
+    const match = compileFilter(groupFilterOf(this.cfg, g));
+    const memberAttrs = memberAttributesOf(this.cfg, g).map((a) => a.toLowerCase());
+    const keep = new Set([this.anchor.attribute, ...g.attributes, ...memberAttrs].map((a) => a.toLowerCase()));
+    let page: GroupPage = { groups: [], rejected: [] };
+    for await (const item of parseLdifFile(this.cfg.path)) {
+      if ('error' in item) continue; // reported by the user scan
+      const { entry } = item;
+      if (!entry.dn || !inScope(entry.dn, g.baseDns, g.scope)) continue;
+      const attributes = normalizeAttributes(this.decode(entry.attributes));
+      if (!match(attributes)) continue;
+      this.entriesRead++;
+      for (const name of Object.keys(attributes)) if (!keep.has(name)) delete attributes[name];
+      const r = toSourceRecord(entry.dn, attributes, this.anchor, { kind: 'none' }, this.now());
+      if (!('record' in r)) {
+        page.rejected.push({ ...r.rejected, reason: `${this.cfg.path}:${entry.line}: ${r.rejected.reason}` });
+        continue;
+      }
+      page.groups.push({ anchor: r.record.anchor, dn: entry.dn, attributes, members: memberAttrs.flatMap((a) => (attributes[a] ?? []).map((v) => v.toString())) });
+      if (page.groups.length >= PAGE) {
+        yield page;
+        page = { groups: [], rejected: [] };
+      }
+    }
+    if (page.groups.length || page.rejected.length) yield page;
   }
 
   async findUsers(key: string): Promise<SourceRecord[]> {
@@ -59,7 +105,7 @@ export class LdifDirectorySource implements DirectorySource {
         continue;
       }
       const { entry } = item;
-      if (!entry.dn || !this.inScope(entry.dn)) continue;
+      if (!entry.dn || !inScope(entry.dn, this.cfg.users.baseDns, this.cfg.users.scope)) continue;
       const attributes = normalizeAttributes(this.decode(entry.attributes));
       if (!this.filter(attributes)) continue;
       this.entriesRead++;
@@ -88,19 +134,6 @@ export class LdifDirectorySource implements DirectorySource {
     return out;
   }
 
-  private inScope(dn: string): boolean {
-    const bases = this.cfg.users.baseDns;
-    if (!bases?.length) return true;
-    const d = normDn(dn);
-    return bases.some((b) => {
-      const base = normDn(b);
-      if (d === base) return this.cfg.users.scope === 'sub';
-      if (!d.endsWith(',' + base)) return false;
-      if (this.cfg.users.scope === 'sub') return true;
-      return !d.slice(0, d.length - base.length - 1).replace(/\\./g, '').includes(',');
-    });
-  }
-
   async close(): Promise<void> {}
 }
 
@@ -111,6 +144,19 @@ function utf8OrBuffer(b: Buffer): string | Buffer {
   } catch {
     return b;
   }
+}
+
+/** Whether a DN is within one of the base DNs (all entries when there are none). */
+function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' | 'one'): boolean {
+  if (!bases?.length) return true;
+  const d = normDn(dn);
+  return bases.some((b) => {
+    const base = normDn(b);
+    if (d === base) return scope === 'sub';
+    if (!d.endsWith(',' + base)) return false;
+    if (scope === 'sub') return true;
+    return !d.slice(0, d.length - base.length - 1).replace(/\\./g, '').includes(',');
+  });
 }
 
 /** Lower-cased, spaces around separators removed (enough to compare DNs written by one exporter). */
