@@ -76,6 +76,10 @@ export const MIGRATIONS: string[] = [
   `,
   // 3: lifecycle (missing users, why the agent suspended or deactivated someone) and groups
   `
+  -- the DN normalised for comparison (lower case, no spaces around separators): group members are DNs
+  ALTER TABLE users ADD COLUMN dn_norm TEXT;
+  UPDATE users SET dn_norm = lower(dn);
+  CREATE INDEX users_dn_norm ON users(dn_norm);
   ALTER TABLE users ADD COLUMN missing_runs INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN missing_since TEXT;
   -- why the agent suspended or deactivated this user: 'disabled' (in the directory) or 'missing'
@@ -93,7 +97,7 @@ export const MIGRATIONS: string[] = [
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
   );
-  CREATE INDEX groups_dn ON groups(dn);
+  CREATE INDEX groups_dn ON groups(lower(dn));
 
   -- direct members of each directory group as last read (member DNs), for flattening nested groups
   CREATE TABLE group_direct_members (

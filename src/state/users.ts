@@ -5,6 +5,7 @@
  */
 import type { Db } from './db';
 import { normalizeLogin, type Profile } from '../okta/profile';
+import { normalizeDn } from '../directory/dn';
 
 export interface UserRow {
   anchor: string;
@@ -19,6 +20,11 @@ export interface UserRow {
   disabled: boolean;
   lastSeenRun: number | null;
   quarantine: { step: string; reason: string; run: number } | null;
+  /** Consecutive full runs (or AD deletions seen) this user was missing from the directory. */
+  missingRuns: number;
+  missingSince: string | null;
+  /** Why the agent suspended or deactivated this user, if it did. */
+  lifecycleReason: 'disabled' | 'missing' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +43,9 @@ interface RawUser {
   quarantine_step: string | null;
   quarantine_reason: string | null;
   quarantined_run: number | null;
+  missing_runs: number;
+  missing_since: string | null;
+  lifecycle_reason: 'disabled' | 'missing' | null;
   created_at: string;
   updated_at: string;
 }
@@ -54,6 +63,9 @@ function toRow(r: RawUser): UserRow {
     disabled: r.disabled === 1,
     lastSeenRun: r.last_seen_run,
     quarantine: r.quarantine_reason ? { step: r.quarantine_step ?? '', reason: r.quarantine_reason, run: r.quarantined_run ?? 0 } : null,
+    missingRuns: r.missing_runs,
+    missingSince: r.missing_since,
+    lifecycleReason: r.lifecycle_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -84,26 +96,26 @@ export class UsersRepo {
     this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
     this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
     this.upsertApplied = db.prepare(`
-      INSERT INTO users (anchor, dn, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
+      INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
                          last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
-      VALUES (@anchor, @dn, @oktaId, @login, @loginNorm, @loginSource, @profile, @oktaStatus, @link, @disabled,
+      VALUES (@anchor, @dn, @dnNorm, @oktaId, @login, @loginNorm, @loginSource, @profile, @oktaStatus, @link, @disabled,
               @runId, NULL, NULL, NULL, @now, @now)
-      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, okta_id = excluded.okta_id, login = excluded.login,
+      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, dn_norm = excluded.dn_norm, okta_id = excluded.okta_id, login = excluded.login,
         login_norm = excluded.login_norm, login_source = excluded.login_source, profile = excluded.profile,
         okta_status = excluded.okta_status, link = excluded.link, disabled = excluded.disabled,
         last_seen_run = excluded.last_seen_run, quarantine_step = NULL, quarantine_reason = NULL,
         quarantined_run = NULL, updated_at = excluded.updated_at`);
     this.upsertQuarantine = db.prepare(`
-      INSERT INTO users (anchor, dn, last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
-      VALUES (@anchor, @dn, @runId, @step, @reason, @runId, @now, @now)
-      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, last_seen_run = excluded.last_seen_run,
+      INSERT INTO users (anchor, dn, dn_norm, last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
+      VALUES (@anchor, @dn, @dnNorm, @runId, @step, @reason, @runId, @now, @now)
+      ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, dn_norm = excluded.dn_norm, last_seen_run = excluded.last_seen_run,
         quarantine_step = excluded.quarantine_step, quarantine_reason = excluded.quarantine_reason,
         quarantined_run = excluded.quarantined_run, updated_at = excluded.updated_at`);
-    this.seen = db.prepare(`UPDATE users SET last_seen_run = @runId, dn = @dn,
+    this.seen = db.prepare(`UPDATE users SET last_seen_run = @runId, dn = @dn, dn_norm = @dnNorm,
         quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL,
         updated_at = CASE WHEN dn <> @dn OR quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
       WHERE anchor = @anchor`);
-    this.touchDn = db.prepare('UPDATE users SET dn = @dn, updated_at = @now WHERE anchor = @anchor AND dn <> @dn');
+    this.touchDn = db.prepare('UPDATE users SET dn = @dn, dn_norm = @dnNorm, updated_at = @now WHERE anchor = @anchor AND dn <> @dn');
   }
 
   get(anchor: string): UserRow | undefined {
@@ -136,7 +148,7 @@ export class UsersRepo {
       this.byAnchor.get(key) ??
       this.byLoginNorm.get(normalizeLogin(key)) ??
       this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?').get(key) ??
-      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn = ? COLLATE NOCASE').get(key);
+      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(key));
     return r && toRow(r);
   }
 
@@ -145,6 +157,7 @@ export class UsersRepo {
     this.upsertApplied.run({
       anchor: w.anchor,
       dn: w.dn,
+      dnNorm: normalizeDn(w.dn),
       oktaId: w.oktaId,
       login: w.login,
       loginNorm: normalizeLogin(w.login),
@@ -160,17 +173,23 @@ export class UsersRepo {
 
   /** The record stays out of Okta (or, if linked, untouched) with a reason; the Okta link, if any, is kept. */
   recordQuarantine(anchor: string, dn: string, step: string, reason: string, runId: number): void {
-    this.upsertQuarantine.run({ anchor, dn, step, reason, runId, now: this.now().toISOString() });
+    this.upsertQuarantine.run({ anchor, dn, dnNorm: normalizeDn(dn), step, reason, runId, now: this.now().toISOString() });
   }
 
   /** Seen in the directory this run with nothing to write (clears a quarantine the source no longer causes). */
   recordSeen(anchor: string, dn: string, runId: number): void {
-    this.seen.run({ anchor, dn, runId, now: this.now().toISOString() });
+    this.seen.run({ anchor, dn, dnNorm: normalizeDn(dn), runId, now: this.now().toISOString() });
   }
 
   /** A rename or move with no profile change: only the DN is updated. */
   recordDn(anchor: string, dn: string): void {
-    this.touchDn.run({ anchor, dn, now: this.now().toISOString() });
+    this.touchDn.run({ anchor, dn, dnNorm: normalizeDn(dn), now: this.now().toISOString() });
+  }
+
+  /** The user with this DN (compared normalised), if the agent knows it. */
+  byDn(dn: string): UserRow | undefined {
+    const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(dn));
+    return r && toRow(r);
   }
 
   quarantined(): UserRow[] {

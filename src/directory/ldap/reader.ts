@@ -8,6 +8,7 @@
 import type { GroupsConfig, LdapSourceConfig } from '../../config/schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume, changedSince } from '../checkpoint';
+import { isUnder } from '../dn';
 import { and, eq, gte, or, wrapFilter } from '../filter';
 import { guidToBuffer, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
 import type { Checkpoint, DirectorySource, GroupPage } from '../source';
@@ -167,11 +168,7 @@ export class LdapDirectorySource implements DirectorySource {
   }
 
   private inScope(dn: string): boolean {
-    const d = dn.toLowerCase().replace(/\s*([,=])\s*/g, '$1');
-    return this.cfg.users.baseDns.some((b) => {
-      const base = b.toLowerCase().replace(/\s*([,=])\s*/g, '$1');
-      return d === base || d.endsWith(',' + base);
-    });
+    return this.cfg.users.baseDns.some((b) => isUnder(dn, b));
   }
 
   private async *search(

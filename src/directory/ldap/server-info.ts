@@ -7,6 +7,7 @@
 import type { Client } from 'ldapts';
 import type { Checkpoint } from '../source';
 import { toGeneralizedTime } from '../checkpoint';
+import { isUnder } from '../dn';
 import { guidToString } from '../normalize';
 
 export interface RootDse {
@@ -57,10 +58,8 @@ export async function adCheckpoint(client: Client, root: RootDse): Promise<Check
 
 /** The naming context (database suffix) a DN lives in: the longest one it ends with. */
 export function namingContextOf(dn: string, contexts: readonly string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/\s*([,=])\s*/g, '$1');
-  const d = norm(dn);
   return [...contexts]
-    .filter((c) => d === norm(c) || d.endsWith(',' + norm(c)))
+    .filter((c) => isUnder(dn, c))
     .sort((a, b) => b.length - a.length)[0];
 }
 

@@ -12,6 +12,7 @@ import { normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule
 import type { Checkpoint, DirectorySource, GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { parseLdifFile } from './parser';
+import { normalizeDn } from '../dn';
 
 const PAGE = 500;
 
@@ -149,9 +150,9 @@ function utf8OrBuffer(b: Buffer): string | Buffer {
 /** Whether a DN is within one of the base DNs (all entries when there are none). */
 function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' | 'one'): boolean {
   if (!bases?.length) return true;
-  const d = normDn(dn);
+  const d = normalizeDn(dn);
   return bases.some((b) => {
-    const base = normDn(b);
+    const base = normalizeDn(b);
     if (d === base) return scope === 'sub';
     if (!d.endsWith(',' + base)) return false;
     if (scope === 'sub') return true;
@@ -159,7 +160,4 @@ function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' 
   });
 }
 
-/** Lower-cased, spaces around separators removed (enough to compare DNs written by one exporter). */
-function normDn(dn: string): string {
-  return dn.toLowerCase().replace(/\s*([,=+])\s*/g, '$1').trim();
-}
+
