@@ -82,12 +82,24 @@ export function splitDn(dn: string): string[] {
       quoted = !quoted;
       cur += c;
     } else if ((c === ',' || c === ';') && !quoted) {
-      parts.push(cur.trim());
+      parts.push(trimRdn(cur));
       cur = '';
     } else cur += c;
   }
-  if (cur.trim() || parts.length) parts.push(cur.trim());
+  if (cur.trim() || parts.length) parts.push(trimRdn(cur));
   return parts.filter((p) => p.length > 0);
+}
+
+/** Trims insignificant spaces around an RDN, keeping an escaped trailing space (`cn=Bob\ `). */
+function trimRdn(rdnText: string): string {
+  let end = rdnText.length;
+  while (end > 0 && rdnText.charAt(end - 1) === ' ') {
+    let backslashes = 0;
+    for (let i = end - 2; i >= 0 && rdnText.charAt(i) === '\\'; i--) backslashes++;
+    if (backslashes % 2 === 1) break;
+    end--;
+  }
+  return rdnText.slice(0, end).trimStart();
 }
 
 /** The DN one level up ('' for a single RDN). */

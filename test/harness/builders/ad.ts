@@ -20,6 +20,12 @@ export interface AdDirectoryOptions {
   /** UPN suffix (default example.test). */
   upnSuffix?: string;
   /**
+   * sAMAccountNames (users and groups) are unique across the whole domain, which every scenario of the
+   * run shares, so each scenario's accounts carry a short tag: `jsmith.k3f`, `Okta-Sync.k3f`. Default:
+   * derived from baseDn. '' turns it off (one scenario only).
+   */
+  accountTag?: string;
+  /**
    * How many enabled people get passwords and so are created enabled (over LDAPS; Samba derives the
    * Kerberos keys etc., ~65 users/s on 2 cores against ~200/s without): a number (default 20), true for
    * all, false for none. The other enabled people are created disabled (UAC 514) — or, with
@@ -35,6 +41,9 @@ export interface AdDirectory {
   baseDn: string;
   people: Person[];
   dns: string[];
+  /** sAMAccountName of each person, by index (person.uid plus the scenario's account tag). */
+  samAccountNames: string[];
+  accountTag: string;
   containers: LdapEntry[];
   users: AdUser[];
   groups: LdapEntry[];
@@ -60,12 +69,42 @@ function put(attrs: LdapAttributes, name: string, value: string | undefined): vo
 
 const UF_PASSWD_NOTREQD = 0x20;
 
+/** A tag from a string: 3 base-36 characters. */
+export function accountTagOf(s: string): string {
+  let h = 2166136261;
+  for (const c of s.toLowerCase()) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return (h % 46656).toString(36).padStart(3, '0');
+}
+
+const SAM_MAX = 20;
+
+/** `name.tag`, at most 20 characters, unique within `used` (case-insensitive). */
+export function accountName(name: string, tag: string, used: Set<string>): string {
+  const suffix = tag ? `.${tag}` : '';
+  const clean = name.replace(/["/\\[\]:;|=,+*?<>@]/g, '').replace(/\s+/g, '-');
+  let base = clean.slice(0, SAM_MAX - suffix.length);
+  let candidate = `${base}${suffix}`;
+  for (let n = 2; used.has(candidate.toLowerCase()); n++) {
+    base = `${clean.slice(0, SAM_MAX - suffix.length - String(n).length)}${n}`;
+    candidate = `${base}${suffix}`;
+  }
+  used.add(candidate.toLowerCase());
+  return candidate;
+}
+
 /** The AD user object of a person; `password: true` attaches the person's password (created enabled). */
-export function adUserEntry(p: Person, dns: readonly string[], upnSuffix: string, password: boolean, enabledWithoutPassword = false): AdUser {
+export function adUserEntry(
+  p: Person,
+  dns: readonly string[],
+  sam: string,
+  upnSuffix: string,
+  password: boolean,
+  enabledWithoutPassword = false,
+): AdUser {
   const attrs: LdapAttributes = {
     objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-    sAMAccountName: p.uid,
-    userPrincipalName: `${p.uid}@${upnSuffix}`,
+    sAMAccountName: sam,
+    userPrincipalName: `${sam}@${upnSuffix}`,
   };
   put(attrs, 'givenName', p.givenName);
   put(attrs, 'sn', p.sn);
@@ -124,23 +163,27 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
     used.add(`${cn.trim().toLowerCase()}|${ou}`);
     return `CN=${escapeDnValue(cn, { ad: true })},${ou}`;
   });
+  const accountTag = opts.accountTag ?? accountTagOf(baseDn);
+  const usedSams = new Set<string>();
+  const samAccountNames = people.map((p) => accountName(p.uid, accountTag, usedSams));
   const quota = opts.passwords === true ? Infinity : opts.passwords === false ? 0 : (opts.passwords ?? 20);
   let given = 0;
   const users = people.map((p) => {
     const pw = !p.disabled && given < quota;
     if (pw) given++;
-    return adUserEntry(p, dns, upnSuffix, pw, opts.enabledWithoutPassword);
+    return adUserEntry(p, dns, samAccountNames[p.index] as string, upnSuffix, pw, opts.enabledWithoutPassword);
   });
+  const sam = (name: string): string => accountName(name, accountTag, usedSams);
 
   const humans = people.filter((p) => p.kind !== 'service');
   const g = (name: string): string => `CN=${escapeDnValue(name, { ad: true })},${groupsOu}`;
   const groups: LdapEntry[] = [];
   const sync = g('Okta-Sync');
-  groups.push(groupEntry(sync, 'Okta-Sync', 'Okta-Sync', GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index] as string), { description: 'Users provisioned to Okta' }));
-  groups.push(groupEntry(g('Okta-Sync-Nested'), 'Okta-Sync-Nested', 'Okta-Sync-Nested', GROUP_TYPE.universalSecurity, [sync, ...(humans[1] ? [dns[humans[1].index] as string] : [])]));
-  groups.push(groupEntry(g('Admins, IT'), 'Admins, IT', 'Admins-IT', GROUP_TYPE.domainLocalSecurity, humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index] as string)));
-  groups.push(groupEntry(g('R&D Team (Ünïcödé ✓)'), 'R&D Team (Ünïcödé ✓)', 'RnD-Team', GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index] as string)));
-  groups.push(groupEntry(g('Empty Group'), 'Empty Group', 'Empty-Group', GROUP_TYPE.globalSecurity, []));
+  groups.push(groupEntry(sync, 'Okta-Sync', sam('Okta-Sync'), GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index] as string), { description: 'Users provisioned to Okta' }));
+  groups.push(groupEntry(g('Okta-Sync-Nested'), 'Okta-Sync-Nested', sam('Okta-Sync-Nested'), GROUP_TYPE.universalSecurity, [sync, ...(humans[1] ? [dns[humans[1].index] as string] : [])]));
+  groups.push(groupEntry(g('Admins, IT'), 'Admins, IT', sam('Admins-IT'), GROUP_TYPE.domainLocalSecurity, humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index] as string)));
+  groups.push(groupEntry(g('R&D Team (Ünïcödé ✓)'), 'R&D Team (Ünïcödé ✓)', sam('RnD-Team'), GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index] as string)));
+  groups.push(groupEntry(g('Empty Group'), 'Empty Group', sam('Empty-Group'), GROUP_TYPE.globalSecurity, []));
   const byDept = new Map<string, Person[]>();
   for (const p of humans) byDept.set(departmentKey(p.department), [...(byDept.get(departmentKey(p.department)) ?? []), p]);
   let n = 0;
@@ -149,7 +192,7 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
     const distribution = n++ % 3 === 0;
     const name = `${distribution ? 'DL' : 'SG'}-${slug}`.slice(0, 60);
     groups.push(
-      groupEntry(g(name), name, name.slice(0, 20), distribution ? GROUP_TYPE.globalDistribution : GROUP_TYPE.globalSecurity, members.map((p) => dns[p.index] as string), distribution ? { mail: `${name.toLowerCase()}@example.com` } : {}),
+      groupEntry(g(name), name, sam(name), distribution ? GROUP_TYPE.globalDistribution : GROUP_TYPE.globalSecurity, members.map((p) => dns[p.index] as string), distribution ? { mail: `${name.toLowerCase()}@example.com` } : {}),
     );
   }
   const bigMembers = opts.bigGroupMembers ?? Math.min(humans.length, 2000);
@@ -157,7 +200,7 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
   if (bigMembers > 0) {
     if (bigMembers > humans.length) throw new Error(`bigGroupMembers ${bigMembers} > ${humans.length} people: build with users >= ${bigMembers}`);
     bigGroupDn = g('All Employees');
-    groups.push(groupEntry(bigGroupDn, 'All Employees', 'All-Employees', GROUP_TYPE.universalSecurity, humans.slice(0, bigMembers).map((p) => dns[p.index] as string)));
+    groups.push(groupEntry(bigGroupDn, 'All Employees', sam('All-Employees'), GROUP_TYPE.universalSecurity, humans.slice(0, bigMembers).map((p) => dns[p.index] as string)));
   }
-  return { baseDn, people, dns, containers, users, groups, bigGroupDn };
+  return { baseDn, people, dns, samAccountNames, accountTag, containers, users, groups, bigGroupDn };
 }
