@@ -15,7 +15,8 @@ import { isAlive, run, spawnDaemon, stopProcessGroup, tailFile } from './util/pr
  * 127.0.0.1) coexist on one machine, each run's DC binds them on its own loopback address,
  * 127.77.x.y (Linux routes all of 127/8 to lo), unless SAMBA_AD_HOST names one.
  * Only the `ldap` service runs (simple binds only, no NTLM/Kerberos); plain-LDAP simple binds are allowed
- * (`ldap server require strong auth = no`). Needs root (ports below 1024).
+ * (`ldap server require strong auth = no`). Env: SAMBA_AD_HOST (fixed address), SAMBA_DEBUG (log level),
+ * SAMBA_PROCESS_MODEL (samba -M; default prefork). Needs root (ports below 1024).
  */
 export interface SambaAdInfo {
   /** The loopback address the DC listens on. */
@@ -169,7 +170,8 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
   patchConfig(dir, host);
   const logFile = path.join(dir, 'samba.out');
   const t1 = Date.now();
-  const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1'], {
+  const model = process.env.SAMBA_PROCESS_MODEL ? ['-M', process.env.SAMBA_PROCESS_MODEL] : [];
+  const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1', ...model], {
     logFile,
     cwd: dir,
   });
