@@ -36,6 +36,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .description('read the directory, transform, plan and apply the changes to Okta, once')
     .addOption(configOption())
     .option('--json', 'print the run report as JSON')
+    .option('--full', 'read every entry (default: only changes since the last run, when the watermark allows it)')
+    .option('--incremental', 'only changes since the last run (falls back to a full run, and says why, when it cannot)')
+    .option('--allow-mass-change', 'let this one run through the safeguards (check `plan` first)')
     .action(async (o) => run(() => cmdSync(o, io))());
 
   program
@@ -44,6 +47,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .addOption(configOption())
     .option('--json', 'print the whole plan as JSON')
     .option('--limit <n>', 'rows per table', (v) => parseInt(v, 10), 200)
+    .option('--full', 'plan a full run (default: what the next sync would do)')
     .action(async (o) => run(() => cmdPlan(o, io))());
 
   program

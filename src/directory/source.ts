@@ -47,6 +47,11 @@ export interface DirectorySource {
   canResume(previous: Checkpoint, current: Checkpoint): { ok: true } | { ok: false; reason: string };
   /** Users in scope, a page at a time (all, or those changed since a checkpoint); never the whole directory in memory. */
   users(since?: Checkpoint): AsyncIterable<SourcePage>;
+  /**
+   * The users at these DNs that are still in scope (base-scope reads; DNs gone or out of scope are
+   * left out). Incremental runs use it to retry quarantined records.
+   */
+  usersByDn(dns: readonly string[]): AsyncIterable<SourcePage>;
   /** Anchors of users deleted since a checkpoint (AD tombstones); nothing for sources without them. */
   deletedUsers(since: Checkpoint): AsyncIterable<string[]>;
   /** Groups in scope (all, or changed since a checkpoint). Nothing when groups are not configured. */

@@ -85,19 +85,29 @@ export const MIGRATIONS: string[] = [
   -- why the agent suspended or deactivated this user: 'disabled' (in the directory) or 'missing'
   ALTER TABLE users ADD COLUMN lifecycle_reason TEXT CHECK (lifecycle_reason IN ('disabled','missing'));
 
+  -- directory groups in scope (and groups that left it, while the agent still holds memberships in their Okta group)
   CREATE TABLE groups (
     anchor        TEXT PRIMARY KEY,
     dn            TEXT NOT NULL,
-    okta_id       TEXT UNIQUE,
-    name          TEXT,
+    dn_norm       TEXT NOT NULL,              -- normalised DN: how member lists name this group
+    want_name     TEXT,                       -- name and description the directory wants (templates, last read)
+    want_description TEXT,
+    okta_id       TEXT UNIQUE,                -- the Okta group the agent manages for it (kept when it leaves scope)
+    name          TEXT,                       -- name and description last applied in Okta
     description   TEXT,
+    name_norm     TEXT,                       -- lower-cased want_name (Okta compares names case-insensitively)
     link          TEXT CHECK (link IN ('created','matched')),
     last_seen_run INTEGER,
+    removed_run   INTEGER,                    -- a full run found it gone from the directory (or out of scope)
+    pending       INTEGER NOT NULL DEFAULT 0, -- planned writes not all confirmed: re-planned by the next run, incremental too
     quarantine_reason TEXT,
+    quarantined_run   INTEGER,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
   );
-  CREATE INDEX groups_dn ON groups(lower(dn));
+  CREATE INDEX groups_dn_norm ON groups(dn_norm);
+  CREATE INDEX groups_name_norm ON groups(name_norm);
+  CREATE INDEX groups_retry ON groups(anchor) WHERE pending = 1 OR quarantine_reason IS NOT NULL;
 
   -- direct members of each directory group as last read (member DNs), for flattening nested groups
   CREATE TABLE group_direct_members (

@@ -53,6 +53,10 @@ export class RunsRepo {
     return Number(r.lastInsertRowid);
   }
 
+  setMode(id: number, mode: string): void {
+    this.db.prepare('UPDATE runs SET mode = ? WHERE id = ?').run(mode, id);
+  }
+
   finish(id: number, outcome: Exclude<RunOutcome, 'running'>, counts: object, error?: string): void {
     this.db
       .prepare('UPDATE runs SET ended_at = ?, outcome = ?, counts = ?, error = ? WHERE id = ?')

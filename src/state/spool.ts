@@ -132,10 +132,11 @@ export class PlanSpool {
     }
   }
 
-  /** Anchors of state users that were not seen this run, a batch at a time. */
+  /** Anchors of users linked in Okta that were not seen this run, a batch at a time. */
   *unseenUsers(batch = 1000): Generator<string[]> {
     const stmt = this.db.prepare<[string, number], { anchor: string }>(
-      `SELECT anchor FROM main.users u WHERE anchor > ? AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
+      `SELECT anchor FROM main.users u WHERE anchor > ? AND okta_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
        ORDER BY anchor LIMIT ?`,
     );
     let after = '';
@@ -147,10 +148,47 @@ export class PlanSpool {
     }
   }
 
-  /** Mark every seen anchor's user row as seen in this run (one statement at the end of a run). */
-  stampSeen(runId: number): void {
-    this.db.prepare('UPDATE main.users SET last_seen_run = ? WHERE anchor IN (SELECT anchor FROM temp.spool_seen)').run(runId);
+  wasSeen(anchor: string): boolean {
+    return this.db.prepare('SELECT 1 FROM temp.spool_seen WHERE anchor = ?').get(anchor) !== undefined;
   }
+
+  /** Quarantined records (with a real anchor) not read this run, a batch at a time: retried by DN. */
+  *unseenQuarantined(batch = 500): Generator<{ anchor: string; dn: string }[]> {
+    const stmt = this.db.prepare<[string, number], { anchor: string; dn: string }>(
+      `SELECT anchor, dn FROM main.users u WHERE anchor > ? AND quarantine_reason IS NOT NULL AND anchor NOT LIKE 'dn:%'
+         AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
+       ORDER BY anchor LIMIT ?`,
+    );
+    let after = '';
+    for (;;) {
+      const rows = stmt.all(after, batch);
+      if (!rows.length) return;
+      yield rows;
+      after = rows[rows.length - 1].anchor;
+    }
+  }
+
+  /**
+   * After a full run: forget records that never reached Okta and are gone from the directory
+   * (quarantined entries that were deleted or fixed under a new anchor), so `quarantine` lists
+   * only what is still there.
+   */
+  forgetUnseenUnlinked(runId: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM main.users WHERE okta_id IS NULL AND (quarantined_run IS NULL OR quarantined_run < ?)
+           AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = users.anchor)`,
+      )
+      .run(runId).changes;
+  }
+
+  /** Mark every seen anchor's user row as seen in this run, no longer missing (one statement at the end of a run). */
+  stampSeen(runId: number): void {
+    this.db
+      .prepare('UPDATE main.users SET last_seen_run = ?, missing_runs = 0, missing_since = NULL WHERE anchor IN (SELECT anchor FROM temp.spool_seen)')
+      .run(runId);
+  }
+
 
   close(): void {
     this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique;');

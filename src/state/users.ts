@@ -186,6 +186,32 @@ export class UsersRepo {
     this.touchDn.run({ anchor, dn, dnNorm: normalizeDn(dn), now: this.now().toISOString() });
   }
 
+  /** After a lifecycle change Okta confirmed (or one that turned out not to be needed). */
+  recordStatus(anchor: string, s: { oktaStatus: string | null; lifecycleReason: 'disabled' | 'missing' | null; disabled: boolean; dn?: string }): void {
+    this.db
+      .prepare(
+        `UPDATE users SET okta_status = COALESCE(@oktaStatus, okta_status), lifecycle_reason = @lifecycleReason, disabled = @disabled,
+           dn = COALESCE(@dn, dn), dn_norm = COALESCE(@dnNorm, dn_norm), updated_at = @now WHERE anchor = @anchor`,
+      )
+      .run({
+        anchor,
+        oktaStatus: s.oktaStatus,
+        lifecycleReason: s.lifecycleReason,
+        disabled: s.disabled ? 1 : 0,
+        dn: s.dn ?? null,
+        dnNorm: s.dn ? normalizeDn(s.dn) : null,
+        now: this.now().toISOString(),
+      });
+  }
+
+  /** One more missing observation (the user was not seen by a full run, or was deleted). */
+  recordMissing(anchor: string, missingRuns: number): void {
+    const now = this.now().toISOString();
+    this.db
+      .prepare('UPDATE users SET missing_runs = ?, missing_since = COALESCE(missing_since, ?), updated_at = ? WHERE anchor = ?')
+      .run(missingRuns, now, now, anchor);
+  }
+
   /** The user with this DN (compared normalised), if the agent knows it. */
   byDn(dn: string): UserRow | undefined {
     const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(dn));

@@ -10,19 +10,21 @@
  * - update: a partial update with only the changed attributes.
  * - quarantine / unchanged / skip: state only (or nothing), no Okta call.
  */
-import type { OktaConfig } from '../config/schema';
+import type { LifecycleConfig, OktaConfig } from '../config/schema';
 import type { OktaSink, OktaUser } from '../okta/client';
 import { OktaError, OktaFatalError, toOktaError } from '../okta/errors';
 import { profileValuesEqual, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Logger } from '../util/log';
+import { chooseOp, statusAfter } from './lifecycle';
 import { diffProfiles } from './plan';
-import type { Action, CreateAction, QuarantineAction, UnchangedAction, UpdateAction } from './types';
+import type { Action, CreateAction, LifecycleAction, LifecycleIntent, MissingAction, QuarantineAction, UnchangedAction, UpdateAction } from './types';
 
 export interface ApplyDeps {
   state: StateStore;
   sink: OktaSink;
   okta: OktaConfig;
+  lifecycle: LifecycleConfig;
   runId: number;
   log: Logger;
   /** Aborting stops taking new actions; writes in flight complete and are recorded. */
@@ -36,6 +38,12 @@ export interface ApplyCounts {
   updated: number;
   renamed: number;
   quarantined: number;
+  suspended: number;
+  deactivated: number;
+  unsuspended: number;
+  activated: number;
+  /** Missing observations recorded (users not seen by a full run, or deleted). */
+  missing: number;
   /** Okta writes that failed for reasons other than the record (network, 5xx after retries): retried next run. */
   failed: number;
   /** Actions not started because the run was stopped. */
@@ -62,7 +70,7 @@ export function describeOktaError(e: OktaError): string {
 
 export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = {
-    counts: { created: 0, linked: 0, updated: 0, renamed: 0, quarantined: 0, failed: 0, notStarted: 0 },
+    counts: { created: 0, linked: 0, updated: 0, renamed: 0, quarantined: 0, suspended: 0, deactivated: 0, unsuspended: 0, activated: 0, missing: 0, failed: 0, notStarted: 0 },
     oktaQuarantines: [],
     failures: [],
     interrupted: false,
@@ -76,20 +84,25 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
       for (const a of batch) {
         if (a.kind === 'quarantine') recordQuarantine(a, deps);
         else if (a.kind === 'unchanged') recordUnchanged(a, deps, result);
+        else if (a.kind === 'missing') {
+          deps.state.users.recordMissing(a.anchor, a.missingRuns);
+          result.counts.missing++;
+        }
       }
     });
     batch = [];
   };
-  for (const a of spool.actions<Action>(['quarantine', 'unchanged'])) {
+  for (const a of spool.actions<Action>(['quarantine', 'unchanged', 'missing'])) {
     if (a.kind === 'quarantine') result.counts.quarantined++;
     if (a.payload.kind === 'unchanged' && !a.payload.previousDn && !a.payload.wasQuarantined) continue;
+    if (a.payload.kind === 'missing' && a.payload.deprovision) continue; // an Okta write, below
     batch.push(a.payload);
     if (batch.length >= 1000) flush();
   }
   if (batch.length) flush();
 
   // Okta writes, a bounded number at a time (the governor paces them further)
-  const writes = spool.actions<Action>(['create', 'update']);
+  const writes = spool.actions<Action>(['create', 'update', 'lifecycle', 'missing']);
   let done = 0;
   const worker = async () => {
     for (;;) {
@@ -99,6 +112,9 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
       const a = next.value.payload;
       if (a.kind === 'create') await applyCreate(a, deps, result);
       else if (a.kind === 'update') await applyUpdate(a, deps, result);
+      else if (a.kind === 'lifecycle') await applyLifecycleAction(a, deps, result);
+      else if (a.kind === 'missing' && a.deprovision) await applyMissing(a, deps, result);
+      else continue;
       deps.onProgress?.(++done);
     }
   };
@@ -122,14 +138,16 @@ function recordUnchanged(a: UnchangedAction, deps: ApplyDeps, result: ApplyResul
   deps.state.users.recordSeen(a.anchor, a.dn, deps.runId);
 }
 
-function quarantineFromOkta(a: CreateAction | UpdateAction, reason: string, deps: ApplyDeps, result: ApplyResult): void {
+type Subject = { kind: string; anchor: string; dn: string };
+
+function quarantineFromOkta(a: Subject, reason: string, deps: ApplyDeps, result: ApplyResult): void {
   deps.state.users.recordQuarantine(a.anchor, a.dn, 'okta', reason, deps.runId);
   result.counts.quarantined++;
   result.oktaQuarantines.push({ anchor: a.anchor, dn: a.dn, reason });
   deps.log.warn('record quarantined by Okta', { dn: a.dn, anchor: a.anchor, reason });
 }
 
-function fail(a: CreateAction | UpdateAction, e: OktaError, deps: ApplyDeps, result: ApplyResult): void {
+function fail(a: Subject, e: OktaError, deps: ApplyDeps, result: ApplyResult): void {
   result.counts.failed++;
   const error = describeOktaError(e);
   result.failures.push({ anchor: a.anchor, dn: a.dn, error });
@@ -170,6 +188,17 @@ async function applyCreate(a: CreateAction, deps: ApplyDeps, result: ApplyResult
       },
     );
   } catch (e) {
+    return handleCreateError(e, a, deps, result);
+  }
+  if (a.disabled) {
+    const row = state.users.get(a.anchor);
+    if (row?.oktaId) await applyIntent(a, row.oktaId, 'disable', deps, result);
+  }
+}
+
+async function handleCreateError(e: unknown, a: CreateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  const { okta } = deps;
+  {
     if (e instanceof OktaFatalError) throw e;
     const err = e as OktaError;
     if (isLoginTaken(err)) {
@@ -253,6 +282,8 @@ async function linkExisting(a: CreateAction, deps: ApplyDeps, result: ApplyResul
 async function applyUpdate(a: UpdateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
   const { sink, state, runId } = deps;
   const changes: Profile = Object.fromEntries(a.changes.map((c) => [c.attribute, c.after]));
+  // a deactivated user must be active again before Okta accepts a profile update
+  if (a.lifecycle === 'enable' && !(await applyIntent(a, a.oktaId, 'enable', deps, result))) return;
   try {
     await journaled(
       deps,
@@ -276,6 +307,67 @@ async function applyUpdate(a: UpdateAction, deps: ApplyDeps, result: ApplyResult
     }
     return quarantineFromOkta(a, describeOktaError(err), deps, result);
   }
+  if (a.lifecycle === 'disable') await applyIntent(a, a.oktaId, 'disable', deps, result);
+}
+
+async function applyLifecycleAction(a: LifecycleAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  if (await applyIntent(a, a.oktaId, a.op, deps, result)) {
+    if (a.previousDn) result.counts.renamed++;
+  }
+}
+
+async function applyMissing(a: MissingAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+  deps.state.users.recordMissing(a.anchor, a.missingRuns);
+  result.counts.missing++;
+  await applyIntent(a, a.oktaId, 'missing', deps, result);
+}
+
+/**
+ * Carry out a status change: read the user's current Okta status, pick the operation the policy
+ * calls for (lifecycle.ts), call it, and record the result. Returns false when it could not be done
+ * (the record is then quarantined or counted as failed).
+ */
+async function applyIntent(
+  a: Subject & { disabled?: boolean; dn: string },
+  oktaId: string,
+  intent: LifecycleIntent | 'missing',
+  deps: ApplyDeps,
+  result: ApplyResult,
+): Promise<boolean> {
+  const { sink, state, log } = deps;
+  const policy = intent === 'missing' ? deps.lifecycle.missing : deps.lifecycle.disabled;
+  try {
+    const user = await sink.getUser(oktaId);
+    if (!user) {
+      quarantineFromOkta(a, `Okta user ${oktaId} no longer exists (deleted in Okta?)`, deps, result);
+      return false;
+    }
+    const op = chooseOp(user.status, intent === 'enable' ? 'enable' : 'disable', policy);
+    let status = user.status;
+    if (op) {
+      await sink.lifecycle(oktaId, op);
+      status = statusAfter(op, status) ?? (await sink.getUser(oktaId))?.status ?? status;
+      if (op === 'suspend') result.counts.suspended++;
+      else if (op === 'deactivate') result.counts.deactivated++;
+      else if (op === 'unsuspend') result.counts.unsuspended++;
+      else result.counts.activated++;
+      log.info(`${op} ${a.dn}`, { anchor: a.anchor, oktaId, because: intent === 'missing' ? 'missing from the directory' : `${intent}d in the directory`, status });
+    }
+    const held = status === 'SUSPENDED' || status === 'DEPROVISIONED';
+    state.users.recordStatus(a.anchor, {
+      oktaStatus: status,
+      lifecycleReason: intent === 'enable' ? null : held ? (intent === 'missing' ? 'missing' : 'disabled') : null,
+      disabled: intent === 'missing' ? (state.users.get(a.anchor)?.disabled ?? false) : intent === 'disable',
+      dn: a.kind === 'missing' ? undefined : a.dn,
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    const err = toOktaError(e);
+    if (err.ambiguous) fail(a, err, deps, result);
+    else quarantineFromOkta(a, describeOktaError(err), deps, result);
+    return false;
+  }
 }
 
 function appliedOf(a: CreateAction | UpdateAction, user: OktaUser, runId: number) {
@@ -298,7 +390,7 @@ function appliedOf(a: CreateAction | UpdateAction, user: OktaUser, runId: number
  * otherwise the entry is dropped and the next plan creates it again. Updates and links are
  * idempotent: dropping the entry makes the next plan send them again.
  */
-export async function recoverJournal(deps: Omit<ApplyDeps, 'runId' | 'okta'> & { runId: number }): Promise<number> {
+export async function recoverJournal(deps: Pick<ApplyDeps, 'state' | 'sink' | 'log' | 'runId'>): Promise<number> {
   const { state, sink, log } = deps;
   let resolved = 0;
   for (const j of state.journal.pending()) {

@@ -16,10 +16,12 @@ export function formatPlanSummary(counts: Record<string, number>): string {
     [
       ['create', c('create')],
       ['update', c('update')],
+      ['status change (disable / enable)', c('lifecycle')],
+      ['missing from the directory', c('missing')],
       ['unchanged', c('unchanged')],
       ['quarantine', c('quarantine')],
       ['skip', c('skip')],
-      ['read', c('read')],
+      ['users read', c('read')],
       ['rejected by the reader', c('rejected')],
     ],
     ['plan', 'records'],
@@ -43,18 +45,28 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
   yield* section('create', 'Create', ['login', 'dn'], (a) => (a.kind === 'create' ? [[a.login, clip(a.dn)]] : []));
   yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], (a) =>
     a.kind === 'update'
-      ? a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(show(ch.before), 40), clip(show(ch.after), 40)])
+      ? [
+          ...a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(show(ch.before), 40), clip(show(ch.after), 40)]),
+          ...(a.lifecycle ? [['', '(status)', '', a.lifecycle === 'disable' ? 'disabled in the directory' : 'enabled again']] : []),
+        ]
       : [],
+  );
+  yield* section('lifecycle', 'Status change', ['login', 'dn', 'change'], (a) =>
+    a.kind === 'lifecycle' ? [[a.login ?? '', clip(a.dn), a.op === 'disable' ? 'disabled in the directory' : 'enabled again']] : [],
+  );
+  yield* section('missing', 'Missing from the directory', ['login', 'dn', 'runs missing', 'action'], (a) =>
+    a.kind === 'missing' ? [[a.login ?? '', clip(a.dn), String(a.missingRuns), a.deprovision ? 'deprovision now' : 'wait (grace)']] : [],
   );
   yield* section('quarantine', 'Quarantine', ['dn', 'step', 'reason'], (a) => (a.kind === 'quarantine' ? [[clip(a.dn), a.step, a.reason]] : []));
   yield* section('skip', 'Skip', ['dn', 'step', 'reason'], (a) => (a.kind === 'skip' ? [[clip(a.dn), a.step, a.reason]] : []));
 }
 
 /** The whole plan as one JSON document, produced in pieces. Unchanged records are counted, not listed. */
-export function* planJson(spool: PlanSpool, counts: Record<string, number>): Generator<string> {
-  yield `{"counts":${JSON.stringify(counts)},"actions":[`;
+export function* planJson(spool: PlanSpool, counts: Record<string, number>, extra: Record<string, unknown> = {}): Generator<string> {
+  const head = JSON.stringify({ ...extra, counts });
+  yield `${head.slice(0, -1)},"actions":[`;
   let first = true;
-  for (const a of spool.actions<Action>(['create', 'update', 'quarantine', 'skip'])) {
+  for (const a of spool.actions<Action>(['create', 'update', 'lifecycle', 'missing', 'quarantine', 'skip'])) {
     yield (first ? '\n' : ',\n') + JSON.stringify(a.payload);
     first = false;
   }

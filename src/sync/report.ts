@@ -4,10 +4,13 @@
  * and stored (counts) in the runs table.
  */
 import type { RunOutcome } from '../state/store';
+import type { GroupApplyCounts, GroupPlanSummary } from './groups';
 
 export interface RunReport {
   runId: number;
   mode: 'full' | 'incremental';
+  /** Why the run is full or incremental. */
+  modeReason?: string;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -17,6 +20,11 @@ export interface RunReport {
   plan: Record<string, number>;
   /** What apply did: created, linked, updated, renamed, quarantined, failed, notStarted, recovered. */
   counts: Record<string, number>;
+  /** Groups: what the plan said and what apply did (absent when groups are not configured). */
+  groupsPlan?: GroupPlanSummary;
+  groups?: GroupApplyCounts;
+  /** Why a safeguard stopped the run. */
+  safeguard?: string[];
   directory: { entriesRead: number };
   okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };
   oktaQuarantines: { anchor: string; dn: string; reason: string }[];
@@ -47,9 +55,12 @@ export function summaryLine(r: RunReport): string {
   const secs = r.durationMs / 1000;
   const written = n(r.counts, 'created') + n(r.counts, 'linked') + n(r.counts, 'updated');
   return (
-    `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')}, created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
-    `updated ${n(r.counts, 'updated')}, unchanged ${n(r.plan, 'unchanged')}, renamed ${n(r.counts, 'renamed')}, quarantined ${n(r.counts, 'quarantined')}, ` +
-    `skipped ${n(r.plan, 'skip')}, failed ${n(r.counts, 'failed')}; ${r.okta.requests} Okta requests (${r.okta.writes} writes, ` +
+    `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')} (${r.directory.entriesRead} directory entries), created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
+    `updated ${n(r.counts, 'updated')}, unchanged ${n(r.plan, 'unchanged')}, renamed ${n(r.counts, 'renamed')}, ` +
+    `suspended ${n(r.counts, 'suspended')}, deactivated ${n(r.counts, 'deactivated')}, reactivated ${n(r.counts, 'unsuspended') + n(r.counts, 'activated')}, ` +
+    `missing ${n(r.counts, 'missing')}, quarantined ${n(r.counts, 'quarantined')}, skipped ${n(r.plan, 'skip')}, failed ${n(r.counts, 'failed')}` +
+    (r.groups ? `; groups created ${r.groups.created}, members +${r.groups.membersAdded} -${r.groups.membersRemoved}` : '') +
+    `; ${r.okta.requests} Okta requests (${r.okta.writes} writes, ` +
     `${r.okta.rateLimited} rate-limited) in ${secs.toFixed(1)} s${written && secs > 0 ? ` (${Math.round(written / secs)} writes/s)` : ''}` +
     (r.error ? `; error: ${r.error}` : '')
   );
@@ -57,24 +68,37 @@ export function summaryLine(r: RunReport): string {
 
 /** The report as a person reads it after `sync`. */
 export function formatReport(r: RunReport): string {
-  const lines = [
-    `Run ${r.runId} (${r.mode}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`,
-    '',
-    table([
-      ['read from directory', n(r.plan, 'read')],
-      ['rejected by the reader', n(r.plan, 'rejected')],
-      ['created in Okta', n(r.counts, 'created')],
-      ['linked to existing Okta users', n(r.counts, 'linked')],
-      ['updated (partial)', n(r.counts, 'updated')],
-      ['renamed or moved (DN only)', n(r.counts, 'renamed')],
-      ['unchanged', n(r.plan, 'unchanged')],
-      ['skipped by rules', n(r.plan, 'skip')],
-      ['quarantined', n(r.counts, 'quarantined')],
-      ['failed (retried next run)', n(r.counts, 'failed')],
-      ['Okta requests (writes)', `${r.okta.requests} (${r.okta.writes})`],
-      ['rate-limited responses / wait', `${r.okta.rateLimited} / ${(r.okta.rateLimitWaitMs / 1000).toFixed(1)} s`],
-    ]),
+  const rows: (string | number)[][] = [
+    ['users read from the directory', n(r.plan, 'read')],
+    ['directory entries returned', r.directory.entriesRead],
+    ['rejected by the reader', n(r.plan, 'rejected')],
+    ['created in Okta', n(r.counts, 'created')],
+    ['linked to existing Okta users', n(r.counts, 'linked')],
+    ['updated (partial)', n(r.counts, 'updated')],
+    ['renamed or moved (DN only)', n(r.counts, 'renamed')],
+    ['suspended / deactivated', `${n(r.counts, 'suspended')} / ${n(r.counts, 'deactivated')}`],
+    ['unsuspended / activated again', `${n(r.counts, 'unsuspended')} / ${n(r.counts, 'activated')}`],
+    ['missing from the directory', n(r.counts, 'missing')],
+    ['unchanged', n(r.plan, 'unchanged')],
+    ['skipped by rules', n(r.plan, 'skip')],
+    ['quarantined', n(r.counts, 'quarantined')],
+    ['failed (retried next run)', n(r.counts, 'failed')],
   ];
+  if (r.groups) {
+    rows.push(
+      ['groups created / taken over / renamed', `${r.groups.created} / ${r.groups.matched} / ${r.groups.updated}`],
+      ['group members added / removed', `${r.groups.membersAdded} / ${r.groups.membersRemoved}`],
+    );
+  }
+  rows.push(
+    ['Okta requests (writes)', `${r.okta.requests} (${r.okta.writes})`],
+    ['rate-limited responses / wait', `${r.okta.rateLimited} / ${(r.okta.rateLimitWaitMs / 1000).toFixed(1)} s`],
+  );
+  const lines = [`Run ${r.runId} (${r.mode}${r.modeReason ? `: ${r.modeReason}` : ''}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`, '', table(rows)];
+  if (r.safeguard) {
+    lines.push('', 'Stopped by a safeguard before any write:', ...r.safeguard.map((x) => `  - ${x}`));
+    lines.push('Check the plan (ldap-okta-sync plan); if it is what you want, run once with --allow-mass-change.');
+  }
   if (r.oktaQuarantines.length) {
     lines.push('', 'Quarantined by Okta:');
     for (const q of r.oktaQuarantines.slice(0, 20)) lines.push(`  ${q.dn}: ${q.reason}`);

@@ -27,6 +27,9 @@ export interface AttributeChange {
   after: ProfileValue;
 }
 
+/** A change of Okta status the directory asks for: disabled there, or enabled again. */
+export type LifecycleIntent = 'disable' | 'enable';
+
 export interface CreateAction {
   kind: 'create';
   anchor: string;
@@ -34,6 +37,7 @@ export interface CreateAction {
   login: string;
   loginSource: string | null;
   profile: Profile;
+  /** Disabled in the directory (lifecycle.createDisabled): disabled in Okta right after the create. */
   disabled: boolean;
 }
 
@@ -51,6 +55,35 @@ export interface UpdateAction {
   disabled: boolean;
   /** The DN changed too (rename or move). */
   previousDn: string | null;
+  /** A status change to make as well (enable before the update, disable after it). */
+  lifecycle: LifecycleIntent | null;
+}
+
+/** Only the Okta status changes (the profile is as last applied). */
+export interface LifecycleAction {
+  kind: 'lifecycle';
+  anchor: string;
+  dn: string;
+  oktaId: string;
+  login: string | null;
+  op: LifecycleIntent;
+  disabled: boolean;
+  previousDn: string | null;
+}
+
+/**
+ * A user the agent manages that the directory no longer shows (not seen by a full run, or an AD
+ * deletion). `deprovision` once it was missing for the grace; otherwise only counted.
+ */
+export interface MissingAction {
+  kind: 'missing';
+  anchor: string;
+  dn: string;
+  oktaId: string;
+  login: string | null;
+  missingRuns: number;
+  deprovision: boolean;
+  why: 'not seen by a full run' | 'deleted in the directory';
 }
 
 export interface UnchangedAction {
@@ -81,8 +114,5 @@ export interface SkipAction {
   reason: string;
 }
 
-export type Action = CreateAction | UpdateAction | UnchangedAction | QuarantineAction | SkipAction;
+export type Action = CreateAction | UpdateAction | LifecycleAction | MissingAction | UnchangedAction | QuarantineAction | SkipAction;
 export type ActionKind = Action['kind'];
-
-/** Actions that write to Okta. */
-export const WRITE_KINDS: readonly ActionKind[] = ['create', 'update'];

@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { startOktaSimulator } from '../../okta-sim/simulator';
 import { formatPlan } from '../../sync/plan-output';
-import { planRun } from '../../sync/plan-run';
 import { formatReport, summaryLine } from '../../sync/report';
 import { syncRun } from '../../sync/run';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
+import { planNow } from './plan';
 import { exitCodeOfReport } from './sync';
 
 export const DEMO_CONFIG = resolve(__dirname, '../../../config/demo/demo.yaml');
@@ -43,9 +43,8 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     {
       const agent = createAgent(loaded, { readonly: true, log });
       try {
-        await agent.source.open();
-        const planned = await planRun(agent.source, agent.state, agent.transformer);
-        for (const chunk of formatPlan(planned.spool, planned.counts, 15)) io.out(chunk);
+        const { planned, counts } = await planNow(agent, false);
+        for (const chunk of formatPlan(planned.spool, counts, 15)) io.out(chunk);
         planned.spool.close();
       } finally {
         await agent.close();

@@ -1,20 +1,53 @@
-/** `plan`: what a sync would do, as a table or JSON. Writes nothing anywhere (read-only state, Okta reads only). */
+/**
+ * `plan`: what a sync would do now, as a table or JSON: the same mode decision (incremental from
+ * the watermark, or full), the same planning, and the safeguards' verdict. Writes nothing
+ * anywhere: the state is opened read-only, Okta is only read.
+ */
 import { loadConfig } from '../../config/load';
-import { planRun } from '../../sync/plan-run';
+import { configFingerprint } from '../../sync/fingerprint';
+import { planGroups } from '../../sync/groups';
 import { formatPlan, planJson } from '../../sync/plan-output';
-import { createAgent, makeLogger } from '../agent';
+import { planRun } from '../../sync/plan-run';
+import { decideMode, type Watermark } from '../../sync/run';
+import { checkSafeguards } from '../../sync/safeguards';
+import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
-export async function cmdPlan(opts: { config: string; json?: boolean; limit?: number }, io: Io): Promise<ExitCode> {
+/** What a sync would do now (the same decisions, read-only). The caller closes the spool. */
+export async function planNow(agent: Agent, full: boolean) {
+  const { config, source, state, log } = agent;
+  await source.open();
+  const checkpoint = await source.checkpoint();
+  const decision = decideMode(full ? 'full' : 'auto', state.watermarks.get<Watermark>(source.id), checkpoint, configFingerprint(config), source);
+  const planned = await planRun(source, state, agent.transformer, { since: decision.since, lifecycle: config.lifecycle });
+  const groups = await planGroups({ config, source, state, spool: planned.spool, log, since: decision.since });
+  const verdict = checkSafeguards({ ...planned.totals, membershipRemovals: groups.memberRemoves }, config.safeguards);
+  return { decision, planned, groups, verdict, counts: { ...planned.counts, entriesRead: source.entriesRead } };
+}
+
+export async function cmdPlan(opts: { config: string; json?: boolean; limit?: number; full?: boolean }, io: Io): Promise<ExitCode> {
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
   const agent = createAgent(loaded, { readonly: true, log });
+  const { config, source } = agent;
   try {
-    await agent.source.open();
-    const planned = await planRun(agent.source, agent.state, agent.transformer);
-    const chunks = opts.json ? planJson(planned.spool, planned.counts) : formatPlan(planned.spool, planned.counts, opts.limit ?? 200);
-    for (const chunk of chunks) io.stdout.write(opts.json ? chunk : chunk + '\n');
+    const { decision, planned, groups, verdict, counts } = await planNow(agent, !!opts.full);
+    if (opts.json) {
+      for (const chunk of planJson(planned.spool, counts, { mode: decision.mode, modeReason: decision.reason, groups, safeguard: verdict.ok ? null : verdict.reasons })) {
+        io.stdout.write(chunk);
+      }
+    } else {
+      io.out(`Plan of a ${decision.mode} run (${decision.reason}); ${source.entriesRead} directory entries read.`);
+      for (const chunk of formatPlan(planned.spool, counts, opts.limit ?? 200)) io.out(chunk);
+      if (config.groups) {
+        io.out(`\nGroups: ${groups.read} read, ${groups.creates} to create, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`);
+      }
+      if (!verdict.ok) {
+        io.out('\nA sync would stop here (safeguards), before any write:');
+        for (const r of verdict.reasons) io.out(`  - ${r}`);
+      }
+    }
     planned.spool.close();
     return EXIT.OK;
   } finally {

@@ -9,10 +9,14 @@ import type { Io } from '../io';
 export function exitCodeOfReport(r: RunReport): ExitCode {
   if (r.outcome === 'ok') return EXIT.OK;
   if (r.outcome === 'quarantined') return EXIT.QUARANTINED;
+  if (r.outcome === 'stopped') return EXIT.SAFEGUARD;
   return EXIT.INTERNAL;
 }
 
-export async function cmdSync(opts: { config: string; json?: boolean }, io: Io): Promise<ExitCode> {
+export async function cmdSync(
+  opts: { config: string; json?: boolean; full?: boolean; incremental?: boolean; allowMassChange?: boolean },
+  io: Io,
+): Promise<ExitCode> {
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
   const agent = createAgent(loaded, { readonly: false, log });
@@ -26,7 +30,8 @@ export async function cmdSync(opts: { config: string; json?: boolean }, io: Io):
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
   try {
-    const report = await syncRun({ ...agent, trigger: 'cli', signal: abort.signal });
+    const mode = opts.full ? 'full' : opts.incremental ? 'incremental' : 'auto';
+    const report = await syncRun({ ...agent, trigger: 'cli', signal: abort.signal }, { mode, allowMassChange: opts.allowMassChange });
     log.info(summaryLine(report), { runId: report.runId, outcome: report.outcome });
     io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return exitCodeOfReport(report);

@@ -85,6 +85,26 @@ export class LdapDirectorySource implements DirectorySource {
     for await (const entries of this.search(this.cfg.users.baseDns, filter, this.attributes)) yield this.toPage(entries);
   }
 
+  async *usersByDn(dns: readonly string[]): AsyncIterable<SourcePage> {
+    const { client } = this.requireOpen();
+    const filter = wrapFilter(userFilterOf(this.cfg));
+    for (let i = 0; i < dns.length; i += this.cfg.pageSize) {
+      const entries: Entry[] = [];
+      for (const dn of dns.slice(i, i + this.cfg.pageSize)) {
+        if (!this.inScope(dn)) continue;
+        try {
+          const r = await client.search(dn, { scope: 'base', filter, attributes: this.attributes, explicitBufferAttributes: this.binary });
+          this.entriesRead += r.searchEntries.length;
+          entries.push(...r.searchEntries);
+        } catch (e) {
+          if ((e as { code?: number }).code === 32) continue; // noSuchObject: deleted or moved
+          throw mapError(e, this.cfg, `read of ${dn}`);
+        }
+      }
+      yield this.toPage(entries);
+    }
+  }
+
   async *deletedUsers(since: Checkpoint): AsyncIterable<string[]> {
     if (since.kind !== 'ad-usn') return;
     const domain = this.root?.defaultNamingContext;

@@ -56,6 +56,11 @@ export class LdifDirectorySource implements DirectorySource {
     yield* this.scan(() => true);
   }
 
+  async *usersByDn(dns: readonly string[]): AsyncIterable<SourcePage> {
+    const wanted = new Set(dns.map(normalizeDn));
+    yield* this.scan((r) => wanted.has(normalizeDn(r.dn)));
+  }
+
   async *deletedUsers(): AsyncIterable<string[]> {}
 
   async *groups(): AsyncIterable<GroupPage> {

@@ -41,6 +41,8 @@ function config(name: string, extraOkta = ''): string {
       oktaYaml({ url: sim.url, token: sim.token, extra: extraOkta }).replace('requestTimeoutMs: 5000', 'requestTimeoutMs: 1500'),
       'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
       `state:\n  path: ${join(dir, 'state.db')}`,
+      // these tests rewrite every user on purpose
+      'safeguards:\n  updates: { percent: 100 }',
     ].join('\n'),
   );
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../../harness';
 import type { LdapEntry } from '../../harness/ldif';
-import { cleanupEnv, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
+import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
 
 const BASE = 'dc=example,dc=com';
 const OU = `ou=sync1000,${BASE}`;
@@ -123,10 +123,20 @@ test('a second sync with no directory change makes zero write requests', async (
   const { code, report } = await sync(configFile);
   const ms = performance.now() - t0;
   expect(code).toBe(0);
-  expect(report.plan.unchanged).toBe(N);
+  expect(report.mode).toBe('incremental');
   expect(writes()).toHaveLength(0);
   expect(report.okta.writes).toBe(0);
-  console.log(`no-change sync of ${N} users: ${ms.toFixed(0)} ms wall time, ${report.okta.requests} Okta requests`);
+  console.log(`no-change sync of ${N} users (incremental): ${ms.toFixed(0)} ms wall time, ${report.directory.entriesRead} directory entries, ${report.okta.requests} Okta requests`);
+
+  // a full run reads and compares all of them, and still writes nothing
+  const t1 = performance.now();
+  const full = await cli('sync', '-c', configFile, '--full', '--json');
+  const fullMs = performance.now() - t1;
+  const fullReport = JSON.parse(full.out);
+  expect(full.code).toBe(0);
+  expect(fullReport.plan.unchanged).toBe(N);
+  expect(writes()).toHaveLength(0);
+  console.log(`no-change sync of ${N} users (full): ${fullMs.toFixed(0)} ms wall time`);
 });
 
 test('after 10 entries change in slapd, the next sync makes exactly 10 partial updates with only the changed attributes', async () => {

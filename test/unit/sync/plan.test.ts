@@ -1,8 +1,10 @@
-import { diffProfiles, planBatch, planRecord, type PlanContext } from '../../../src/sync/plan';
+import { diffProfiles, planBatch, planMissing, planRecord, type PlanContext } from '../../../src/sync/plan';
+import { chooseOp } from '../../../src/sync/lifecycle';
 import type { Desired } from '../../../src/sync/types';
 import type { UserRow } from '../../../src/state/users';
 
-const nobody: PlanContext = { loginHolder: () => undefined };
+const LIFECYCLE: PlanContext['lifecycle'] = { createDisabled: false, missing: 'deactivate', missingGraceRuns: 2 };
+const nobody: PlanContext = { loginHolder: () => undefined, lifecycle: LIFECYCLE };
 
 function ok(anchor: string, profile: Record<string, string>, over: Partial<Extract<Desired, { kind: 'ok' }>> = {}): Desired {
   return { kind: 'ok', anchor, dn: `uid=${anchor},ou=people,dc=example,dc=com`, disabled: false, profile, login: profile.login, loginSource: null, ...over };
@@ -89,15 +91,83 @@ describe('planRecord', () => {
   });
 
   test('a login held by another anchor (ignoring case and diacritics) is quarantined, never duplicated', () => {
-    const ctx: PlanContext = { loginHolder: (norm) => (norm === 'ada@example.com' ? { anchor: 'other', dn: 'uid=other' } : undefined) };
+    const ctx: PlanContext = { ...nobody, loginHolder: (norm) => (norm === 'ada@example.com' ? { anchor: 'other', dn: 'uid=other' } : undefined) };
     const a = planRecord(ok('a1', { ...P, login: 'Adá@Example.com' }), undefined, ctx);
     expect(a).toMatchObject({ kind: 'quarantine', step: 'login-unique' });
     expect(a.kind === 'quarantine' && a.reason).toContain('uid=other');
   });
 
   test('a login held by the same anchor is its own', () => {
-    const ctx: PlanContext = { loginHolder: () => ({ anchor: 'a1', dn: 'uid=a1' }) };
+    const ctx: PlanContext = { ...nobody, loginHolder: () => ({ anchor: 'a1', dn: 'uid=a1' }) };
     expect(planRecord(ok('a1', P), row('a1', P), ctx).kind).toBe('unchanged');
+  });
+});
+
+describe('planRecord: lifecycle', () => {
+  test('disabled in the directory: a status change, no profile write when nothing else changed', () => {
+    expect(planRecord(ok('a1', P, { disabled: true }), row('a1', P), nobody)).toMatchObject({ kind: 'lifecycle', op: 'disable', oktaId: '00ua1' });
+  });
+  test('disabled with profile changes: one update that disables after writing the profile', () => {
+    expect(planRecord(ok('a1', { ...P, title: 'Ex' }, { disabled: true }), row('a1', P), nobody)).toMatchObject({ kind: 'update', lifecycle: 'disable' });
+  });
+  test('enabled again: the status change is planned', () => {
+    const r = row('a1', P, { disabled: true, lifecycleReason: 'disabled', oktaStatus: 'SUSPENDED' });
+    expect(planRecord(ok('a1', P), r, nobody)).toMatchObject({ kind: 'lifecycle', op: 'enable' });
+  });
+  test('still disabled: nothing to do', () => {
+    const r = row('a1', P, { disabled: true, lifecycleReason: 'disabled', oktaStatus: 'SUSPENDED' });
+    expect(planRecord(ok('a1', P, { disabled: true }), r, nobody).kind).toBe('unchanged');
+  });
+  test('a deactivated user\'s profile is not updated until it is enabled (Okta refuses)', () => {
+    const r = row('a1', P, { disabled: true, lifecycleReason: 'disabled', oktaStatus: 'DEPROVISIONED' });
+    expect(planRecord(ok('a1', { ...P, title: 'New' }, { disabled: true }), r, nobody).kind).toBe('unchanged');
+    expect(planRecord(ok('a1', { ...P, title: 'New' }), r, nobody)).toMatchObject({ kind: 'update', lifecycle: 'enable' });
+  });
+  test('a user deprovisioned because it was missing comes back: enabled again', () => {
+    const r = row('a1', P, { lifecycleReason: 'missing', oktaStatus: 'DEPROVISIONED', missingRuns: 3 });
+    expect(planRecord(ok('a1', P), r, nobody)).toMatchObject({ kind: 'lifecycle', op: 'enable' });
+  });
+  test('a new user disabled in the directory is not created (createDisabled: false)', () => {
+    expect(planRecord(ok('a1', P, { disabled: true }), undefined, nobody)).toMatchObject({ kind: 'skip', step: 'lifecycle' });
+  });
+  test('… or created and then disabled with createDisabled: true', () => {
+    const ctx = { ...nobody, lifecycle: { ...LIFECYCLE, createDisabled: true } };
+    expect(planRecord(ok('a1', P, { disabled: true }), undefined, ctx)).toMatchObject({ kind: 'create', disabled: true });
+  });
+});
+
+describe('planMissing', () => {
+  test('the first missing run only counts', () => {
+    expect(planMissing(row('a1', P), 'not seen by a full run', nobody)).toMatchObject({ kind: 'missing', missingRuns: 1, deprovision: false });
+  });
+  test('after the grace the user is deprovisioned', () => {
+    expect(planMissing(row('a1', P, { missingRuns: 1 }), 'not seen by a full run', nobody)).toMatchObject({ missingRuns: 2, deprovision: true });
+  });
+  test('once deprovisioned for being missing, not again', () => {
+    expect(planMissing(row('a1', P, { missingRuns: 5, lifecycleReason: 'missing' }), 'not seen by a full run', nobody)).toMatchObject({ deprovision: false });
+  });
+  test('policy nothing never deprovisions', () => {
+    expect(planMissing(row('a1', P, { missingRuns: 9 }), 'deleted in the directory', { lifecycle: { ...LIFECYCLE, missing: 'nothing' } })?.deprovision).toBe(false);
+  });
+  test('records that never reached Okta are not "missing"', () => {
+    expect(planMissing(row('a1', null), 'not seen by a full run', nobody)).toBeUndefined();
+  });
+});
+
+describe('chooseOp: the Okta operation for a status change', () => {
+  test.each([
+    ['ACTIVE', 'disable', 'suspend', 'suspend'],
+    ['PROVISIONED', 'disable', 'suspend', 'deactivate'],
+    ['STAGED', 'disable', 'suspend', 'deactivate'],
+    ['SUSPENDED', 'disable', 'suspend', null],
+    ['DEPROVISIONED', 'disable', 'deactivate', null],
+    ['ACTIVE', 'disable', 'deactivate', 'deactivate'],
+    ['ACTIVE', 'disable', 'nothing', null],
+    ['SUSPENDED', 'enable', 'suspend', 'unsuspend'],
+    ['DEPROVISIONED', 'enable', 'suspend', 'activate'],
+    ['ACTIVE', 'enable', 'suspend', null],
+  ] as const)('%s, %s, policy %s → %s', (status, intent, policy, op) => {
+    expect(chooseOp(status, intent, policy)).toBe(op);
   });
 });
 
