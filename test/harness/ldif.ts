@@ -180,7 +180,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses LDIF content records (RFC 2849): folded lines, comments, `version:`, base64 (`::`) and file URL
- * (`:<`) values. Change records (`changetype:`) are rejected. Attribute names keep the case of their
+ * (`:<`) values. `changetype: add` records are read as content (ldifde exports); other change records
+ * are rejected. Attribute names keep the case of their
  * first occurrence; values keep file order.
  */
 export function parseLdif(text: string, opts: ParseLdifOptions = {}): LdapEntry[] {
@@ -235,7 +236,11 @@ export function parseLdif(text: string, opts: ParseLdifOptions = {}): LdapEntry[
       cur = { dn: value.toString(), attributes: {} };
       continue;
     }
-    if (lname === 'changetype') throw new Error(`LDIF line ${line}: change records are not supported here`);
+    if (lname === 'changetype') {
+      // ldifde exports write every entry as `changetype: add`: that is still content
+      if (value.toString().trim().toLowerCase() === 'add' && Object.keys(cur.attributes).length === 0) continue;
+      throw new Error(`LDIF line ${line}: change records (changetype: ${value.toString()}) are not supported here`);
+    }
     const key = names.get(lname) ?? name;
     names.set(lname, key);
     (cur.attributes[key] ??= []).push(value);

@@ -34,8 +34,10 @@ export interface SlapdOptions {
    * timestamps are generated, or kept when the LDIF has them, e.g. a slapcat export).
    */
   seed?: readonly LdapEntry[] | string;
-  /** LDIF files loaded offline like `seed`. */
+  /** LDIF files loaded offline like `seed` (parsed and merged with the skeleton). */
   seedFiles?: readonly string[];
+  /** LDIF files handed to slapadd exactly as they are, after the seed (comments, folding, all). */
+  rawSeedFiles?: readonly string[];
   /**
    * Add the skeleton (default true): the suffix entry, ou=people, ou=groups, ou=service-accounts and the
    * service account. Skeleton entries whose DN the seed already has are left out.
@@ -191,6 +193,7 @@ async function prepareDirectory(opts: TlsSlapdOptions, tls: boolean): Promise<{ 
       writeFileSync(file, toLdif(all, { fold: 0 }));
       await run(slapadd, ['-q', '-F', layout.configDir, '-b', baseDn, '-l', file]);
     }
+    for (const raw of opts.rawSeedFiles ?? []) await run(slapadd, ['-q', '-F', layout.configDir, '-b', baseDn, '-l', raw]);
     return { layout, certs, baseDn, rootDn, rootPassword };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -51,14 +51,14 @@ describe('config/demo/directory.ldif', () => {
   });
 
   test('loads into slapd with slapadd, memberOf and all', async () => {
-    const server = await startSlapd({ seedFiles: [FILE] });
+    const server = await startSlapd({ rawSeedFiles: [FILE], skeleton: false });
     try {
       const users = await server.search(`ou=people,${server.baseDn}`, { scope: 'one', attributes: ['entryUUID', 'memberOf'] });
       expect(users).toHaveLength(people.length);
       // slapadd keeps the exported entryUUIDs (DNs come back in slapd's own escaping, so compare UUIDs)
       expect(users.map((u) => String(u.entryUUID)).sort()).toEqual(people.map((p) => first(p, 'entryUUID')).sort());
       expect(users.filter((u) => (Array.isArray(u.memberOf) ? u.memberOf.length : u.memberOf ? 1 : 0) > 0).length).toBeGreaterThan(100);
-      // the service account of the skeleton is in the file too and can bind
+      // the file has its own service account, which can bind
       const c = await server.client({ dn: 'uid=svc-okta-sync,ou=service-accounts,dc=example,dc=com', password: 'okta-sync' });
       await c.unbind();
     } finally {
