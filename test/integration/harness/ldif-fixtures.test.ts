@@ -42,7 +42,7 @@ describe('LDIF fixtures', () => {
 
   test('the valid OpenLDAP fixtures load into slapd', async () => {
     // slapadd itself rejects `version: 1` ("entry -1 has no dn"), so this one goes through parseLdif
-    const server = await startSlapd({ seedFiles: [path.join(DIR, 'rfc2849-features.ldif')], rawSeedFiles: [path.join(DIR, 'crlf.ldif')], skeleton: false });
+    const server = await startSlapd({ seedFiles: [path.join(DIR, 'rfc2849-features.ldif')], rawSeedFiles: [path.join(DIR, 'crlf.ldif')] });
     try {
       const people = await server.search(`ou=people,${server.baseDn}`, { scope: 'one', attributes: ['cn'] });
       expect(people.map((p) => p.cn).flat()).toEqual(expect.arrayContaining(['Zoë Lefèvre', 'EXAMPLE\\jdoe', 'Windows Line Endings']));
