@@ -426,13 +426,13 @@ export class GroupPlanTables {
          UNION SELECT old_dn FROM temp.grp_alias UNION SELECT new_dn FROM temp.grp_alias)
        WHERE dn > ? ORDER BY dn LIMIT ?`,
     );
-    yield* keyset(stmt, (r) => r.dn, batch);
+    for (const rows of keyset(stmt, (r) => r.dn, batch)) yield rows.map((r) => r.dn);
   }
 
   /** Anchors of this run's groups (rejected entries excluded), a batch at a time. */
   *runGroupAnchors(batch = 1000): Generator<string[]> {
     const stmt = this.db.prepare<[string, number], { anchor: string }>('SELECT anchor FROM temp.grp_run_groups WHERE anchor > ? ORDER BY anchor LIMIT ?');
-    yield* keyset(stmt, (r) => r.anchor, batch);
+    for (const rows of keyset(stmt, (r) => r.anchor, batch)) yield rows.map((r) => r.anchor);
   }
 
   /** State groups to look at again: pending or quarantined (not read this run, still in the directory). */
@@ -442,7 +442,7 @@ export class GroupPlanTables {
          AND anchor NOT LIKE 'dn:%' AND NOT EXISTS (SELECT 1 FROM temp.grp_run_groups r WHERE r.anchor = g.anchor)
        ORDER BY anchor LIMIT ?`,
     );
-    yield* keyset(stmt, (r) => r.anchor, batch);
+    for (const rows of keyset(stmt, (r) => r.anchor, batch)) yield rows.map((r) => r.anchor);
   }
 
   /**
@@ -466,7 +466,7 @@ export class GroupPlanTables {
 
   *targets(batch = 500): Generator<string[]> {
     const stmt = this.db.prepare<[string, number], { anchor: string }>('SELECT anchor FROM temp.grp_targets WHERE anchor > ? ORDER BY anchor LIMIT ?');
-    yield* keyset(stmt, (r) => r.anchor, batch);
+    for (const rows of keyset(stmt, (r) => r.anchor, batch)) yield rows.map((r) => r.anchor);
   }
 
   // ---- the plan ----

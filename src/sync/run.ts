@@ -111,7 +111,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.directory.entriesRead = source.entriesRead;
     await source.close();
     Object.assign(report.plan, planned.counts);
-    report.groupsPlan = groupPlan;
+    if (config.groups) report.groupsPlan = groupPlan;
 
     const verdict = checkSafeguards({ ...planned.totals, membershipRemovals: groupPlan.memberRemoves }, config.safeguards);
     if (!verdict.ok) {
@@ -137,7 +137,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     let groupsApplied: GroupApplyCounts = NO_GROUPS_APPLIED;
     if (!applied.interrupted) groupsApplied = await applyGroups({ ...groupsCtx, sink: deps.sink, runId, signal: deps.signal });
     Object.assign(report.counts, applied.counts);
-    report.groups = groupsApplied;
+    if (config.groups) report.groups = groupsApplied;
     report.failures = applied.failures;
     report.oktaQuarantines = applied.oktaQuarantines;
 

@@ -26,7 +26,8 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     // limits of an org with DynamicScale for a bulk load (the defaults, 600/min, would pace 250 creates over a minute)
     rateLimits: { users: 6000, userById: 20000, userWrite: 6000 },
     // an org that already has a few users: one of them has the login of a directory user
-    seedData: { users: [{ profile: { login: 'marie.curie@example.com', email: 'marie.curie@example.com', firstName: 'Marie', lastName: 'Curie' }, status: 'ACTIVE' }] },
+    // (okta.match: login links it instead of creating a duplicate, then updates what differs)
+    seedData: { users: [{ profile: { login: 'minjun.kim@example.com', email: 'minjun.kim@example.com', firstName: 'Min-jun', lastName: 'Kim' }, status: 'ACTIVE' }] },
   });
   process.env.LDAP_OKTA_SYNC_DEMO_TOKEN = sim.token;
   try {
