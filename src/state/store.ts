@@ -6,6 +6,7 @@ import { openDatabase, type Db } from './db';
 import { UsersRepo } from './users';
 import { JournalRepo, RunLock, RunsRepo, WatermarksRepo } from './runs';
 import { PlanSpool } from './spool';
+import { GroupsRepo } from './groups';
 
 export class StateStore {
   readonly users: UsersRepo;
@@ -13,6 +14,7 @@ export class StateStore {
   readonly journal: JournalRepo;
   readonly watermarks: WatermarksRepo;
   readonly lock: RunLock;
+  readonly groups: GroupsRepo;
 
   private constructor(private readonly db: Db, readonly readonly: boolean, now: () => Date) {
     this.users = new UsersRepo(db, now);
@@ -20,6 +22,7 @@ export class StateStore {
     this.journal = new JournalRepo(db, now);
     this.watermarks = new WatermarksRepo(db, now);
     this.lock = new RunLock(db, now);
+    this.groups = new GroupsRepo(db, now);
   }
 
   static open(path: string, opts: { readonly?: boolean; now?: () => Date } = {}): StateStore {

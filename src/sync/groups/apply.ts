@@ -19,7 +19,7 @@ import type { GroupPlanTables } from '../../state/groups';
 import type { StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 import type { GroupApplyCounts } from './index';
-import type { EnsurePayload, GonePayload, RenamePayload } from './plan';
+import type { EnsurePayload, RenamePayload } from './plan';
 import { groupNameKey } from './templates';
 
 export interface GroupApplyDeps {
@@ -55,7 +55,7 @@ class GroupApplier {
 
   async run(): Promise<GroupApplyCounts> {
     const { tables } = this.d;
-    this.d.state.groups.recordDirectory(this.d.runId);
+    tables.recordDirectory(this.d.runId);
     await this.pool(tables.ops(['gone']), (op) => this.member(op.groupAnchor, op.op, op.userAnchor));
     await this.pool(tables.actions<EnsurePayload | RenamePayload>(['ensure', 'rename']), (a) =>
       a.kind === 'ensure' ? this.ensure(a.anchor, a.payload) : this.rename(a.anchor, a.payload as RenamePayload),

@@ -1,12 +1,21 @@
 /**
  * Group sync: directory groups in scope become Okta groups (OKTA_GROUP) with memberships that match
- * the directory. PLACEHOLDER: the contract is final; the implementation is being written.
+ * the directory. See README.md in this folder for the semantics (first contact, nested groups,
+ * incremental runs, groups that leave the directory, memberships added by hand in Okta).
+ *
+ * - {@link planGroups} reads the groups and plans creates, renames and membership changes, after
+ *   the users were planned (it reads the run's spool) and before anything is written: nothing goes
+ *   to Okta or to the state file, so `memberRemoves` can feed the safeguards.
+ * - {@link applyGroups} applies that plan after the users were applied.
+ * - {@link checkGroupsConfig} reports template problems of the `groups:` section for `config validate`.
  */
 import type { Config } from '../../config/schema';
 import type { Checkpoint, DirectorySource } from '../../directory/source';
 import type { OktaSink } from '../../okta/client';
 import type { PlanSpool, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
+import { applyGroupPlan } from './apply';
+import { forgetPlan, planGroupsImpl, planOf } from './plan';
 
 export interface GroupsRunContext {
   config: Config;
@@ -41,14 +50,42 @@ export interface GroupApplyCounts {
 export const NO_GROUPS_PLAN: GroupPlanSummary = { read: 0, creates: 0, updates: 0, memberAdds: 0, memberRemoves: 0, quarantined: 0 };
 export const NO_GROUPS_APPLIED: GroupApplyCounts = { created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 0, failed: 0 };
 
-/** Read the groups and plan creates, renames and membership changes (nothing written). */
+/**
+ * Read the groups (the source must be open) and plan creates, renames and membership changes.
+ * Nothing is written anywhere but TEMP tables of the state connection; the plan is kept for the
+ * {@link applyGroups} call with the same spool. `creates` counts groups to create or to match by
+ * name on first contact (only apply can ask Okta which); `memberRemoves` counts every membership
+ * the agent applied that is to be removed (groups gone from the directory included).
+ */
 export async function planGroups(ctx: GroupsRunContext): Promise<GroupPlanSummary> {
   if (!ctx.config.groups) return NO_GROUPS_PLAN;
-  throw new Error('group sync is not implemented yet');
+  return planGroupsImpl(ctx, ctx.config.groups);
 }
 
-/** Apply the planned group changes after the users were applied. */
+/**
+ * Apply the group plan {@link planGroups} made for this spool, after the users were applied. Throws
+ * {@link OktaFatalError} (bad token, Okta unreachable); anything else about a group is counted
+ * (quarantined, failed) and the rest goes on. The plan's temp tables are dropped afterwards.
+ */
 export async function applyGroups(ctx: GroupsRunContext & { sink: OktaSink; runId: number; signal?: AbortSignal }): Promise<GroupApplyCounts> {
   if (!ctx.config.groups) return NO_GROUPS_APPLIED;
-  throw new Error('group sync is not implemented yet');
+  const plan = planOf(ctx.spool);
+  if (!plan) throw new Error('applyGroups: there is no group plan for this run (planGroups was not called with this spool)');
+  try {
+    return await applyGroupPlan({
+      state: ctx.state,
+      sink: ctx.sink,
+      tables: plan.tables,
+      runId: ctx.runId,
+      log: ctx.log,
+      concurrency: ctx.config.okta.concurrency,
+      signal: ctx.signal,
+      plannedQuarantines: plan.summary.quarantined,
+    });
+  } finally {
+    forgetPlan(ctx.spool);
+  }
 }
+
+export { checkGroupsConfig } from './templates';
+export type { GroupTemplateIssue } from './templates';
