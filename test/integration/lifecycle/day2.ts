@@ -1,0 +1,144 @@
+/**
+ * The day-2 change set, shared by the slapd and the Samba AD test files: after an initial sync,
+ * modify 5% of users, rename or move 1%, disable 1%, re-enable some disabled earlier, delete 1%,
+ * add 2% → exactly the expected Okta operations and nothing else, counted by endpoint.
+ */
+import { join } from 'node:path';
+import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
+import { StateStore } from '../../../src/state/store';
+import { cleanupEnv, cli, FAST_LIMITS, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
+import { people, type DirectoryAdapter, type Person } from '../../helpers/directory-scenarios';
+
+const N = 200;
+
+export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): void {
+  let dir: DirectoryAdapter;
+  let sim: OktaSimulator;
+  const env = scenarioDir(`day2-${name}`);
+  let config: string;
+  const pop = people(N + 4);
+  const initial = pop.slice(0, N);
+  const added = pop.slice(N);
+  const statePath = join(env.dir, 'state.db');
+
+  beforeAll(async () => {
+    dir = await open();
+    await dir.add(initial);
+    sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
+    config = env.file(
+      'config.yaml',
+      [
+        dir.sourceYaml(),
+        // federated users are ACTIVE after create, so a disabled one can be suspended
+        oktaYaml({ url: sim.url, token: sim.token, extra: '  provider: federation' }),
+        dir.transformsYaml,
+        'lifecycle:\n  disabled: suspend\n  missing: deactivate\n  missingGraceRuns: 1',
+        `state:\n  path: ${statePath}`,
+      ].join('\n'),
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await sim?.close();
+    await dir?.stop();
+    env.cleanup();
+    cleanupEnv();
+  });
+
+  const endpointCounts = () => {
+    const counts = sim.requests.counts();
+    for (const k of Object.keys(counts)) if (!counts[k]) delete counts[k];
+    return counts;
+  };
+  const user = (p: Person) => sim.store.user(dir.login(p));
+
+  test('day 0: the initial sync creates every user, ACTIVE', async () => {
+    const { code, report } = await sync(config);
+    expect(code).toBe(0);
+    expect(report.counts.created).toBe(N);
+    expect(sim.store.users({ status: 'ACTIVE' })).toHaveLength(N);
+  });
+
+  test('day 1: three users are disabled in the directory → three suspensions, nothing else', async () => {
+    for (const p of initial.slice(0, 3)) await dir.disable(p);
+    sim.requests.reset();
+    const { code, report } = await sync(config);
+    expect(code).toBe(0);
+    expect(report.mode).toBe('incremental');
+    expect(endpointCounts()).toEqual({
+      'GET /api/v1/users/{id}': 3, // the fresh status read before each lifecycle change
+      'POST /api/v1/users/{id}/lifecycle/suspend': 3,
+    });
+    for (const p of initial.slice(0, 3)) expect(user(p)?.status).toBe('SUSPENDED');
+  });
+
+  test('day 2: modify 5%, rename 1%, move, disable 1%, re-enable 2, delete 1%, add 2% → exactly those operations', async () => {
+    const modified = initial.slice(10, 20); // 5%
+    const renamed = initial.slice(20, 21); // rename
+    const moved = initial.slice(21, 22); // move within scope
+    const disabled = initial.slice(30, 32); // 1%
+    const reenabled = initial.slice(0, 2); // 2 of the 3 disabled on day 1
+    const deleted = initial.slice(40, 42); // 1%
+    for (const [i, p] of modified.entries()) await dir.modify(p, i % 2 ? { title: `Lead ${i}` } : { department: `X${i}` });
+    for (const p of renamed) await dir.rename(p, `${p.key}-renamed`);
+    for (const p of moved) await dir.move(p);
+    for (const p of disabled) await dir.disable(p);
+    for (const p of reenabled) await dir.enable(p);
+    for (const p of deleted) await dir.remove(p);
+    await dir.add(added); // 2%
+
+    sim.requests.reset();
+    const first = await sync(config);
+    expect(first.code).toBe(0);
+    let counts = endpointCounts();
+    expect(first.report.mode).toBe('incremental');
+    if (dir.flavor === 'openldap') {
+      // OpenLDAP keeps no tombstones: the incremental run saw everything but the deletions, which the
+      // next full run finds (the operations of both runs together are counted)
+      expect(first.report.counts.deactivated).toBe(0);
+      const full = await runFull(config);
+      expect(full.code).toBe(0);
+      expect(full.report.counts.deactivated).toBe(deleted.length);
+      counts = endpointCounts();
+    } else {
+      // Active Directory: the deletions come from the Deleted Objects container in the same incremental run
+      expect(first.report.counts.deactivated).toBe(deleted.length);
+    }
+    expect(counts).toEqual({
+      'POST /api/v1/users': added.length,
+      'POST /api/v1/users/{id}': modified.length,
+      // fresh status reads before lifecycle changes: disabled, re-enabled, deleted
+      'GET /api/v1/users/{id}': disabled.length + reenabled.length + deleted.length,
+      'POST /api/v1/users/{id}/lifecycle/suspend': disabled.length,
+      'POST /api/v1/users/{id}/lifecycle/unsuspend': reenabled.length,
+      'POST /api/v1/users/{id}/lifecycle/deactivate': deleted.length,
+    });
+    for (const p of modified) expect(user(p)?.profile).toMatchObject({ login: dir.login(p) });
+    for (const p of disabled) expect(user(p)?.status).toBe('SUSPENDED');
+    for (const p of reenabled) expect(user(p)?.status).toBe('ACTIVE');
+    expect(user(initial[2])?.status).toBe('SUSPENDED'); // still disabled
+    for (const p of deleted) expect(user(p)?.status).toBe('DEPROVISIONED');
+    for (const p of added) expect(user(p)?.status).toBe('ACTIVE');
+    expect(sim.store.userCount).toBe(N + added.length); // never a duplicate, never a delete
+
+    // the renamed and moved users kept their Okta user; the state follows their new DN
+    const state = StateStore.open(statePath, { readonly: true });
+    for (const p of [...renamed, ...moved]) {
+      const row = state.users.find(dir.login(p))!;
+      expect(row.oktaId).toBe(user(p)!.id);
+      expect(row.dn.toLowerCase()).toBe(dir.dnOf(p).toLowerCase());
+    }
+    state.close();
+
+    // and nothing more to do
+    sim.requests.reset();
+    const steady = await runFull(config);
+    expect(steady.code).toBe(0);
+    expect(sim.requests.writes()).toHaveLength(0);
+  }, 300_000);
+}
+
+async function runFull(config: string) {
+  const r = await cli('sync', '-c', config, '--full', '--json');
+  return { code: r.code, report: JSON.parse(r.out) };
+}
