@@ -14,7 +14,7 @@ describe('Samba AD DC', () => {
     scenario = await ad.createScenario('HarnessUsers');
     dir = buildAdDirectory({ baseDn: scenario.dn, users: 200, passwords: 10, seed: 11 });
     await scenario.load(dir);
-  });
+  }, 300_000);
 
   test('simple binds as Administrator work over ldap:// (UPN and DN) and ldaps:// (with the DC CA)', async () => {
     for (const user of [ad.adminUpn, ad.adminDn]) {
