@@ -73,9 +73,9 @@ export interface SambaAd extends SambaAdInfo {
   /** Adds entries in dependency order over several connections (see addUsers for users with passwords). */
   add(entries: readonly LdapEntry[], opts?: { concurrency?: number }): Promise<void>;
   /**
-   * Adds users: with `password` they are created enabled over LDAPS (unicodePwd; ~65/s); without one they
-   * are created disabled (ACCOUNTDISABLE set in userAccountControl; 514 by default; ~200/s), as AD
-   * requires, unless `enabled` is set.
+   * Adds users: with `password` they are created enabled over LDAPS (unicodePwd; about 3x slower, Samba
+   * derives the Kerberos keys); without one they are created disabled (ACCOUNTDISABLE set in
+   * userAccountControl; 514 by default), as AD requires, unless `enabled` is set.
    */
   addUsers(users: readonly AdUser[], opts?: { concurrency?: number }): Promise<void>;
   modify(dn: string, spec: ModifySpec): Promise<void>;

@@ -33,24 +33,25 @@ missing_packages() {
 }
 
 # --- packaged daemons ---------------------------------------------------------------------------
-# A daemon is "packaged" unless its command line points at a config outside /etc (-F/-f for slapd,
-# -s/--configfile for samba), which is how the test harness and the recipes start theirs.
+# A daemon counts as "packaged" only if it has files open in the packaged data directories
+# (/var/lib/ldap, /etc/ldap/slapd.d for slapd; /var/lib/samba, /var/cache/samba for the Samba family)
+# and nothing under a temp dir. Test instances (this harness, the recipes) keep their data in their own
+# temp dirs. NB samba rewrites its command line ("samba: root process"), so the command line cannot tell.
 is_packaged_instance() {
-  local pid=$1 comm=$2 arg next_is_conf=0 conf=""
-  [[ -r /proc/$pid/cmdline ]] || return 1
-  while IFS= read -r -d '' arg; do
-    if ((next_is_conf)); then conf=$arg; next_is_conf=0; continue; fi
-    if [[ $comm == slapd ]]; then
-      case $arg in -F|-f) next_is_conf=1 ;; esac
-    else
-      case $arg in
-        -s|--configfile) next_is_conf=1 ;;
-        --configfile=*) conf=${arg#--configfile=} ;;
-        -s?*) conf=${arg#-s} ;;
-      esac
-    fi
-  done 2>/dev/null <"/proc/$pid/cmdline" || return 1
-  [[ -z $conf || $conf == /etc/* ]]
+  local pid=$1 comm=$2 link target packaged=1 pattern
+  [[ -r /proc/$pid/fd ]] || return 1
+  if [[ $comm == slapd ]]; then pattern='^(/var/lib/ldap/|/etc/ldap/slapd\.d)'; else pattern='^(/var/lib/samba/|/var/cache/samba/)'; fi
+  packaged=0
+  for link in /proc/"$pid"/fd/*; do
+    target=$(readlink "$link" 2>/dev/null) || continue
+    case $target in
+      /tmp/*|/var/tmp/*|*ldap-okta-sync*) return 1 ;;
+    esac
+    [[ $target =~ $pattern ]] && packaged=1
+  done
+  target=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
+  case $target in /tmp/*|/var/tmp/*|*ldap-okta-sync*) return 1 ;; esac
+  ((packaged))
 }
 
 # process name -> service name
@@ -62,13 +63,14 @@ packaged_daemons() { # prints "pid service" lines
     read -r comm 2>/dev/null <"$f" || continue
     [[ -n ${SERVICE_OF[$comm]:-} ]] || continue
     pid=${f#/proc/}; pid=${pid%/comm}
-    # only the top process of a daemon (prefork children share the parent's command line)
+    # only the top process of a daemon (prefork children share the parent's files)
     read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
     stat=${stat##*) }; read -r _ ppid _ <<<"$stat"
     pcomm=""; read -r pcomm 2>/dev/null <"/proc/$ppid/comm" || true
     [[ $pcomm == "$comm" ]] && continue
-    is_packaged_instance "$pid" "$comm" && echo "$pid ${SERVICE_OF[$comm]}"
+    if is_packaged_instance "$pid" "$comm"; then echo "$pid ${SERVICE_OF[$comm]}"; fi
   done
+  return 0
 }
 
 stop_packaged_daemons() {
@@ -93,9 +95,10 @@ stop_packaged_daemons() {
     if kill -0 "$pid" 2>/dev/null; then
       $SUDO kill -TERM "$pid" 2>/dev/null || true
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && { $SUDO kill -KILL "$pid" 2>/dev/null || true; }
+      if kill -0 "$pid" 2>/dev/null; then $SUDO kill -KILL "$pid" 2>/dev/null || true; fi
     fi
   done <<<"$lines"
+  return 0
 }
 
 # --- install --------------------------------------------------------------------------------------
@@ -160,3 +163,4 @@ for svc in "${!PACKAGE_OF[@]}"; do
   fi
 done
 stop_packaged_daemons
+exit 0

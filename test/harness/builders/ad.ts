@@ -26,8 +26,8 @@ export interface AdDirectoryOptions {
    */
   accountTag?: string;
   /**
-   * How many enabled people get passwords and so are created enabled (over LDAPS; Samba derives the
-   * Kerberos keys etc., ~65 users/s on 2 cores against ~200/s without): a number (default 20), true for
+   * How many enabled people get passwords and so are created enabled (over LDAPS; about 3x slower than
+   * without, as Samba derives the Kerberos keys): a number (default 20), true for
    * all, false for none. The other enabled people are created disabled (UAC 514) — or, with
    * `enabledWithoutPassword`, enabled with PASSWD_NOTREQD (UAC 544), as found in real, messy domains.
    */
