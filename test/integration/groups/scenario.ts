@@ -171,16 +171,29 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(oktaMembers(sim, 'Ops')).toEqual([login(6), `u7.fixed@${dir.flavor}.example.org`].sort());
     });
 
-    test('incremental: renaming a nested group renames its Okta group and changes no membership', async () => {
+    test('incremental: renaming a nested group renames its Okta group; a parent not read again keeps the nested members', async () => {
+      // Platform Core gets its own member back; u9 (no mail yet, so not in Okta) joins Eng
+      await dir.addMembers(g.Platform, [u(5)]);
+      await dir.addUsers([{ key: 'u9', mail: null }]);
+      await dir.addMembers(g.Eng, [u(9)]);
+      await syncUsers(env);
+      await runGroups(env, sim);
+      expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4), login(5)].sort());
+
       const since = await checkpointOf(env);
       g.Platform = await dir.renameGroup(g.Platform, 'Platform Core');
+      await dir.setMail('u9', `u9.fixed@${dir.flavor}.example.org`);
       await syncUsers(env);
+      const u9 = withState(env, (s) => s.users.byDn(u(9)))!;
       sim.requests.reset();
-      const r = await runGroups(env, sim, { since });
-      expect(r.plan).toMatchObject({ updates: 1, memberAdds: 0, memberRemoves: 0 });
-      expect(writesByEndpoint(sim)).toEqual({ [GROUP_PUT]: 1 });
-      expect(oktaMembers(sim, 'Platform Core')).toEqual([login(3), login(4)].sort());
-      expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4)].sort());
+      // Eng is recomputed (u9 became manageable) from its stored members, which name Platform by its
+      // old DN on AD (renaming an entry does not change the groups listing it): still a nested group
+      const r = await runGroups(env, sim, { since, spoolUsers: [{ anchor: u9.anchor, kind: 'create', dn: u9.dn }] });
+      // u9 joins Eng, and Platform Core through the cycle
+      expect(r.plan).toMatchObject({ updates: 1, memberAdds: 2, memberRemoves: 0 });
+      expect(writesByEndpoint(sim)).toEqual({ [GROUP_PUT]: 1, [MEMBER_PUT]: 2 });
+      expect(oktaMembers(sim, 'Platform Core')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
+      expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
       // and a full run afterwards agrees: nothing to write
       sim.requests.reset();
       await runGroups(env, sim);
