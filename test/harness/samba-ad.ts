@@ -53,6 +53,11 @@ export const AD_REALM = 'EXAMPLE.TEST';
 export const AD_DOMAIN = 'EXAMPLE';
 export const AD_ADMIN_PASSWORD = 'Passw0rd!Test';
 const AD_PORTS = [389, 636, 3268, 3269];
+/**
+ * TDB_NO_FSYNC=1 (what Samba's own selftest uses): no fsync per database transaction. User adds are about
+ * 4x faster with it on a busy 2-core machine (53 against 13 users/s measured); the DC is throwaway.
+ */
+const SAMBA_ENV = { ...process.env, TDB_NO_FSYNC: '1' };
 
 function sambaStateDir(runDir: string): string {
   return path.join(runDir, 'samba');
@@ -106,7 +111,7 @@ async function provision(dir: string): Promise<void> {
       `--adminpass=${AD_ADMIN_PASSWORD}`,
       '--host-name=dc1',
       '--host-ip=127.0.0.1',
-    ], { timeoutMs: 180000 });
+    ], { timeoutMs: 180000, env: SAMBA_ENV });
     writeFileSync(log, `${stdout}\n${stderr}`);
   } catch (err) {
     throw new Error(`samba-tool domain provision failed: ${(err as Error).message}`);
@@ -174,6 +179,7 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
   const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1', ...model], {
     logFile,
     cwd: dir,
+    env: SAMBA_ENV,
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn samba');
