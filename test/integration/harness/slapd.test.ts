@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Client, InvalidCredentialsError } from 'ldapts';
-import { buildOpenLdapDirectory, first, parseLdif, startSlapd, type SlapdServer } from '../../harness';
+import { buildOpenLdapDirectory, first, parseLdif, startSlapd, useSlapd, type SlapdServer } from '../../harness';
 import { isAlive } from '../../harness/util/processes';
 
 /** The throwaway slapd: start/stop, service account, offline seeding, online loads, writes, failures. */
@@ -205,5 +205,20 @@ describe('startSlapd seeding and failures', () => {
   test('first() and parseLdif agree with what the builder wrote', () => {
     const dir = buildOpenLdapDirectory({ users: 20, seed: 1 });
     expect(first(dir.users[0]!, 'uid')).toBe(dir.people[0]!.uid);
+  });
+});
+
+describe('useSlapd', () => {
+  const ldap = useSlapd({ anonymousRead: true });
+
+  test('starts a server for the file; addLdif loads online; anonymous reads when asked for', async () => {
+    await ldap().addLdif('dn: uid=anon,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: anon\ncn: Anon Reader\nsn: Reader\n');
+    const anon = new Client({ url: ldap().url });
+    try {
+      const r = await anon.search('ou=people,dc=example,dc=com', { scope: 'one', attributes: ['cn'] });
+      expect(r.searchEntries.map((e) => e.cn)).toEqual(['Anon Reader']);
+    } finally {
+      await anon.unbind();
+    }
   });
 });
