@@ -9,6 +9,7 @@
  * (like the plan spool), so planning writes nothing to the state file and memory stays bounded.
  */
 import type { Db } from './db';
+import { normalizeDn } from '../directory/dn';
 
 export interface GroupRow {
   anchor: string;
@@ -100,6 +101,12 @@ export class GroupsRepo {
 
   get(anchor: string): GroupRow | undefined {
     const r = this.byAnchor.get(anchor);
+    return r && toRow(r);
+  }
+
+  /** The group with this DN (normalised), if the agent knows it. */
+  byDn(dn: string): GroupRow | undefined {
+    const r = this.db.prepare<[string], RawGroup>('SELECT * FROM main.groups WHERE dn_norm = ? ORDER BY removed_run IS NOT NULL LIMIT 1').get(normalizeDn(dn));
     return r && toRow(r);
   }
 
