@@ -24,16 +24,18 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
 }
 
 export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Record<string, ProfileValue>): CompiledStep {
-  const entries: [string, ProfileValue][] = Object.entries(spec).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]);
-  c.assigned(entries.map(([k]) => k));
+  const keys = Object.keys(spec);
+  const values: ProfileValue[] = keys.map((k) => (Array.isArray(spec[k]) ? [...(spec[k] as string[])] : spec[k]!));
+  c.assigned(keys);
+  const n = keys.length;
   return {
     name,
     kind: 'set',
     exec(st) {
       const p = st.profile;
-      for (let i = 0; i < entries.length; i++) {
-        const [k, v] = entries[i]!;
-        p[k] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        p[keys[i]!] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
       }
     },
   };

@@ -30,6 +30,20 @@ function eachText(v: ProfileValue | undefined, f: (s: string) => void): void {
   else if (typeof v === 'number' || typeof v === 'boolean') f(String(v));
 }
 
+/** A check that every text value of profile[a] passes `ok` (a single string without a closure per record). */
+function textCheck(a: string, ok: (s: string) => boolean, type: FindingType, msg: (s: string) => string): Check {
+  return (st, fail) => {
+    const v = st.profile[a];
+    if (typeof v === 'string') {
+      if (!ok(v)) fail(st, type, a, v, msg(v));
+      return;
+    }
+    eachText(v, (s) => {
+      if (!ok(s)) fail(st, type, a, v, msg(s));
+    });
+  };
+}
+
 export function compileValidate(c: StepCompiler, p: Path, name: string, spec: ValidateConfig): CompiledStep {
   const checks: Check[] = [];
 
@@ -53,29 +67,17 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
         continue;
       }
     }
-    checks.push((st, fail) => {
-      eachText(st.profile[a], (s) => {
-        if (!re.test(s)) fail(st, 'validate.pattern', a, st.profile[a], `${a} '${s}' does not match /${src}/`);
-      });
-    });
+    checks.push(textCheck(a, (s) => re.test(s), 'validate.pattern', (s) => `${a} '${s}' does not match /${src}/`));
   }
 
   c.checkProfileAttrs([...p, 'email'], spec.email);
   for (const a of spec.email) {
-    checks.push((st, fail) => {
-      eachText(st.profile[a], (s) => {
-        if (!isEmail(s)) fail(st, 'validate.email', a, st.profile[a], `${a} '${s}' is not a valid e-mail address`);
-      });
-    });
+    checks.push(textCheck(a, isEmail, 'validate.email', (s) => `${a} '${s}' is not a valid e-mail address`));
   }
 
   c.checkProfileAttrs([...p, 'e164'], spec.e164);
   for (const a of spec.e164) {
-    checks.push((st, fail) => {
-      eachText(st.profile[a], (s) => {
-        if (!isValidE164(s)) fail(st, 'validate.e164', a, st.profile[a], `${a} '${s}' is not a valid E.164 phone number`);
-      });
-    });
+    checks.push(textCheck(a, isValidE164, 'validate.e164', (s) => `${a} '${s}' is not a valid E.164 phone number`));
   }
 
   const limits = new Map<string, { min?: number; max: number }>();
@@ -84,20 +86,25 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     c.checkProfileAttrs([...p, 'maxLength'], [a]);
     limits.set(a, { min: limits.get(a)?.min, max: Math.min(max, limits.get(a)?.max ?? Infinity) });
   }
-  const limitList = [...limits];
-  if (limitList.length) {
+  // parallel arrays: destructuring [a, l] per record would allocate an iterator each time
+  const limitAttrs = [...limits.keys()];
+  const limitDefs = [...limits.values()];
+  if (limitAttrs.length) {
     const checkLen = (st: RunState, a: string, s: string, l: { min?: number; max: number }) => {
       const n = charLength(s);
       if (n > l.max) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, more than ${l.max}`);
       else if (l.min !== undefined && n < l.min) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, fewer than ${l.min}`);
     };
+    // (no closure inside the loop below: one capturing a, l would cost a context per iteration)
+    const checkLens = (st: RunState, a: string, v: ProfileValue, l: { min?: number; max: number }) => eachText(v, (s) => checkLen(st, a, s, l));
     checks.push((st) => {
-      for (let i = 0; i < limitList.length; i++) {
-        const [a, l] = limitList[i]!;
+      for (let i = 0; i < limitAttrs.length; i++) {
+        const a = limitAttrs[i]!;
+        const l = limitDefs[i]!;
         const v = st.profile[a];
         if (v === undefined || v === null) continue;
         if (typeof v === 'string') checkLen(st, a, v, l);
-        else eachText(v, (s) => checkLen(st, a, s, l));
+        else checkLens(st, a, v, l);
       }
     });
   }
