@@ -96,7 +96,8 @@ export class GroupsRepo {
     this.applied = db.prepare('UPDATE main.groups SET name = @name, description = @description, updated_at = @now WHERE anchor = @anchor');
     this.quarantineStmt = db.prepare('UPDATE main.groups SET quarantine_reason = @reason, quarantined_run = @runId, pending = 1, updated_at = @now WHERE anchor = @anchor');
     this.settleStmt = db.prepare(`UPDATE main.groups SET pending = 0, quarantine_reason = NULL, quarantined_run = NULL,
-        updated_at = CASE WHEN quarantine_reason IS NOT NULL THEN @now ELSE updated_at END WHERE anchor = @anchor`);
+        updated_at = CASE WHEN quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
+      WHERE anchor = @anchor AND (pending = 1 OR quarantine_reason IS NOT NULL)`);
   }
 
   get(anchor: string): GroupRow | undefined {
@@ -375,12 +376,15 @@ export class GroupPlanTables {
       .map((r) => ({ anchor: r.anchor, name: r.name, holderDn: r.holder_dn }));
   }
 
-  /** A group in state, not read this run and still in the directory, that wants or holds this name. */
+  /**
+   * A group in state, not read this run and still in the directory, that holds this name in Okta or
+   * wants it (and is not itself quarantined).
+   */
   stateNameHolder(nameNorm: string, anchor: string): { anchor: string; dn: string } | undefined {
     return this.db
       .prepare<[string, string, string], { anchor: string; dn: string }>(
         `SELECT g.anchor, g.dn FROM main.groups g WHERE (g.name_norm = ? OR (g.okta_id IS NOT NULL AND lower(g.name) = ?))
-           AND g.anchor <> ? AND g.removed_run IS NULL
+           AND g.anchor <> ? AND g.removed_run IS NULL AND (g.okta_id IS NOT NULL OR g.quarantine_reason IS NULL)
            AND NOT EXISTS (SELECT 1 FROM temp.grp_run_groups r WHERE r.anchor = g.anchor) LIMIT 1`,
       )
       .get(nameNorm, nameNorm, anchor);
@@ -545,8 +549,11 @@ export class GroupPlanTables {
         )
         .run({ runId, now });
       this.db.exec(`
-        DELETE FROM main.group_direct_members WHERE group_anchor IN (SELECT anchor FROM temp.grp_run_groups);
-        INSERT INTO main.group_direct_members (group_anchor, member_dn) SELECT group_anchor, member_dn FROM temp.grp_run_direct;
+        -- only what changed is written (a full run re-reads every group; most member lists are as before)
+        DELETE FROM main.group_direct_members WHERE group_anchor IN (SELECT anchor FROM temp.grp_run_groups)
+          AND NOT EXISTS (SELECT 1 FROM temp.grp_run_direct r
+                          WHERE r.group_anchor = group_direct_members.group_anchor AND r.member_dn = group_direct_members.member_dn);
+        INSERT OR IGNORE INTO main.group_direct_members (group_anchor, member_dn) SELECT group_anchor, member_dn FROM temp.grp_run_direct;
         CREATE TEMP TABLE IF NOT EXISTS grp_alias_done (old_dn TEXT PRIMARY KEY, new_dn TEXT NOT NULL) WITHOUT ROWID;
         DELETE FROM temp.grp_alias_done;
         INSERT INTO temp.grp_alias_done SELECT a.old_dn, a.new_dn FROM temp.grp_alias a

@@ -62,6 +62,7 @@ class GroupApplier {
     );
     await this.pool(tables.ops(['ensure', 'rename', 'keep']), (op) => this.member(op.groupAnchor, op.op, op.userAnchor));
     if (!this.d.signal?.aborted) this.settle();
+    this.d.log.info('groups applied', { ...this.counts, ...(this.d.signal?.aborted ? { interrupted: true } : {}) });
     return this.counts;
   }
 
@@ -153,7 +154,8 @@ class GroupApplier {
         if (again.okta) return await this.takeOver(anchor, p, again.okta);
         return this.quarantine(anchor, p.dn, describe(err));
       }
-      state.groups.recordLinked(anchor, created.id, 'created', created.name, created.description);
+      // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
+      state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
       this.counts.created++;
     } catch (e) {
       const err = this.oktaError(e);
@@ -187,8 +189,8 @@ class GroupApplier {
     }
     this.counts.matched++;
     if (g.name !== p.name || (g.description ?? null) !== p.description) {
-      const updated = await sink.updateGroup(g.id, p.name, p.description);
-      state.groups.recordProfile(anchor, updated.name, updated.description);
+      await sink.updateGroup(g.id, p.name, p.description);
+      state.groups.recordProfile(anchor, p.name, p.description);
       this.counts.updated++;
     }
   }
@@ -197,8 +199,8 @@ class GroupApplier {
   private async rename(anchor: string, p: RenamePayload): Promise<void> {
     const { sink, state } = this.d;
     try {
-      const updated = await sink.updateGroup(p.oktaId, p.name, p.description);
-      state.groups.recordProfile(anchor, updated.name, updated.description);
+      await sink.updateGroup(p.oktaId, p.name, p.description);
+      state.groups.recordProfile(anchor, p.name, p.description);
       this.counts.updated++;
     } catch (e) {
       const err = this.oktaError(e);
