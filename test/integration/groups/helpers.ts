@@ -268,6 +268,22 @@ export async function runGroups(
   }
 }
 
+/** planGroups alone on a read-only state (what `plan` does): the summary. */
+export async function planGroupsReadOnly(env: GroupsEnv): Promise<GroupPlanSummary> {
+  const { config } = loadConfig(env.groupsConfig);
+  const state = StateStore.open(config.state.path, { readonly: true });
+  const source = createDirectorySource(config.source, config.groups);
+  const spool = state.spool();
+  try {
+    await source.open();
+    return await planGroups({ config, source, state, spool, log: silentLogger });
+  } finally {
+    await source.close().catch(() => undefined);
+    spool.close();
+    state.close();
+  }
+}
+
 /** The directory's change position now (what a run takes before it reads). */
 export async function checkpointOf(env: GroupsEnv): Promise<Checkpoint> {
   const { config } = loadConfig(env.groupsConfig);

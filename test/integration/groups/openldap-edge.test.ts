@@ -11,6 +11,7 @@ import { cleanupEnv, FAST_LIMITS } from '../../helpers/agent';
 import {
   checkpointOf,
   oktaMembers,
+  planGroupsReadOnly,
   runGroups,
   slapdGroupDirectory,
   syncUsers,
@@ -88,6 +89,28 @@ describe('names that collide', () => {
     const q = withState(s.env, (st) => st.groups.quarantined());
     expect(q.map((g) => g.dn)).toEqual([`cn=DUP,ou=b,${base}`]);
     expect(q[0].quarantine?.reason).toMatch(/also the name of directory group cn=Dup,ou=a/);
+  });
+});
+
+describe('planning on a read-only state (the plan command)', () => {
+  const s = scenario('grp-readonly', 3);
+
+  test('counts the planned changes and writes nothing: not the state file, not Okta', async () => {
+    const zeta = await s.dir.addGroup('Zeta', [s.u(0), s.u(1)]);
+    await syncUsers(s.env);
+    await runGroups(s.env, s.sim);
+    await s.dir.removeMembers(zeta, [s.u(1)]);
+    await s.dir.addMembers(zeta, [s.u(2)]);
+    await s.dir.addGroup('Eta', [s.u(2)]);
+    const before = readFileSync(s.env.statePath);
+    s.sim.requests.reset();
+    const plan = await planGroupsReadOnly(s.env);
+    expect(plan).toEqual({ read: 2, creates: 1, updates: 0, memberAdds: 2, memberRemoves: 1, quarantined: 0 });
+    expect(readFileSync(s.env.statePath).equals(before)).toBe(true);
+    expect(s.sim.requests.writes()).toHaveLength(0);
+    // and the real run does what the plan said
+    const r = await runGroups(s.env, s.sim);
+    expect(r.applied).toMatchObject({ created: 1, membersAdded: 2, membersRemoved: 1 });
   });
 });
 
