@@ -155,7 +155,8 @@ class CompiledPipeline implements Pipeline {
   private outcome(st: RunState): TransformOutcome {
     const anchor = st.record.anchor;
     const trace = st.trace ? this.traceOf(st) : undefined;
-    const withTrace = <T extends object>(o: T): T => (trace ? Object.assign(o, { trace }) : o);
+    // a plain function, not a closure: outcome() runs for every record
+    const withTrace = trace === undefined ? noTrace : <T extends object>(o: T): T => Object.assign(o, { trace });
     if (st.stop) {
       const { kind, step, reason } = st.stop;
       return withTrace({ kind, anchor, step, reason, findings: st.findings });
@@ -184,6 +185,8 @@ class CompiledPipeline implements Pipeline {
 }
 
 type CompiledPipelineResources = StepCompiler['resources'];
+
+const noTrace = <T extends object>(o: T): T => o;
 
 /** Run `steps` in order until one stops the record. */
 function runSteps(steps: readonly CompiledStep[], st: RunState, from = 0): void | Promise<void> {

@@ -62,8 +62,8 @@ export function compileLookup(c: StepCompiler, p: Path, name: string, spec: Look
       if (!loaded) throw new TransformRunError(`lookup step '${name}': beginRun() was not called (the lookup source is not loaded)`);
       const k = toStr(key(st));
       const hit = k === null ? undefined : index.get(k);
-      const what = k === null ? `no key (${spec.key} is missing)` : `no row with ${spec.column} = '${k}'`;
       if (hit === undefined) {
+        const what = k === null ? `no key (${spec.key} is missing)` : `no row with ${spec.column} = '${k}'`;
         if (spec.onMissing === 'quarantine') {
           finding(st, 'lookup.no-match', name, null, undefined, undefined, what);
           quarantine(st, name, `lookup: ${what}`);
