@@ -136,7 +136,7 @@ export function adUserEntry(
 }
 
 function groupEntry(dn: string, name: string, sam: string, groupType: number, members: string[], extra: LdapAttributes = {}): LdapEntry {
-  const attributes: LdapAttributes = { objectClass: ['top', 'group'], sAMAccountName: sam, groupType: String(groupType), ...extra };
+  const attributes: LdapAttributes = { objectClass: ['top', 'group'], cn: name, sAMAccountName: sam, groupType: String(groupType), ...extra };
   if (members.length) attributes.member = members;
   return { dn, attributes };
 }
