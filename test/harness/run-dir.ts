@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cmdline, isAlive, stopProcessGroup } from './util/processes';
@@ -87,9 +87,19 @@ export function registeredServers(runDir: string): ServerRecord[] {
   return out;
 }
 
-/** The record's process is still the server it names (the pid was not reused by something else). */
+/**
+ * The record's process is still the server it names (the pid was not reused by something else): its
+ * command line or its working directory names the server's directory. (Samba rewrites its command line
+ * to "samba: root process"; both servers are started with their directory as working directory.)
+ */
 function stillOurs(rec: ServerRecord): boolean {
-  return isAlive(rec.pid) && cmdline(rec.pid).includes(rec.dir);
+  if (!isAlive(rec.pid)) return false;
+  if (cmdline(rec.pid).includes(rec.dir)) return true;
+  try {
+    return readlinkSync(`/proc/${rec.pid}/cwd`).startsWith(rec.dir);
+  } catch {
+    return false;
+  }
 }
 
 /** Stops every server still registered in `runDir`; returns a description of each one it had to stop. */

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { sleep } from './ports';
 import { isAlive } from './processes';
@@ -71,9 +71,4 @@ export async function acquireShared<T>(stateDir: string, start: () => Promise<T>
     if (Date.now() > deadline) throw new Error(`timed out after ${opts.waitTimeoutMs ?? 300000} ms waiting for process ${owner} to start the shared resource in ${stateDir}`);
     await sleep(opts.pollMs ?? 200);
   }
-}
-
-/** Removes the coordination files (and anything else) of a shared resource. */
-export function resetShared(stateDir: string): void {
-  rmSync(stateDir, { recursive: true, force: true });
 }
