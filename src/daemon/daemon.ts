@@ -1,25 +1,32 @@
 /**
- * The daemon (`run`): syncs on the configured cron schedule, never two runs at once (a tick that
- * arrives during a run is skipped and logged), and stops cleanly on SIGTERM/SIGINT: the run in
+ * The daemon (`run`): syncs on the configured cron schedules (full runs, and optionally incremental
+ * runs in between), never two runs at once (a tick that arrives during a run is skipped and logged), and stops cleanly on SIGTERM/SIGINT: the run in
  * progress finishes the Okta writes in flight, records them, and the process exits. SIGHUP reloads
  * the configuration between runs.
  */
 import type { Logger } from '../util/log';
 import { schedule, type ScheduledJob } from './cron';
 
+export type RunKind = 'full' | 'incremental';
+
 export interface DaemonRun {
   /** Run one sync; resolves when it ended (whatever its outcome). */
-  (trigger: 'schedule' | 'start', signal: AbortSignal): Promise<void>;
+  (trigger: 'schedule' | 'start', kind: RunKind, signal: AbortSignal): Promise<void>;
 }
 
-export interface DaemonOptions {
+export interface DaemonSchedule {
   fullCron: string;
+  /** Incremental runs (only changes since the last run); none when undefined. */
+  incrementalCron?: string;
   timezone?: string;
+}
+
+export interface DaemonOptions extends DaemonSchedule {
   runOnStart: boolean;
   log: Logger;
   run: DaemonRun;
-  /** Called on SIGHUP, between runs. */
-  reload?: () => Promise<void>;
+  /** Called on SIGHUP, between runs; returns the (possibly new) schedule. */
+  reload?: () => Promise<DaemonSchedule>;
 }
 
 export class Daemon {
@@ -33,22 +40,32 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {}
 
-  start(): void {
-    this.jobs.push(schedule(this.opts.fullCron, () => this.tick('schedule'), this.opts.timezone));
-    this.opts.log.info('daemon started', { full: this.opts.fullCron, timezone: this.opts.timezone ?? 'system' });
-    if (this.opts.runOnStart) this.tick('start');
+  /** Schedule the runs; returns the first run when `runOnStart`. */
+  start(): Promise<void> | undefined {
+    this.scheduleJobs(this.opts);
+    return this.opts.runOnStart ? this.tick('start', 'incremental') : undefined;
   }
 
-  /** Start a run unless one is in progress. Returns the run, or undefined when skipped. */
-  tick(trigger: 'schedule' | 'start'): Promise<void> | undefined {
+  private scheduleJobs(s: DaemonSchedule): void {
+    for (const j of this.jobs) j.stop();
+    this.jobs = [schedule(s.fullCron, () => this.tick('schedule', 'full'), s.timezone)];
+    if (s.incrementalCron) this.jobs.push(schedule(s.incrementalCron, () => this.tick('schedule', 'incremental'), s.timezone));
+    this.opts.log.info('schedule', { full: s.fullCron, incremental: s.incrementalCron ?? 'none', timezone: s.timezone ?? 'system' });
+  }
+
+  /**
+   * Start a run unless one is in progress. Returns the run, or undefined when skipped. An
+   * 'incremental' run is a full run when the watermark does not allow one (the run decides).
+   */
+  tick(trigger: 'schedule' | 'start', kind: RunKind = 'full'): Promise<void> | undefined {
     if (this.stopping) return undefined;
     if (this.current) {
-      this.opts.log.warn('a scheduled run was skipped: the previous run is still in progress', { trigger });
+      this.opts.log.warn(`a scheduled ${kind} run was skipped: the previous run is still in progress`, { trigger });
       return undefined;
     }
     const run = (async () => {
       try {
-        await this.opts.run(trigger, this.abort.signal);
+        await this.opts.run(trigger, kind, this.abort.signal);
       } catch (e) {
         this.opts.log.error('run failed', { error: (e as Error).message });
       } finally {
@@ -73,7 +90,8 @@ export class Daemon {
   private async doReload(): Promise<void> {
     this.reloadPending = false;
     try {
-      await this.opts.reload?.();
+      const next = await this.opts.reload?.();
+      if (next && !this.stopping) this.scheduleJobs(next);
       this.opts.log.info('configuration reloaded');
     } catch (e) {
       this.opts.log.error('configuration reload failed; keeping the previous configuration', { error: (e as Error).message });

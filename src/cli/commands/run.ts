@@ -12,14 +12,15 @@ export async function cmdRun(opts: { config: string }, io: Io): Promise<ExitCode
   let loaded: LoadedConfig = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stdout);
   let agent: Agent = createAgent(loaded, { readonly: false, log });
+  const scheduleOf = (l: LoadedConfig) => ({ fullCron: l.config.schedule.full, incrementalCron: l.config.schedule.incremental, timezone: l.config.schedule.timezone });
   const daemon = new Daemon({
-    fullCron: loaded.config.schedule.full,
-    timezone: loaded.config.schedule.timezone,
+    ...scheduleOf(loaded),
     runOnStart: loaded.config.schedule.runOnStart,
     log,
-    run: async (trigger, signal) => {
+    run: async (trigger, kind, signal) => {
       try {
-        const report = await syncRun({ ...agent, trigger, signal });
+        // an incremental tick runs incrementally when the watermark allows it, else full (and says why)
+        const report = await syncRun({ ...agent, trigger, signal }, { mode: kind === 'full' ? 'full' : 'auto' });
         log.info(summaryLine(report), { runId: report.runId, outcome: report.outcome, counts: report.counts, okta: report.okta });
       } catch (e) {
         log.error(`run failed: ${describeError(e)}`);
@@ -31,6 +32,7 @@ export async function cmdRun(opts: { config: string }, io: Io): Promise<ExitCode
       await agent.close();
       agent = nextAgent;
       loaded = next;
+      return scheduleOf(next);
     },
   });
   const onSignal = (sig: NodeJS.Signals) => void daemon.stop(sig);

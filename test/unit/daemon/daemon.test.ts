@@ -26,7 +26,7 @@ test('never two runs at once: a tick during a run is skipped and logged', async 
   const first = daemon.tick('schedule');
   expect(first).toBeDefined();
   expect(daemon.tick('schedule')).toBeUndefined();
-  expect(lines.some((l) => l.startsWith('warn a scheduled run was skipped'))).toBe(true);
+  expect(lines.some((l) => /^warn a scheduled full run was skipped/.test(l))).toBe(true);
   release();
   await first;
   const third = daemon.tick('schedule');
@@ -36,6 +36,17 @@ test('never two runs at once: a tick during a run is skipped and logged', async 
   expect(maxRunning).toBe(1);
 });
 
+test('scheduled full ticks run full, incremental ticks run incremental, the first run after start is incremental when it can be', async () => {
+  const { log } = recordingLog();
+  const kinds: string[] = [];
+  const daemon = new Daemon({ fullCron: '0 3 * * *', incrementalCron: '*/15 * * * *', runOnStart: true, log, run: async (_t, kind) => void kinds.push(kind) });
+  await daemon.start();
+  await daemon.tick('schedule', 'full');
+  await daemon.tick('schedule', 'incremental');
+  await daemon.stop('test');
+  expect(kinds).toEqual(['incremental', 'full', 'incremental']);
+});
+
 test('stop aborts the run in progress through its signal and waits for it', async () => {
   const { log } = recordingLog();
   let sawAbort = false;
@@ -43,7 +54,7 @@ test('stop aborts the run in progress through its signal and waits for it', asyn
     fullCron: '0 3 * * *',
     runOnStart: false,
     log,
-    run: (_t, signal) =>
+    run: (_t, _k, signal) =>
       new Promise<void>((resolve) =>
         signal.addEventListener('abort', () => {
           sawAbort = true;
@@ -71,6 +82,7 @@ test('a reload requested during a run happens after it; a failed reload keeps th
     reload: async () => {
       reloads.push('reload');
       if (fail) throw new Error('bad config');
+      return { fullCron: '0 4 * * *', incrementalCron: '*/5 * * * *' };
     },
   });
   const run = daemon.tick('schedule')!;
@@ -79,8 +91,10 @@ test('a reload requested during a run happens after it; a failed reload keeps th
   release();
   await run;
   expect(reloads).toEqual(['reload']);
+  expect(lines.some((l) => l.includes('schedule'))).toBe(true);
   fail = true;
   daemon.requestReload();
   await new Promise((r) => setImmediate(r));
   expect(lines.some((l) => l.startsWith('error configuration reload failed'))).toBe(true);
+  await daemon.stop('test'); // the reload scheduled cron jobs
 });
