@@ -10,6 +10,7 @@ import { isValidCron } from '../daemon/cron';
 import { compilePipeline } from '../transform';
 import { sourceAttributeList } from '../directory/attributes';
 import { checkFilterSyntax } from '../directory/ldap/filter-match';
+import { checkGroupsConfig } from '../sync/groups';
 
 function filtersOf(config: Config): [KeyPath, string][] {
   const out: [KeyPath, string][] = [];
@@ -50,6 +51,7 @@ export function semanticChecks(config: Config): CheckIssue[] {
     const problem = checkFilterSyntax(filter);
     if (problem) issues.push({ path, message: `not a valid LDAP filter: ${problem}` });
   }
+  if (config.groups) issues.push(...checkGroupsConfig(config.groups));
   if (config.source.type === 'ldap' && config.source.changeTracking.method === 'usn' && config.source.flavor !== 'ad') {
     issues.push({ path: ['source', 'changeTracking', 'method'], message: 'usn change tracking needs flavor: ad' });
   }

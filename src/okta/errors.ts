@@ -22,9 +22,12 @@ export class OktaError extends Error {
     return this.status === undefined || this.status >= 500;
   }
 
-  /** The token is wrong, revoked or lacks permission: no point going on with the run. */
+  /**
+   * The token is wrong or revoked: no point going on with the run. (A 403 is about one resource,
+   * e.g. an admin role that does not cover a group: that record or group is quarantined instead.)
+   */
   get isAuthFailure(): boolean {
-    return this.status === 401 || (this.status === 403 && this.errorCode === 'E0000006');
+    return this.status === 401;
   }
 }
 
