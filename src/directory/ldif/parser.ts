@@ -36,7 +36,8 @@ export async function* parseLdifFile(path: string): AsyncGenerator<LdifItem> {
   function* flushRecord(): Generator<LdifItem> {
     if (logical) record.push(logical);
     logical = undefined;
-    if (record.length) yield parseRecord(record);
+    const item = record.length ? parseRecord(record) : undefined;
+    if (item) yield item;
     record = [];
   }
 
@@ -60,11 +61,10 @@ export async function* parseLdifFile(path: string): AsyncGenerator<LdifItem> {
   yield* flushRecord();
 }
 
-function parseRecord(lines: { text: string; line: number }[]): LdifItem {
-  const first = lines[0];
-  if (/^version:/i.test(first.text)) {
+function parseRecord(lines: { text: string; line: number }[]): LdifItem | undefined {
+  if (/^version:/i.test(lines[0].text)) {
     lines = lines.slice(1);
-    if (!lines.length) return { entry: { dn: '', line: first.line, attributes: {} } };
+    if (!lines.length) return undefined; // `version: 1` on its own, before the first entry
   }
   const head = parseLine(lines[0].text);
   if (!head || head.name.toLowerCase() !== 'dn') {
