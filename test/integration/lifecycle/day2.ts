@@ -1,7 +1,8 @@
 /**
  * The day-2 change set, shared by the slapd and the Samba AD test files: after an initial sync,
  * modify 5% of users, rename or move 1%, disable 1%, re-enable some disabled earlier, delete 1%,
- * add 2% → exactly the expected Okta operations and nothing else, counted by endpoint.
+ * add 2%, change group memberships → exactly the expected Okta operations and nothing else,
+ * counted by endpoint.
  */
 import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
@@ -21,14 +22,18 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
   const added = pop.slice(N);
   const statePath = join(env.dir, 'state.db');
 
+  const groupMembers = initial.slice(100, 120);
+  let groupDn: string;
+
   beforeAll(async () => {
     dir = await open();
     await dir.add(initial);
+    groupDn = await dir.addGroup('day2-team', groupMembers);
     sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
     config = env.file(
       'config.yaml',
       [
-        dir.sourceYaml(),
+        dir.sourceYaml({ groups: true }),
         // federated users are ACTIVE after create, so a disabled one can be suspended
         oktaYaml({ url: sim.url, token: sim.token, extra: '  provider: federation' }),
         dir.transformsYaml,
@@ -52,11 +57,18 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
   };
   const user = (p: Person) => sim.store.user(dir.login(p));
 
-  test('day 0: the initial sync creates every user, ACTIVE', async () => {
+  const oktaGroupMembers = () => {
+    const g = sim.store.groupByName('day2-team');
+    return g ? new Set(sim.store.members(g.id)) : new Set<string>();
+  };
+
+  test('day 0: the initial sync creates every user, ACTIVE, and the group with its members', async () => {
     const { code, report } = await sync(config);
     expect(code).toBe(0);
     expect(report.counts.created).toBe(N);
     expect(sim.store.users({ status: 'ACTIVE' })).toHaveLength(N);
+    expect(report.groups).toMatchObject({ created: 1, membersAdded: groupMembers.length });
+    expect(oktaGroupMembers()).toEqual(new Set(groupMembers.map((p) => user(p)!.id)));
   });
 
   test('day 1: three users are disabled in the directory → three suspensions, nothing else', async () => {
@@ -79,6 +91,8 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
     const disabled = initial.slice(30, 32); // 1%
     const reenabled = initial.slice(0, 2); // 2 of the 3 disabled on day 1
     const deleted = initial.slice(40, 42); // 1%
+    const joining = initial.slice(150, 153);
+    const leaving = groupMembers.slice(0, 2);
     for (const [i, p] of modified.entries()) await dir.modify(p, i % 2 ? { title: `Lead ${i}` } : { department: `X${i}` });
     for (const p of renamed) await dir.rename(p, `${p.key}-renamed`);
     for (const p of moved) await dir.move(p);
@@ -86,6 +100,8 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
     for (const p of reenabled) await dir.enable(p);
     for (const p of deleted) await dir.remove(p);
     await dir.add(added); // 2%
+    await dir.addMembers(groupDn, joining);
+    await dir.removeMembers(groupDn, leaving);
 
     sim.requests.reset();
     const first = await sync(config);
@@ -112,7 +128,11 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
       'POST /api/v1/users/{id}/lifecycle/suspend': disabled.length,
       'POST /api/v1/users/{id}/lifecycle/unsuspend': reenabled.length,
       'POST /api/v1/users/{id}/lifecycle/deactivate': deleted.length,
+      'PUT /api/v1/groups/{id}/users/{id}': joining.length,
+      'DELETE /api/v1/groups/{id}/users/{id}': leaving.length,
     });
+    const expectedMembers = [...groupMembers.slice(2), ...joining].map((p) => user(p)!.id);
+    expect(oktaGroupMembers()).toEqual(new Set(expectedMembers));
     for (const p of modified) expect(user(p)?.profile).toMatchObject({ login: dir.login(p) });
     for (const p of disabled) expect(user(p)?.status).toBe('SUSPENDED');
     for (const p of reenabled) expect(user(p)?.status).toBe('ACTIVE');
