@@ -96,6 +96,8 @@ export function literalRegex(args: Arg[], index: number, flagsIndex: number | nu
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
+/** ASCII text is already in every normalization form. */
+const NON_ASCII = /[^\x00-\x7f]/;
 /** Code-point aware slice with JS `slice` semantics (negative offsets count from the end). */
 function cpSlice(s: string, start: number, end: number | undefined): string {
   if (!SURROGATE.test(s)) return s.slice(start, end);
@@ -158,7 +160,7 @@ const defs: FnDef[] = [
     doc: 'collapse(s) — trim and turn every run of white space (also no-break/zero-width) into one space',
     build: strMap(collapseWhitespace),
   },
-  { name: 'nfc', min: 1, max: 1, kind: 'arg0', doc: 'nfc(s) — Unicode normalization form C', build: strMap((s) => s.normalize('NFC')) },
+  { name: 'nfc', min: 1, max: 1, kind: 'arg0', doc: 'nfc(s) — Unicode normalization form C', build: strMap((s) => (NON_ASCII.test(s) ? s.normalize('NFC') : s)) },
   {
     name: 'asciiFold', min: 1, max: 1, kind: 'arg0',
     doc: "ascii-fold(s) — strip diacritics (é→e, ß→ss, ø→o, ł→l, æ→ae, ’→'); other scripts unchanged",
