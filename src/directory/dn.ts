@@ -1,15 +1,233 @@
 /**
- * DN comparison: two spellings of one DN (case, spaces around separators) compare equal after
- * {@link normalizeDn}. Enough for DNs written by the same server; escaped-character variants
- * (`\2C` for `\,`) are not unified.
+ * DN comparison (RFC 4514): two spellings of one DN compare equal after {@link normalizeDn}.
+ *
+ * The normal form: attribute types lower-cased, spaces around `,` `+` `=` and at the ends of
+ * values dropped (unless escaped), values unescaped (`\,` `\2C`, hex-escaped UTF-8 like `\C3\A9`,
+ * quoted values `"a, b"`) and escaped again one way — `\` before `,` `+` `"` `\` `<` `>` `;`, a
+ * leading `#` or space and a trailing space, `\00` for NUL, every other character as itself (also
+ * `=`) — and lower-cased (the naming attributes of users and groups — cn, uid, ou, dc, o — match
+ * ignoring case, in AD and OpenLDAP alike); the AVAs of a multi-valued RDN in a fixed order;
+ * `;` accepted as an RDN separator (RFC 2253). A BER value (`cn=#04…`) is kept as hex.
+ *
+ * So `CN=a\=b\2C c` (how Samba writes member values) and `cn=a=b\, c` give the same string. The
+ * normal form is a key, not a DN to send to a server. A string that is not a DN (no `=` in an RDN)
+ * is lower-cased with the spaces around separators dropped, as before.
+ *
+ * Hot path (every member value and user DN of a run): DNs without `\`, `"`, `+`, `;`, `#`, `<`,
+ * `>` take a split-and-trim fast path.
  */
+
+const SLOW = /[\\"+;#<>\0]/;
+
 export function normalizeDn(dn: string): string {
-  return dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  if (!SLOW.test(dn)) return fast(dn);
+  return parse(dn) ?? fallback(dn);
 }
 
 /** Whether `dn` is `base` or below it. */
 export function isUnder(dn: string, base: string): boolean {
   const d = normalizeDn(dn);
   const b = normalizeDn(base);
-  return d === b || d.endsWith(',' + b);
+  if (d === b) return true;
+  const sep = d.length - b.length - 1;
+  return sep > 0 && d.charCodeAt(sep) === 44 /* , */ && d.endsWith(b) && !escapedAt(d, sep);
+}
+
+/** Whether the character at `i` is escaped (an odd number of backslashes before it). */
+function escapedAt(s: string, i: number): boolean {
+  let n = 0;
+  for (let j = i - 1; j >= 0 && s.charCodeAt(j) === 92; j--) n++;
+  return n % 2 === 1;
+}
+
+function trimSpaces(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 32) a++;
+  while (b > a && s.charCodeAt(b - 1) === 32) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** No escapes, quotes, multi-valued RDNs or BER values: split at `,`, trim around the first `=`. */
+function fast(dn: string): string {
+  const rdns = dn.trim().toLowerCase().split(',');
+  for (let i = 0; i < rdns.length; i++) {
+    const r = rdns[i];
+    const eq = r.indexOf('=');
+    if (eq < 0) return fallback(dn);
+    rdns[i] = r.slice(0, eq).trim() + '=' + trimSpaces(r.slice(eq + 1));
+  }
+  return rdns.join(',');
+}
+
+/** Not a DN: the former normalisation (lower case, no spaces around separators). */
+function fallback(dn: string): string {
+  return dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+}
+
+const isSep = (ch: string | undefined) => ch === ',' || ch === '+' || ch === ';';
+
+/** The full RFC 4514 parse, in normal form; null when the string is not a DN. */
+function parse(dn: string): string | null {
+  let n = dn.length;
+  while (n > 0 && dn.charCodeAt(n - 1) <= 32 && !(dn.charCodeAt(n - 1) === 32 && escapedAt(dn, n - 1))) n--;
+  let i = 0;
+  while (i < n && dn.charCodeAt(i) <= 32) i++;
+  if (i === n) return '';
+  const rdns: string[] = [];
+  let avas: string[] = [];
+  for (;;) {
+    // attribute type
+    let eq = i;
+    while (eq < n && dn[eq] !== '=' && !isSep(dn[eq])) eq++;
+    if (eq >= n || dn[eq] !== '=') return null;
+    const type = dn.slice(i, eq).trim().toLowerCase();
+    if (!type) return null;
+    i = eq + 1;
+    while (i < n && dn[i] === ' ') i++;
+    let value: string;
+    if (dn[i] === '#') {
+      // a BER-encoded value: hex, kept as it is
+      let j = i + 1;
+      while (j < n && isHex(dn.charCodeAt(j))) j++;
+      value = dn.slice(i, j).toLowerCase();
+      i = j;
+      while (i < n && dn[i] === ' ') i++;
+      if (i < n && !isSep(dn[i])) return null;
+      avas.push(type + '=' + value);
+    } else {
+      const out = new ValueBuilder();
+      if (dn[i] === '"') {
+        // a quoted value (RFC 2253 and before): everything up to the closing quote; escapes still apply
+        i++;
+        while (i < n && dn[i] !== '"') {
+          if (dn[i] === '\\') {
+            const used = out.escape(dn, i, n);
+            if (!used) return null;
+            i += used;
+          } else out.char(dn[i++]);
+        }
+        if (i >= n) return null;
+        i++;
+        while (i < n && dn[i] === ' ') i++;
+        if (i < n && !isSep(dn[i])) return null;
+        value = out.done(true);
+      } else {
+        // up to the next unescaped separator; unescaped trailing spaces are not part of the value
+        while (i < n) {
+          let j = i;
+          for (let c = dn.charCodeAt(j); j < n && c !== 92 && c !== 44 && c !== 43 && c !== 59; c = dn.charCodeAt(++j));
+          if (j > i) out.run(dn.slice(i, j));
+          i = j;
+          if (i >= n || dn.charCodeAt(i) !== 92 /* \\ */) break;
+          const used = out.escape(dn, i, n);
+          if (!used) return null;
+          i += used;
+        }
+        value = out.done(false);
+      }
+      avas.push(type + '=' + escapeValue(value));
+    }
+    if (i >= n) break;
+    if (dn[i++] !== '+') {
+      rdns.push(avas.length > 1 ? avas.sort().join('+') : avas[0]);
+      avas = [];
+    }
+    while (i < n && dn[i] === ' ') i++;
+    if (i >= n) return null; // a separator with nothing after it
+  }
+  rdns.push(avas.length > 1 ? avas.sort().join('+') : avas[0]);
+  return rdns.join(',');
+}
+
+/**
+ * A value being unescaped: characters and hex-escaped bytes (decoded as UTF-8 together, so
+ * `\C3\A9` is é; bytes that are not UTF-8 — not allowed in an LDAPv3 DN — become U+FFFD). Tracks
+ * where the value's significant part ends: unescaped trailing spaces are not part of it.
+ */
+class ValueBuilder {
+  private bytes: number[] = [];
+  private text = '';
+  private significant = 0;
+
+  char(ch: string): void {
+    if (this.bytes.length) this.flush();
+    this.text += ch;
+    if (ch !== ' ') this.significant = this.text.length;
+  }
+
+  /** Unescaped characters. */
+  run(s: string): void {
+    if (this.bytes.length) this.flush();
+    this.text += s;
+    let k = s.length;
+    while (k > 0 && s.charCodeAt(k - 1) === 32) k--;
+    if (k > 0) this.significant = this.text.length - s.length + k;
+  }
+
+  /** An escape at dn[i] (a backslash); returns how many characters it used, 0 if malformed. */
+  escape(dn: string, i: number, end: number): number {
+    if (i + 1 >= end) return 0;
+    if (i + 2 < end && isHex(dn.charCodeAt(i + 1)) && isHex(dn.charCodeAt(i + 2))) {
+      this.bytes.push(parseInt(dn.slice(i + 1, i + 3), 16));
+      return 3;
+    }
+    if (this.bytes.length) this.flush();
+    // an escaped character is that character (`\,` `\ ` `\=` …); a surrogate pair stays whole
+    const ch = String.fromCodePoint(dn.codePointAt(i + 1)!);
+    this.text += ch;
+    this.significant = this.text.length;
+    return 1 + ch.length;
+  }
+
+  /** The value, lower-cased: all of it (quoted), or without unescaped trailing spaces. */
+  done(all: boolean): string {
+    if (this.bytes.length) this.flush();
+    return (all ? this.text : this.text.slice(0, this.significant)).toLowerCase();
+  }
+
+  private flush(): void {
+    this.text += Buffer.from(this.bytes).toString('utf8');
+    this.significant = this.text.length;
+    this.bytes = [];
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Escape a value one canonical way (see the file comment). */
+const NEEDS_ESCAPE = /[\\,+"<>;\0]|^[ #]| $/;
+
+function escapeValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
+  let out = '';
+  const last = v.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const ch = v[i];
+    switch (ch) {
+      case '\\':
+      case ',':
+      case '+':
+      case '"':
+      case '<':
+      case '>':
+      case ';':
+        out += '\\' + ch;
+        break;
+      case '\0':
+        out += '\\00';
+        break;
+      case ' ':
+        out += i === 0 || i === last ? '\\ ' : ' ';
+        break;
+      case '#':
+        out += i === 0 ? '\\#' : '#';
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
 }

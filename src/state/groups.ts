@@ -85,6 +85,7 @@ export class GroupsRepo {
   private readonly settleStmt;
 
   constructor(private readonly db: Db, private readonly now: () => Date) {
+    refreshNormalisedDns(db);
     this.byAnchor = db.prepare<[string], RawGroup>('SELECT * FROM main.groups WHERE anchor = ?');
     this.byOkta = db.prepare<[string], RawGroup>('SELECT * FROM main.groups WHERE okta_id = ?');
     this.members = db.prepare<[string], { user_anchor: string }>('SELECT user_anchor FROM main.group_members WHERE group_anchor = ? ORDER BY user_anchor');
@@ -216,6 +217,40 @@ export class GroupsRepo {
   planTables(): GroupPlanTables {
     return new GroupPlanTables(this.db, this.now);
   }
+}
+
+/**
+ * Normalised DNs (`users.dn_norm`, `groups.dn_norm`) written before DNs were compared per RFC 4514
+ * (migration 4 lists the tables in `dn_norm_refresh`) are recomputed from the DNs, once, in one
+ * transaction, when the state is opened: group member DNs resolve to users whatever escapes the
+ * directory used. A state opened read-only cannot be changed; it is opened read-only as a migrated
+ * in-memory copy when it needs migration 4, so the refresh happens there (a file migrated by a process
+ * that stopped before the refresh is refreshed by the next read-write open).
+ */
+export function refreshNormalisedDns(db: Db, batch = 5000): void {
+  if (db.readonly) return;
+  const pending = () => db.prepare<[], { tbl: string }>('SELECT tbl FROM main.dn_norm_refresh ORDER BY tbl').all().map((r) => r.tbl);
+  if (!pending().length) return;
+  db.transaction(() => {
+    for (const tbl of pending()) {
+      if (tbl !== 'users' && tbl !== 'groups') throw new Error(`dn_norm_refresh: unknown table ${tbl}`);
+      const read = db.prepare<[string, number], { anchor: string; dn: string; dn_norm: string | null }>(
+        `SELECT anchor, dn, dn_norm FROM main.${tbl} WHERE anchor > ? ORDER BY anchor LIMIT ?`,
+      );
+      const write = db.prepare(`UPDATE main.${tbl} SET dn_norm = ? WHERE anchor = ?`);
+      let after = '';
+      for (;;) {
+        const rows = read.all(after, batch);
+        if (!rows.length) break;
+        for (const r of rows) {
+          const norm = normalizeDn(r.dn);
+          if (norm !== r.dn_norm) write.run(norm, r.anchor);
+        }
+        after = rows[rows.length - 1].anchor;
+      }
+      db.prepare('DELETE FROM main.dn_norm_refresh WHERE tbl = ?').run(tbl);
+    }
+  }).immediate();
 }
 
 /** How a user of this run's plan can take part in memberships. */

@@ -125,4 +125,15 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX group_members_user ON group_members(user_anchor);
   `,
+  // 4: DNs compared per RFC 4514 (src/directory/dn.ts): `\2C` and `\,`, `\3D` and `\=`, hex-escaped UTF-8 and
+  // the characters, attribute types in any case, … give one normalised DN. The normalised DNs of users and
+  // groups are recomputed from their DNs by the agent when it opens the state (src/state/groups.ts,
+  // refreshNormalisedDns: the tables listed in dn_norm_refresh). Stored member lists hold normalised DNs
+  // only, so they are dropped, and with them the watermarks: the next run is full and reads every group again.
+  `
+  CREATE TABLE dn_norm_refresh (tbl TEXT PRIMARY KEY) WITHOUT ROWID;
+  INSERT INTO dn_norm_refresh (tbl) VALUES ('users'), ('groups');
+  DELETE FROM watermarks WHERE EXISTS (SELECT 1 FROM group_direct_members);
+  DELETE FROM group_direct_members;
+  `,
 ];

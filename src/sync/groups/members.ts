@@ -10,8 +10,9 @@ import { normalizeDn } from '../../directory/dn';
  * (groupOfNames placeholders) give null.
  */
 export function memberDnOf(value: string): string | null {
-  const v = value.replace(/#'[01]*'B$/, '').trim();
-  return v ? normalizeDn(v) : null;
+  const v = value.replace(/#'[01]*'B$/, '');
+  // not trimmed here: an escaped trailing space (`cn=x\ `) belongs to the DN; normalizeDn drops the others
+  return v.trim() ? normalizeDn(v) : null;
 }
 
 export interface FlattenLookups {

@@ -114,4 +114,13 @@ describe('memberDnOf', () => {
     expect(memberDnOf('')).toBeNull();
     expect(memberDnOf('  ')).toBeNull();
   });
+
+  test('hex escapes (as Samba writes member values) name the same entry as the backslash form', () => {
+    expect(memberDnOf('CN=Smith\\2C John\\3D,OU=People,DC=x')).toBe(memberDnOf('cn=smith\\, john\\=,ou=people,dc=x'));
+  });
+
+  test('an escaped trailing space is part of the DN', () => {
+    expect(memberDnOf('cn=x,dc=y\\ ')).toBe('cn=x,dc=y\\ ');
+    expect(memberDnOf('cn=x\\ ,dc=y')).not.toBe(memberDnOf('cn=x,dc=y'));
+  });
 });
