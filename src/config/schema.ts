@@ -101,6 +101,30 @@ const ldifSourceSchema = z.strictObject({
   binaryAttributes: z.array(z.string()).default([]).describe('Attributes kept as raw bytes.'),
 });
 
+/** A rule for finding an existing Okta user that is the same person as a directory record. */
+export type MatchRule = { by: 'login' } | { by: 'email' } | { by: 'attribute'; attribute: string; caseInsensitive: boolean };
+
+const matchRuleSchema = z.union([
+  z.enum(['login', 'email']).describe('login: the Okta user whose login equals the record\'s (compared as Okta does: case and diacritics ignored); email: whose profile.email equals the record\'s email (case-insensitive).'),
+  z
+    .strictObject({
+      attribute: z.string().min(1).describe('An Okta profile attribute, e.g. employeeNumber: the Okta user whose value equals the record\'s.'),
+      caseInsensitive: z.boolean().default(false).describe('Compare ignoring case (default: exact).'),
+    })
+    .describe('Match by a profile attribute.'),
+]);
+
+const matchSchema = z
+  .union([z.literal('none'), z.enum(['login', 'email']), z.array(matchRuleSchema)])
+  .default('none')
+  .describe(
+    'First contact with Okta users that existed before the agent: rules that find the same person (login, email, or a profile attribute). A record with exactly one candidate across all rules is linked to it and updated from then on; several candidates (ambiguous) or a candidate already linked to another record → quarantined, never guessed; none → created. `none` (no rules): a login Okta already has quarantines the record with Okta\'s error. Never a duplicate.',
+  )
+  .transform((v): MatchRule[] => {
+    const list = v === 'none' ? [] : Array.isArray(v) ? v : [v];
+    return list.map((r) => (typeof r === 'string' ? { by: r } : { by: 'attribute' as const, attribute: r.attribute, caseInsensitive: r.caseInsensitive }));
+  });
+
 const oktaSchema = z.strictObject({
   orgUrl: z
     .string()
@@ -112,10 +136,7 @@ const oktaSchema = z.strictObject({
     .enum(['okta', 'federation'])
     .default('okta')
     .describe('okta: users get their password from Okta flows (or a delegated-auth agent); federation: users sign in through a federated IdP (created with provider FEDERATION).'),
-  match: z
-    .enum(['none', 'login'])
-    .default('none')
-    .describe('First contact with an existing Okta user whose login the agent wants to create: login = link that user and manage it from now on; none = quarantine the record with Okta\'s error. Never a duplicate.'),
+  match: matchSchema,
   concurrency: z.number().int().min(1).max(32).default(4).describe('Okta requests in flight at once (Okta\'s org-wide concurrency limit is typically 75; bulk loads rarely need more than 10).'),
   rateLimitShare: z
     .number()
@@ -125,6 +146,21 @@ const oktaSchema = z.strictObject({
     .describe('Fraction of each rate-limit bucket (X-Rate-Limit-Limit) the agent may use, leaving the rest to other integrations and admins.'),
   requestTimeoutMs: z.number().int().min(1000).default(30_000).describe('Give up on one Okta HTTP request after this many milliseconds (then retry).'),
   maxRetries: z.number().int().min(0).max(20).default(5).describe('Retries of a request that failed with 429, 5xx or a network error, with backoff.'),
+});
+
+/** A member attribute: a name, no options (range options are the reader's business). */
+const memberAttributeName = z.string().superRefine((a, ctx) => {
+  const [name, ...options] = a.split(';');
+  if (options.some((o) => /^range=/i.test(o.trim()))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${a}": list the attribute without a range (${name}); the reader reads large Active Directory groups in ranges (${name};range=0-1499, …) by itself`,
+    });
+  } else if (options.length) {
+    ctx.addIssue({ code: 'custom', message: `"${a}": attribute options (;${options.join(';')}) are not supported here; list the attribute name (${name})` });
+  } else if (!/^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)$/.test(a)) {
+    ctx.addIssue({ code: 'custom', message: `"${a}" is not an LDAP attribute name` });
+  }
 });
 
 const groupsSchema = z
@@ -140,11 +176,18 @@ const groupsSchema = z
       .default(['cn', 'description'])
       .describe('Group attributes the name and description templates may use.'),
     memberAttributes: z
-      .array(z.string())
+      .array(memberAttributeName)
+      .min(1, 'list at least one attribute, e.g. [member]')
       .optional()
-      .describe('Attributes listing member DNs. Default: member and uniqueMember (openldap), member (ad).'),
-    name: z.string().default('{cn}').describe('Template of the Okta group name, e.g. "AD {cn}". Okta group names are unique: on first contact an existing OKTA_GROUP with this name is taken over.'),
-    description: z.string().default('{description}').describe('Template of the Okta group description.'),
+      .describe('Attributes listing member DNs, by name (member, uniqueMember), without options: the reader asks for ranges (member;range=…) itself when a large Active Directory group needs them. Default: member and uniqueMember (openldap), member (ad).'),
+    name: z
+      .string()
+      .optional()
+      .describe('Template of the Okta group name, e.g. "AD {cn}". Default: "{cn}" (cn must then be in groups.attributes). Okta group names are unique: on first contact an existing OKTA_GROUP with this name is taken over.'),
+    description: z
+      .string()
+      .optional()
+      .describe('Template of the Okta group description. Default: "{description}" when description is in groups.attributes (it is in the default attributes), else no description.'),
     nested: z
       .enum(['flatten', 'direct'])
       .default('flatten')

@@ -40,6 +40,11 @@ export interface OktaSink {
   updateProfile(id: string, changes: Profile): Promise<OktaUser>;
   /** By id or login; null when Okta says 404. */
   getUser(idOrLogin: string): Promise<OktaUser | null>;
+  /**
+   * Users matching an Okta `search` expression (eventually consistent in Okta), at most `limit`
+   * (DEPROVISIONED users included, as search does).
+   */
+  searchUsers(search: string, limit: number): Promise<OktaUser[]>;
   /** A lifecycle transition; activate never sends an e-mail. */
   lifecycle(id: string, op: LifecycleOp): Promise<void>;
   /** Groups whose profile.name equals `name` (Okta compares names case-insensitively). */
@@ -122,6 +127,18 @@ export class SdkOktaSink implements OktaSink {
       if (e instanceof OktaError && e.status === 404) return null;
       throw e;
     }
+  }
+
+  async searchUsers(search: string, limit: number): Promise<OktaUser[]> {
+    return this.call(async () => {
+      const out: OktaUser[] = [];
+      for await (const u of await this.client.userApi.listUsers({ search, limit: Math.min(limit, 200) })) {
+        if (!u) continue;
+        out.push(toUser(u));
+        if (out.length >= limit) break;
+      }
+      return out;
+    });
   }
 
   async lifecycle(id: string, op: LifecycleOp): Promise<void> {

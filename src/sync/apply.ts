@@ -13,7 +13,8 @@
 import type { LifecycleConfig, OktaConfig } from '../config/schema';
 import type { OktaSink, OktaUser } from '../okta/client';
 import { OktaError, OktaFatalError, toOktaError } from '../okta/errors';
-import { profileValuesEqual, type Profile } from '../okta/profile';
+import { findMatch, type MatchDecision } from '../okta/matching';
+import { normalizeLogin, profileValuesEqual, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Logger } from '../util/log';
 import { chooseOp, statusAfter } from './lifecycle';
@@ -49,6 +50,9 @@ export interface ApplyCounts {
   /** Actions not started because the run was stopped. */
   notStarted: number;
 }
+
+/** Okta users linked in this run (by Okta id → anchor): two records never link the same user. */
+const linkedThisRun = new WeakMap<ApplyResult, Map<string, { anchor: string; dn: string }>>();
 
 export interface ApplyResult {
   counts: ApplyCounts;
@@ -175,6 +179,21 @@ async function journaled<T>(deps: ApplyDeps, anchor: string, op: string, payload
 
 async function applyCreate(a: CreateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
   const { sink, okta, state, runId } = deps;
+  // rules other than login need a look at Okta before the create (a login conflict shows itself on create)
+  if (okta.match.some((r) => r.by !== 'login')) {
+    let decision: MatchDecision;
+    try {
+      decision = await findMatch(sink, okta.match, a.profile);
+    } catch (e) {
+      if (e instanceof OktaFatalError) throw e;
+      return fail(a, toOktaError(e), deps, result);
+    }
+    if (decision.kind === 'ambiguous') {
+      const list = decision.candidates.map((c) => `${c.id} (${c.login}) by ${c.rules.join(' and ')}`).join('; ');
+      return quarantineFromOkta(a, `ambiguous match in Okta, not guessed: ${list}`, deps, result);
+    }
+    if (decision.kind === 'one') return linkExisting(a, decision.user, `matched by ${decision.rules.join(' and ')}`, deps, result);
+  }
   try {
     await journaled(
       deps,
@@ -200,10 +219,21 @@ async function handleCreateError(e: unknown, a: CreateAction, deps: ApplyDeps, r
   const { okta } = deps;
   {
     if (e instanceof OktaFatalError) throw e;
-    const err = e as OktaError;
+    if (!(e instanceof OktaError)) throw e; // not Okta's answer: an internal failure stops the run
+    const err = e;
     if (isLoginTaken(err)) {
-      if (okta.match === 'login') return linkExisting(a, deps, result);
-      return quarantineFromOkta(a, `login "${a.login}" already exists in Okta and okta.match is none: ${describeOktaError(err)}`, deps, result);
+      if (okta.match.some((r) => r.by === 'login')) {
+        let user: OktaUser | null;
+        try {
+          user = await deps.sink.getUser(a.login);
+        } catch (e2) {
+          if (e2 instanceof OktaFatalError) throw e2;
+          return fail(a, toOktaError(e2), deps, result);
+        }
+        if (!user) return quarantineFromOkta(a, `Okta reported login "${a.login}" as taken but has no such user`, deps, result);
+        return linkExisting(a, user, 'matched by login', deps, result);
+      }
+      return quarantineFromOkta(a, `login "${a.login}" already exists in Okta and no okta.match rule covers login: ${describeOktaError(err)}`, deps, result);
     }
     if (err.ambiguous) return fail(a, err, deps, result);
     return quarantineFromOkta(a, describeOktaError(err), deps, result);
@@ -236,22 +266,27 @@ function sameProfile(okta: Profile, ours: Profile): boolean {
   return Object.entries(ours).every(([k, v]) => profileValuesEqual(okta[k] ?? null, v));
 }
 
-async function linkExisting(a: CreateAction, deps: ApplyDeps, result: ApplyResult): Promise<void> {
+/** Link a pre-existing Okta user to this record (first contact), then update what differs. */
+async function linkExisting(a: CreateAction, user: OktaUser, how: string, deps: ApplyDeps, result: ApplyResult): Promise<void> {
   const { sink, state, runId } = deps;
-  let user: OktaUser | null;
-  try {
-    user = await sink.getUser(a.login);
-  } catch (e) {
-    if (e instanceof OktaFatalError) throw e;
-    return fail(a, toOktaError(e), deps, result);
+  const theirLogin = String(user.profile.login ?? '');
+  const claims = linkedThisRun.get(result) ?? new Map<string, { anchor: string; dn: string }>();
+  linkedThisRun.set(result, claims);
+  const claimedBy = claims.get(user.id);
+  if (claimedBy && claimedBy.anchor !== a.anchor) {
+    return quarantineFromOkta(a, `Okta user ${user.id} (login "${theirLogin}", ${how}) is already linked to ${claimedBy.dn}`, deps, result);
   }
-  if (!user) return quarantineFromOkta(a, `Okta reported login "${a.login}" as taken but has no such user`, deps, result);
+  claims.set(user.id, { anchor: a.anchor, dn: a.dn });
   const other = state.users.find(user.id);
   if (other && other.anchor !== a.anchor) {
-    return quarantineFromOkta(a, `Okta user ${user.id} (login "${a.login}") is already linked to ${other.dn}`, deps, result);
+    return quarantineFromOkta(a, `Okta user ${user.id} (login "${theirLogin}", ${how}) is already linked to ${other.dn}`, deps, result);
   }
   if (user.status === 'DEPROVISIONED') {
-    return quarantineFromOkta(a, `login "${a.login}" belongs to a deactivated Okta user ${user.id}; reactivate or rename it in Okta first`, deps, result);
+    return quarantineFromOkta(a, `Okta user ${user.id} (login "${theirLogin}", ${how}) is deactivated; reactivate it or resolve the conflict in Okta first`, deps, result);
+  }
+  const loginHolder = normalizeLogin(theirLogin) !== normalizeLogin(a.login) ? state.users.holderOfLogin(a.login) : undefined;
+  if (loginHolder && loginHolder.anchor !== a.anchor) {
+    return quarantineFromOkta(a, `Okta user ${user.id} (${how}) would get login "${a.login}", which ${loginHolder.dn} holds`, deps, result);
   }
   // only the attributes the agent manages are compared; others in Okta are left alone
   const current: Profile = {};
@@ -270,10 +305,11 @@ async function linkExisting(a: CreateAction, deps: ApplyDeps, result: ApplyResul
         result.counts.linked++;
       },
     );
-    deps.log.info('linked existing Okta user', { dn: a.dn, login: a.login, oktaId: user.id, changed: changes.map((c) => c.attribute) });
+    deps.log.info('linked existing Okta user', { dn: a.dn, login: a.login, oktaId: user.id, how, changed: changes.map((c) => c.attribute) });
   } catch (e) {
     if (e instanceof OktaFatalError) throw e;
-    const err = e as OktaError;
+    if (!(e instanceof OktaError)) throw e; // not Okta's answer: an internal failure stops the run
+    const err = e;
     if (err.ambiguous) return fail(a, err, deps, result);
     return quarantineFromOkta(a, describeOktaError(err), deps, result);
   }
@@ -300,7 +336,8 @@ async function applyUpdate(a: UpdateAction, deps: ApplyDeps, result: ApplyResult
     );
   } catch (e) {
     if (e instanceof OktaFatalError) throw e;
-    const err = e as OktaError;
+    if (!(e instanceof OktaError)) throw e; // not Okta's answer: an internal failure stops the run
+    const err = e;
     if (err.ambiguous) return fail(a, err, deps, result);
     if (err.status === 404) {
       return quarantineFromOkta(a, `Okta user ${a.oktaId} no longer exists (deleted in Okta?): ${describeOktaError(err)}`, deps, result);

@@ -43,6 +43,6 @@ test('config/example.yaml is a valid configuration', () => {
   const text = readFileSync(EXAMPLE, 'utf8').replace('/etc/ssl/certs/corp-ca.pem', ca);
   const { config } = parseConfigText(text, join(dir, 'config.yaml'));
   expect(config.source.type).toBe('ldap');
-  expect(config.okta.match).toBe('login');
+  expect(config.okta.match).toEqual([{ by: 'login' }, { by: 'email' }, { by: 'attribute', attribute: 'employeeNumber', caseInsensitive: false }]);
   expect(config.transforms.length).toBeGreaterThan(0);
 });
