@@ -6,6 +6,13 @@
  * Templates may read the group attributes listed in `groups.attributes`, `$dn` and `$anchor`.
  * A name that is missing or empty, or longer than Okta allows (255 characters; descriptions 1,024),
  * is a reason to quarantine the group, never to write something else.
+ *
+ * Defaults (a key left out of the config): the name is `{cn}`; the description is `{description}`
+ * when `description` is among `groups.attributes` (as in the default attributes), else there is no
+ * description — a sysadmin who lists other attributes has not asked for one. A template that is
+ * written out is checked as written: an attribute it reads that is not in `groups.attributes` is an
+ * error, also for `{description}`. The default name needs `cn` among the attributes; when it is not,
+ * the error says so (a group cannot do without a name).
  */
 import type { GroupsConfig } from '../../config/schema';
 import type { SourceGroup } from '../../directory/source';
@@ -25,7 +32,22 @@ export interface GroupTemplateIssue {
 
 export interface GroupTemplates {
   name: CompiledTemplate;
-  description: CompiledTemplate;
+  /** null: the groups get no description. */
+  description: CompiledTemplate | null;
+}
+
+export const DEFAULT_NAME_TEMPLATE = '{cn}';
+export const DEFAULT_DESCRIPTION_TEMPLATE = '{description}';
+
+type TemplateKeys = Pick<GroupsConfig, 'attributes' | 'name' | 'description'>;
+
+/** The template sources in effect: as configured, or the defaults (see the file comment). */
+export function groupTemplateSources(groups: TemplateKeys): { name: string; description: string | null } {
+  const hasDescription = groups.attributes.some((a) => a.toLowerCase() === 'description');
+  return {
+    name: groups.name ?? DEFAULT_NAME_TEMPLATE,
+    description: groups.description ?? (hasDescription ? DEFAULT_DESCRIPTION_TEMPLATE : null),
+  };
 }
 
 export type GroupNaming = { ok: true; name: string; description: string | null } | { ok: false; reason: string };
@@ -50,10 +72,19 @@ function compileOne(groups: Pick<GroupsConfig, 'attributes'>, key: 'name' | 'des
 }
 
 /** Compile both templates; every problem is returned (empty when they are fine). */
-export function compileGroupTemplates(groups: Pick<GroupsConfig, 'attributes' | 'name' | 'description'>): { templates: GroupTemplates; issues: GroupTemplateIssue[] } {
+export function compileGroupTemplates(groups: TemplateKeys): { templates: GroupTemplates; issues: GroupTemplateIssue[] } {
   const issues: GroupTemplateIssue[] = [];
-  const name = compileOne(groups, 'name', groups.name, issues);
-  const description = compileOne(groups, 'description', groups.description, issues);
+  const src = groupTemplateSources(groups);
+  const nameIssues: GroupTemplateIssue[] = [];
+  const name = compileOne(groups, 'name', src.name, nameIssues);
+  if (groups.name === undefined && nameIssues.length) {
+    // the default name was not written by the sysadmin: say what it is and how to fix it
+    issues.push({
+      path: ['groups', 'name'],
+      message: `the default name template "${DEFAULT_NAME_TEMPLATE}" reads cn, which is not in groups.attributes (${groups.attributes.join(', ') || 'empty'}): add cn to groups.attributes, or set groups.name`,
+    });
+  } else issues.push(...nameIssues);
+  const description = src.description === null ? null : compileOne(groups, 'description', src.description, issues);
   return { templates: { name, description }, issues };
 }
 
@@ -85,7 +116,7 @@ export function nameGroup(t: GroupTemplates, g: SourceGroup, nowIso: string): Gr
   let description: string | null;
   try {
     name = text(t.name, scope);
-    description = text(t.description, scope);
+    description = t.description ? text(t.description, scope) : null;
   } catch (e) {
     return { ok: false, reason: `name or description template failed: ${(e as Error).message}` };
   }

@@ -1,5 +1,5 @@
 import type { SourceGroup } from '../../../../src/directory/source';
-import { checkGroupsConfig, compileGroupTemplates, nameGroup } from '../../../../src/sync/groups/templates';
+import { checkGroupsConfig, compileGroupTemplates, groupTemplateSources, nameGroup } from '../../../../src/sync/groups/templates';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
@@ -8,8 +8,8 @@ function cfg(over: { name?: string; description?: string; attributes?: string[] 
     baseDns: ['ou=groups,dc=x'],
     scope: 'sub' as const,
     attributes: over.attributes ?? ['cn', 'description'],
-    name: over.name ?? '{cn}',
-    description: over.description ?? '{description}',
+    name: over.name,
+    description: over.description,
     nested: 'flatten' as const,
   };
 }
@@ -89,5 +89,34 @@ describe('checkGroupsConfig (config validate)', () => {
 
   test('both templates wrong: both reported at once', () => {
     expect(checkGroupsConfig(cfg({ name: '{nope}', description: '{lowr(cn)}' })).map((i) => i.path.join('.'))).toEqual(['groups.name', 'groups.description']);
+  });
+});
+
+describe('the default templates', () => {
+  test('description among the attributes: the default description is {description}', () => {
+    expect(groupTemplateSources(cfg())).toEqual({ name: '{cn}', description: '{description}' });
+    expect(groupTemplateSources(cfg({ attributes: ['cn', 'Description'] })).description).toBe('{description}');
+  });
+
+  test('attributes without description and no description template: no issue, and no description', () => {
+    const c = cfg({ attributes: ['cn', 'info'] });
+    expect(checkGroupsConfig(c)).toEqual([]);
+    expect(groupTemplateSources(c).description).toBeNull();
+    const compiled = compileGroupTemplates(c);
+    expect(nameGroup(compiled.templates, group({ cn: ['Sales'], info: ['x'], description: ['not read'] }), NOW)).toEqual({ ok: true, name: 'Sales', description: null });
+  });
+
+  test('an explicit description template is checked as written, also the default text', () => {
+    expect(checkGroupsConfig(cfg({ attributes: ['cn'], description: '{description}' }))).toEqual([
+      { path: ['groups', 'description'], message: expect.stringContaining("attribute 'description' is not in source attributes") },
+    ]);
+    expect(checkGroupsConfig(cfg({ attributes: ['cn', 'info'], description: '{info}' }))).toEqual([]);
+  });
+
+  test('the default name without cn among the attributes: one issue that says what the default is and how to fix it', () => {
+    expect(checkGroupsConfig(cfg({ attributes: ['name'] }))).toEqual([
+      { path: ['groups', 'name'], message: 'the default name template "{cn}" reads cn, which is not in groups.attributes (name): add cn to groups.attributes, or set groups.name' },
+    ]);
+    expect(checkGroupsConfig(cfg({ attributes: ['name'], name: '{name}' }))).toEqual([]);
   });
 });
