@@ -5,8 +5,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { cmdConfigSchema, cmdConfigValidate } from './commands/config';
 import { cmdDemo } from './commands/demo';
+import { cmdExplain, EXPLAIN_HELP } from './commands/explain';
 import { cmdOktaSim } from './commands/okta-sim';
 import { cmdPlan } from './commands/plan';
+import { cmdPreflight } from './commands/preflight';
+import { cmdQuarantine, QUARANTINE_SORTS } from './commands/quarantine';
 import { cmdRun } from './commands/run';
 import { cmdStatus } from './commands/status';
 import { cmdSync } from './commands/sync';
@@ -59,6 +62,36 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .action(async (o) => run(() => cmdStatus(o, io))());
 
   program
+    .command('quarantine')
+    .description('records kept out of Okta by a run: DN, anchor, login, step, reason, since when, whether in Okta already (read-only)')
+    .addOption(configOption())
+    .option('--json', 'as JSON')
+    .option('--csv', 'as CSV for a spreadsheet (quoted, formula-safe)')
+    .option('--step <name>', 'only records quarantined at this step (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .addOption(new Option('--sort <key>', 'order of the rows').choices([...QUARANTINE_SORTS]).default('run'))
+    .action(async (o) => run(() => cmdQuarantine(o, io))());
+
+  program
+    .command('preflight')
+    .description('before the first import: read the whole directory, run the transforms, check Okta read-only, report data quality; writes nothing')
+    .addOption(configOption())
+    .option('--json', 'print the report as JSON')
+    .option('--csv <file>', 'write every problem record to this CSV file (spreadsheet-safe)')
+    .option('--csv-fixes', 'also write values the transforms fixed by themselves (normalised phones, e-mails) to the CSV')
+    .option('--examples <n>', 'examples per problem type', (v) => parseInt(v, 10), 5)
+    .addHelpText('after', '\nExit code 0: no record would be quarantined; 6: some would (see the report).')
+    .action(async (o) => run(() => cmdPreflight(o, io))());
+
+  program
+    .command('explain')
+    .description('one user: source values, each transform step, the final profile and what the next sync would send, the state and the last run (read-only)')
+    .argument('<key>', 'anchor, login or DN of the user')
+    .addOption(configOption())
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${EXPLAIN_HELP}`)
+    .action(async (key: string, o) => run(async () => (await cmdExplain(key, o, io)) as ExitCode)());
+
+  program
     .command('run')
     .description('run as a daemon: sync on the configured schedule until SIGTERM')
     .addOption(configOption())
@@ -83,6 +116,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--token <token>', 'API token clients must send (default: random, printed)')
     .option('--seed <file>', 'JSON file with initial users and groups')
     .option('--quiet', 'do not print a line per request')
+    .option('--unlimited', 'no rate limits (benchmarks); default: Okta Workforce per-minute limits')
     .action(async (o) => run(() => cmdOktaSim(o, io))());
 
   program

@@ -1,0 +1,59 @@
+/**
+ * `preflight`: before the first import, read the whole directory, run the transforms, look up in
+ * Okta (read-only) the logins that would be created, and report the data quality: what a sync
+ * would do, problems per type with examples, and with `--csv FILE` every problem row for a
+ * spreadsheet. Writes nothing to Okta or to the state (opened read-only; a missing state file stays
+ * missing).
+ *
+ * Exit code: 0 when no record would be quarantined, 6 when some would (see the report).
+ */
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../../config/load';
+import { CsvFileWriter, CSV_HEADER, formatPreflight, preflightJson, runPreflight } from '../../sync/preflight';
+import { createAgent, makeLogger } from '../agent';
+import { EXIT, type ExitCode } from '../exit-codes';
+import type { Io } from '../io';
+
+export interface PreflightOpts {
+  config: string;
+  json?: boolean;
+  csv?: string;
+  csvFixes?: boolean;
+  examples?: number;
+}
+
+export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCode> {
+  const examples = opts.examples ?? 5;
+  if (!Number.isInteger(examples) || examples < 0) {
+    io.err('ldap-okta-sync: --examples must be a whole number (0 or more)');
+    return EXIT.USAGE;
+  }
+  const loaded = loadConfig(opts.config);
+  const log = makeLogger(loaded.config, io.stderr);
+  const stateExists = existsSync(loaded.config.state.path);
+  let csv: CsvFileWriter | null = null;
+  if (opts.csv) {
+    try {
+      csv = new CsvFileWriter(opts.csv, CSV_HEADER);
+    } catch (e) {
+      io.err(`ldap-okta-sync: cannot write ${opts.csv}: ${(e as Error).message}`);
+      return EXIT.USAGE;
+    }
+  }
+  const agent = createAgent(loaded, { readonly: true, log });
+  // only reads reach Okta: the scan is handed a getter, not the sink
+  const sink = agent.sink;
+  const okta = { getUser: (login: string) => sink.getUser(login), get requestCounts() { return sink.requestCounts; } };
+  try {
+    const report = await runPreflight(
+      { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta, log },
+      { examples, csv, csvFixes: !!opts.csvFixes, stateExists, onPage: (read) => log.debug('preflight progress', { read }) },
+    );
+    csv?.close();
+    io.out(opts.json ? preflightJson(report) : formatPreflight(report));
+    return report.records.quarantine + report.records.rejected > 0 ? EXIT.QUARANTINED : EXIT.OK;
+  } finally {
+    csv?.close();
+    await agent.close();
+  }
+}

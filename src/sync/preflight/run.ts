@@ -1,0 +1,173 @@
+/**
+ * `preflight`: read the whole directory, run the transforms and plan each record as a full sync
+ * would, look up in Okta (read-only: GET by login, paced by the governor) the login of every
+ * record that would be created, and count what would go wrong, before the first import.
+ *
+ * Writes nothing: the state is opened read-only by the caller; username and unique-attribute claims
+ * live in the plan spool (temp tables of that read-only connection, gone when it closes); Okta is
+ * only given a `getUser`. Memory is bounded: a page of records at a time, counts and a fixed number
+ * of examples per problem type; problem rows stream to the CSV writer.
+ *
+ * Username availability is decided as in a sync (the agent's state, this run's claims, and Okta:
+ * a login an Okta user holds is not available, so the username step takes the next candidate or
+ * suffix). The answers Okta gave during a page are reused for the creates of that page.
+ */
+import { normalizeLogin } from '../../okta/profile';
+import type { OktaSink, OktaUser } from '../../okta/client';
+import type { DirectorySource } from '../../directory/source';
+import type { Config } from '../../config/schema';
+import type { StateStore } from '../../state/store';
+import type { Pipeline, TransformOutcome } from '../../transform';
+import type { Logger } from '../../util/log';
+import { planBatch, type PlanContext } from '../plan';
+import { rejectedAnchor } from '../plan-run';
+import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
+import type { Action } from '../types';
+import { assess, matchRulesOf, type OktaHolder } from './categorize';
+import { PreflightCollector } from './collector';
+import type { CsvFileWriter } from './csv';
+import type { PreflightReport } from './model';
+
+/** The only part of the Okta sink a preflight may use. */
+export type OktaReader = Pick<OktaSink, 'getUser' | 'requestCounts'>;
+
+export interface PreflightDeps {
+  config: Config;
+  source: DirectorySource;
+  /** Opened read-only. */
+  state: StateStore;
+  pipeline: Pipeline;
+  okta: OktaReader;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface PreflightOptions {
+  examples?: number;
+  csv?: CsvFileWriter | null;
+  csvFixes?: boolean;
+  stateExists: boolean;
+  onPage?: (read: number) => void;
+}
+
+export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions): Promise<PreflightReport> {
+  const { config, source, state, pipeline, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const match = matchRulesOf(config.okta.match as unknown);
+  const collector = new PreflightCollector({ examples: opts.examples ?? 5, csv: opts.csv, csvFixes: opts.csvFixes });
+  const requestsBefore = { total: deps.okta.requestCounts.total, writes: deps.okta.requestCounts.writes, rateLimited: deps.okta.requestCounts.rateLimited };
+  let loginChecks = 0;
+
+  // Okta answers by login for the current page: the username step's checks and the create checks share them
+  let answers = new Map<string, Promise<OktaUser | null>>();
+  const okta: Pick<OktaSink, 'getUser'> = {
+    getUser(login: string) {
+      const key = normalizeLogin(login);
+      let p = answers.get(key);
+      if (!p) {
+        loginChecks++;
+        p = deps.okta.getUser(login);
+        answers.set(key, p);
+      }
+      return p;
+    },
+  };
+
+  await source.open();
+  const spool = state.spool();
+  try {
+    const logins = new RunLoginRegistry(state, spool, okta);
+    const unique = new RunUniqueRegistry(spool, logins.dns);
+    await pipeline.beginRun();
+    const ctx: PlanContext = {
+      lifecycle: config.lifecycle,
+      loginHolder(norm) {
+        const inRun = spool.loginClaimedBy(norm);
+        if (inRun) return inRun;
+        const row = state.users.holderOfLogin(norm);
+        return row ? { anchor: row.anchor, dn: row.dn } : undefined;
+      },
+    };
+
+    for await (const page of source.users()) {
+      const rows = state.users.getMany(page.records.map((r) => r.anchor));
+      const outcomes: TransformOutcome[] = await Promise.all(
+        page.records.map(async (record) => {
+          logins.dns.set(record.anchor, record.dn);
+          try {
+            const prev = rows.get(record.anchor);
+            return await pipeline.run(record, {
+              logins,
+              unique,
+              previous: prev ? { login: prev.login, loginSource: prev.loginSource } : null,
+              now: started,
+            });
+          } finally {
+            logins.dns.delete(record.anchor);
+          }
+        }),
+      );
+      const actions: Action[] = planBatch(
+        outcomes.map((o, i) => toDesired(page.records[i]!, o)),
+        rows,
+        ctx,
+      );
+      const holders: (OktaHolder | null)[] = await Promise.all(
+        actions.map(async (a) => {
+          if (a.kind !== 'create') return null;
+          const user = await okta.getUser(a.login);
+          if (!user) return null;
+          const other = state.users.find(user.id);
+          return { user, linkedTo: other && other.anchor !== a.anchor ? other.dn : undefined };
+        }),
+      );
+      actions.forEach((a, i) => {
+        const record = page.records[i]!;
+        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome: outcomes[i]!, action: a, okta: holders[i], knownLogin: rows.get(record.anchor)?.login }, match);
+        collector.add(record, assessment, holders[i]?.user.status);
+      });
+      for (const rej of page.rejected) {
+        const anchor = rejectedAnchor(rej.dn);
+        const action: Action = { kind: 'quarantine', anchor, dn: rej.dn, step: 'directory', reason: rej.reason, oktaId: null };
+        collector.add({ anchor, dn: rej.dn }, assess({ anchor, dn: rej.dn, outcome: null, action }, match));
+      }
+      // later pages see this page's logins (as a sync's plan does); the actions themselves are not kept
+      spool.addPage(
+        [],
+        [],
+        actions.flatMap((a) => (a.kind === 'create' || a.kind === 'update' ? [{ loginNorm: normalizeLogin(a.login), anchor: a.anchor, dn: a.dn }] : [])),
+      );
+      answers = new Map();
+      opts.onPage?.(collector.read);
+    }
+  } finally {
+    spool.close();
+  }
+
+  const counts = deps.okta.requestCounts;
+  const summary = collector.summary();
+  const report: PreflightReport = {
+    startedAt: started.toISOString(),
+    durationMs: now().getTime() - started.getTime(),
+    source: { id: source.id, entriesRead: source.entriesRead },
+    state: { path: config.state.path, exists: opts.stateExists, ...stateCounts(state) },
+    okta: {
+      orgUrl: config.okta.orgUrl,
+      match: match.describe,
+      requests: counts.total - requestsBefore.total,
+      writes: counts.writes - requestsBefore.writes,
+      rateLimited: counts.rateLimited - requestsBefore.rateLimited,
+      loginChecks,
+    },
+    ...summary,
+    csv: opts.csv ? { path: opts.csv.path, rows: opts.csv.rows, includesFixes: !!opts.csvFixes } : null,
+  };
+  log.debug('preflight done', { read: report.records.read, problems: report.problems.length, oktaRequests: report.okta.requests });
+  return report;
+}
+
+function stateCounts(state: StateStore): { users: number; linked: number } {
+  const c = state.users.counts();
+  return { users: c.total, linked: c.linked };
+}
