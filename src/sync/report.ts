@@ -26,6 +26,8 @@ export interface RunReport {
   /** Why a safeguard stopped the run. */
   safeguard?: string[];
   directory: { entriesRead: number };
+  /** Peak resident memory of the agent process so far (MB). */
+  peakRssMb?: number;
   okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };
   oktaQuarantines: { anchor: string; dn: string; reason: string }[];
   failures: { anchor: string; dn: string; error: string }[];

@@ -164,6 +164,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.endedAt = now().toISOString();
     report.durationMs = now().getTime() - started.getTime();
     report.directory.entriesRead = source.entriesRead;
+    report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const rc = deps.sink.requestCounts;
     report.okta = {
       requests: rc.total - requestsBefore.total,

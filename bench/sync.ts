@@ -1,0 +1,216 @@
+/**
+ * Sync benchmark: the agent against a real slapd (seeded offline) and the Okta simulator, each in
+ * its own process, at 10,000 and 100,000 users. Printed side by side in one run, as ratios, because
+ * these machines are shared and noisy:
+ * - full sync (creates) vs. a raw `ldapsearch` paged dump of the same users;
+ * - a no-change incremental run, and an incremental run after 100 changes: entries read and wall
+ *   time (the cost must follow the changes, not the directory size);
+ * - a no-change full run vs. the raw dump;
+ * - the agent's peak memory at both sizes (it must stay bounded: pages are streamed).
+ *
+ * Usage: npm run bench sync [-- --sizes 10000,100000]
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startSlapd, type SlapdServer } from '../test/harness/slapd';
+
+const execFileP = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'ldap-okta-sync');
+const BASE = 'dc=example,dc=com';
+const OU = `ou=bench,${BASE}`;
+const ATTRS = ['uid', 'givenName', 'sn', 'mail', 'title', 'telephoneNumber', 'departmentNumber', 'employeeNumber'];
+
+interface Figures {
+  n: number;
+  dumpMs: number;
+  fullSyncMs: number;
+  fullSyncRssMb: number;
+  noChangeIncrMs: number;
+  noChangeIncrEntries: number;
+  changesIncrMs: number;
+  changesIncrEntries: number;
+  changesIncrUpdates: number;
+  noChangeFullMs: number;
+  noChangeFullRssMb: number;
+}
+
+function entries(n: number) {
+  const out: { dn: string; attributes: Record<string, string | string[]> }[] = [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'bench' } }];
+  for (let i = 0; i < n; i++) {
+    const uid = `b${String(i).padStart(6, '0')}`;
+    out.push({
+      dn: `uid=${uid},${OU}`,
+      attributes: {
+        objectClass: ['inetOrgPerson'],
+        uid,
+        cn: `Bench ${i}`,
+        givenName: i % 5 ? 'Bench' : 'Zoë',
+        sn: `User${i}`,
+        mail: `${uid}@example.com`,
+        title: i % 3 ? 'Analyst' : 'Engineer',
+        telephoneNumber: `+1 415 555 ${String(i % 10000).padStart(4, '0')}`,
+        departmentNumber: String(i % 40),
+        employeeNumber: String(100000 + i),
+      },
+    });
+  }
+  return out;
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; out: string; code: number | null }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const ms = performance.now() - t0;
+  if (code !== 0 && code !== 6) throw new Error(`ldap-okta-sync ${args.join(' ')} exited ${code}:\n${err.slice(-2000)}`);
+  return { ms, out, code };
+}
+
+async function startSim(token: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [BIN, 'okta-sim', '--port', '0', '--token', token, '--quiet', '--unlimited'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (c) => reject(new Error(`okta-sim exited ${c}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function measure(n: number): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), `bench-sync-${n}-`));
+  let ldap: SlapdServer | undefined;
+  const token = `bench-${n}-token`;
+  const sim = await startSim(token);
+  try {
+    process.stdout.write(`  ${n} users: seeding slapd… `);
+    ldap = await startSlapd({ seed: entries(n) });
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      [
+        'source:',
+        '  type: ldap',
+        `  url: ${ldap.url}`,
+        `  bindDn: "${ldap.serviceDn}"`,
+        '  bindPassword: ${env:BENCH_LDAP_PW}',
+        '  pageSize: 500',
+        '  users:',
+        `    baseDns: ["${OU}"]`,
+        `    attributes: ${JSON.stringify(ATTRS)}`,
+        'okta:',
+        `  orgUrl: ${sim.url}`,
+        '  token: ${env:BENCH_OKTA_TOKEN}',
+        '  concurrency: 8',
+        'transforms:',
+        '  - map:',
+        '      login: "{mail | lower}"',
+        '      email: "{mail}"',
+        '      firstName: "{givenName}"',
+        '      lastName: "{sn}"',
+        '      title: "{title}"',
+        '      primaryPhone: "{telephoneNumber}"',
+        '      department: "{departmentNumber}"',
+        '      employeeNumber: "{employeeNumber}"',
+        '  - validate:',
+        '      required: [login, email, firstName, lastName]',
+        `state:\n  path: ${join(dir, 'state.db')}`,
+        'log:\n  level: warn\n  format: json',
+      ].join('\n'),
+    );
+    const env = { BENCH_LDAP_PW: ldap.servicePassword, BENCH_OKTA_TOKEN: token };
+
+    process.stdout.write('dump… ');
+    const d0 = performance.now();
+    await execFileP('sh', ['-c', `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "(objectClass=inetOrgPerson)" ${ATTRS.join(' ')} entryUUID > /dev/null`], {
+      env: { ...process.env, PW: ldap.servicePassword },
+      maxBuffer: 1 << 20,
+    });
+    const dumpMs = performance.now() - d0;
+
+    process.stdout.write('full sync… ');
+    const full = await run(['sync', '-c', config, '--json'], env);
+    const fullReport = JSON.parse(full.out);
+    if (fullReport.counts.created !== n) throw new Error(`full sync created ${fullReport.counts.created}, not ${n}`);
+
+    process.stdout.write('incremental… ');
+    const quiet = await run(['sync', '-c', config, '--json'], env);
+    const quietReport = JSON.parse(quiet.out);
+
+    for (let i = 0; i < 100; i++) {
+      const k = Math.floor((i * n) / 100) + 3;
+      await ldap.modify(`uid=b${String(k).padStart(6, '0')},${OU}`, { replace: { title: `Changed ${i}` } });
+    }
+    const changes = await run(['sync', '-c', config, '--json'], env);
+    const changesReport = JSON.parse(changes.out);
+    if (changesReport.mode !== 'incremental' || changesReport.counts.updated !== 100) {
+      throw new Error(`expected an incremental run with 100 updates, got ${changesReport.mode} with ${changesReport.counts.updated}`);
+    }
+
+    process.stdout.write('full no-change…\n');
+    const fullAgain = await run(['sync', '-c', config, '--full', '--json'], env);
+    const fullAgainReport = JSON.parse(fullAgain.out);
+    return {
+      n,
+      dumpMs,
+      fullSyncMs: full.ms,
+      fullSyncRssMb: fullReport.peakRssMb,
+      noChangeIncrMs: quiet.ms,
+      noChangeIncrEntries: quietReport.directory.entriesRead,
+      changesIncrMs: changes.ms,
+      changesIncrEntries: changesReport.directory.entriesRead,
+      changesIncrUpdates: changesReport.counts.updated,
+      noChangeFullMs: fullAgain.ms,
+      noChangeFullRssMb: fullAgainReport.peakRssMb,
+    };
+  } finally {
+    sim.stop();
+    await ldap?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchSync(argv: string[] = []): Promise<void> {
+  const i = argv.indexOf('--sizes');
+  const sizes = i >= 0 ? argv[i + 1].split(',').map(Number) : [10_000, 100_000];
+  console.log(`\n== sync: agent vs. raw ldapsearch, slapd + Okta simulator in separate processes (${sizes.join(', ')} users)`);
+  const figs: Figures[] = [];
+  for (const n of sizes) figs.push(await measure(n));
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const rows: [string, (f: Figures) => string][] = [
+    ['raw ldapsearch paged dump', (f) => s(f.dumpMs)],
+    ['full sync (all creates), wall', (f) => s(f.fullSyncMs)],
+    ['  users/s', (f) => String(Math.round(f.n / (f.fullSyncMs / 1000)))],
+    ['  ratio to the dump', (f) => `${(f.fullSyncMs / f.dumpMs).toFixed(1)}×`],
+    ['  peak RSS of the agent', (f) => `${f.fullSyncRssMb} MB`],
+    ['no-change incremental run, wall', (f) => s(f.noChangeIncrMs)],
+    ['  directory entries read', (f) => String(f.noChangeIncrEntries)],
+    ['incremental run after 100 changes, wall', (f) => s(f.changesIncrMs)],
+    ['  directory entries read', (f) => String(f.changesIncrEntries)],
+    ['  partial updates sent', (f) => String(f.changesIncrUpdates)],
+    ['no-change full run, wall', (f) => s(f.noChangeFullMs)],
+    ['  ratio to the dump', (f) => `${(f.noChangeFullMs / f.dumpMs).toFixed(1)}×`],
+    ['  peak RSS of the agent', (f) => `${f.noChangeFullRssMb} MB`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(`${''.padEnd(w)}  ${figs.map((f) => `${f.n} users`.padStart(14)).join('')}`);
+  for (const [label, get] of rows) console.log(`${label.padEnd(w)}  ${figs.map((f) => get(f).padStart(14)).join('')}`);
+  if (figs.length >= 2) {
+    const [a, b] = [figs[0], figs[figs.length - 1]];
+    console.log(
+      `\nsize ×${(b.n / a.n).toFixed(0)}: incremental (100 changes) wall ×${(b.changesIncrMs / a.changesIncrMs).toFixed(2)}, entries read ×${(b.changesIncrEntries / a.changesIncrEntries).toFixed(2)}; ` +
+        `full sync wall ×${(b.fullSyncMs / a.fullSyncMs).toFixed(1)}; peak RSS ×${(b.fullSyncRssMb / a.fullSyncRssMb).toFixed(2)}`,
+    );
+  }
+}
