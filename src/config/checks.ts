@@ -52,6 +52,9 @@ export function semanticChecks(config: Config): CheckIssue[] {
     if (problem) issues.push({ path, message: `not a valid LDAP filter: ${problem}` });
   }
   if (config.groups) issues.push(...checkGroupsConfig(config.groups));
+  if (config.source.type === 'ldap' && config.source.flavor === 'ad' && config.source.pageSize > 1000) {
+    issues.push({ path: ['source', 'pageSize'], message: `Active Directory returns at most 1000 entries a page (MaxPageSize); ${config.source.pageSize} would be cut short` });
+  }
   if (config.source.type === 'ldap' && config.source.changeTracking.method === 'usn' && config.source.flavor !== 'ad') {
     issues.push({ path: ['source', 'changeTracking', 'method'], message: 'usn change tracking needs flavor: ad' });
   }

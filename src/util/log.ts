@@ -32,11 +32,16 @@ export function scrub(text: string): string {
   return out;
 }
 
+const SECRET_KEY = /pass(word)?|pwd|secret|token|credential|authorization/i;
+
 const scrubFormat = winston.format((info) => {
   if (typeof info.message === 'string') info.message = scrub(info.message);
   for (const key of Object.keys(info)) {
     const v = (info as Record<string, unknown>)[key];
-    if (typeof v === 'string' && key !== 'level') (info as Record<string, unknown>)[key] = scrub(v);
+    if (key === 'level' || key === 'message') continue;
+    // a field named like a secret is never printed, whatever it holds
+    if (SECRET_KEY.test(key) && v !== null && v !== undefined && typeof v !== 'object') (info as Record<string, unknown>)[key] = '[redacted]';
+    else if (typeof v === 'string') (info as Record<string, unknown>)[key] = scrub(v);
   }
   return info;
 });
