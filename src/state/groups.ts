@@ -285,8 +285,9 @@ const TEMP_TABLES = ['grp_run_users', 'grp_run_groups', 'grp_run_direct', 'grp_a
 
 /**
  * The group plan of one run, in TEMP tables of the state connection:
- * - grp_run_users: every user of this run's spool (anchor, normalised DN, kind), so member DNs
- *   resolve to the DNs the directory has now, and users planned for creation count as members;
+ * - grp_run_users: every user of this run's spool (anchor, normalised DN, kind; DN and login for
+ *   showing the plan), so member DNs resolve to the DNs the directory has now, and users planned for
+ *   creation count as members;
  * - grp_run_groups / grp_run_direct: the groups read this run and their direct member DNs;
  * - grp_alias: DNs renamed this run (old → new), for stored member lists of groups not re-read;
  * - grp_targets: groups whose memberships are recomputed;
@@ -313,7 +314,7 @@ export class GroupPlanTables {
   constructor(private readonly db: Db, private readonly now: () => Date) {
     db.exec(`
       ${TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join('\n')}
-      CREATE TEMP TABLE grp_run_users (anchor TEXT PRIMARY KEY, dn_norm TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TEMP TABLE grp_run_users (anchor TEXT PRIMARY KEY, dn_norm TEXT NOT NULL, kind TEXT NOT NULL, dn TEXT, login TEXT) WITHOUT ROWID;
       CREATE INDEX temp.grp_run_users_dn ON grp_run_users(dn_norm);
       CREATE TEMP TABLE grp_run_groups (anchor TEXT PRIMARY KEY, dn TEXT NOT NULL, dn_norm TEXT NOT NULL, name TEXT, description TEXT,
         name_norm TEXT, quarantine TEXT) WITHOUT ROWID;
@@ -328,7 +329,7 @@ export class GroupPlanTables {
       CREATE TEMP TABLE grp_ops (seq INTEGER PRIMARY KEY, group_anchor TEXT NOT NULL, op TEXT NOT NULL, user_anchor TEXT NOT NULL);
       CREATE INDEX temp.grp_ops_group ON grp_ops(group_anchor);
     `);
-    this.insUser = db.prepare('INSERT OR REPLACE INTO temp.grp_run_users (anchor, dn_norm, kind) VALUES (?, ?, ?)');
+    this.insUser = db.prepare('INSERT OR REPLACE INTO temp.grp_run_users (anchor, dn_norm, kind, dn, login) VALUES (?, ?, ?, ?, ?)');
     this.insGroup = db.prepare(`INSERT OR REPLACE INTO temp.grp_run_groups (anchor, dn, dn_norm, name, description, name_norm, quarantine)
       VALUES (@anchor, @dn, @dnNorm, @name, @description, @nameNorm, @quarantine)`);
     this.insDirect = db.prepare('INSERT OR IGNORE INTO temp.grp_run_direct (group_anchor, member_dn) VALUES (?, ?)');
@@ -366,9 +367,10 @@ export class GroupPlanTables {
 
   // ---- filling ----
 
-  addRunUsers(rows: readonly { anchor: string; dnNorm: string; kind: RunUserKind }[]): void {
+  /** This run's users (from the spool); `dn` and `login` (when the plan knows it) for showing the plan. */
+  addRunUsers(rows: readonly { anchor: string; dnNorm: string; kind: RunUserKind; dn?: string; login?: string | null }[]): void {
     this.db.transaction(() => {
-      for (const r of rows) this.insUser.run(r.anchor, r.dnNorm, r.kind);
+      for (const r of rows) this.insUser.run(r.anchor, r.dnNorm, r.kind, r.dn ?? null, r.login ?? null);
     })();
   }
 
@@ -558,6 +560,49 @@ export class GroupPlanTables {
     for (const r of this.db.prepare<[], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM temp.grp_actions GROUP BY kind').all()) actions[r.kind] = r.n;
     const ops = this.db.prepare<[], { op: string; n: number }>('SELECT op, count(*) AS n FROM temp.grp_ops GROUP BY op').all();
     return { actions, adds: ops.find((o) => o.op === 'add')?.n ?? 0, removes: ops.find((o) => o.op === 'remove')?.n ?? 0 };
+  }
+
+  // ---- showing the plan ----
+
+  /** Planned group actions with their membership counts, in plan order, a batch at a time. */
+  *actionsWithCounts<P = unknown>(batch = 500): Generator<PlannedGroupAction<P> & { adds: number; removes: number }> {
+    const stmt = this.db.prepare<[number, number], { seq: number; anchor: string; kind: string; payload: string; adds: number; removes: number }>(
+      `SELECT a.seq, a.anchor, a.kind, a.payload,
+         (SELECT count(*) FROM temp.grp_ops o WHERE o.group_anchor = a.anchor AND o.op = 'add') AS adds,
+         (SELECT count(*) FROM temp.grp_ops o WHERE o.group_anchor = a.anchor AND o.op = 'remove') AS removes
+       FROM temp.grp_actions a WHERE a.seq > ? ORDER BY a.seq LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(after, batch);
+      if (!rows.length) return;
+      for (const r of rows) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P, adds: r.adds, removes: r.removes };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /**
+   * Planned membership operations with the user's login and DN (as this run read it, else as the
+   * state knows it), in plan order; of one group, or of all groups. A batch at a time.
+   */
+  *memberOps(groupAnchor?: string, batch = 1000): Generator<PlannedMemberOp & { login: string | null; dn: string | null }> {
+    const stmt = this.db.prepare<unknown[], { seq: number; group_anchor: string; op: 'add' | 'remove'; user_anchor: string; login: string | null; dn: string | null }>(
+      `SELECT o.seq, o.group_anchor, o.op, o.user_anchor, coalesce(r.login, u.login) AS login, coalesce(r.dn, u.dn) AS dn
+       FROM temp.grp_ops o LEFT JOIN temp.grp_run_users r ON r.anchor = o.user_anchor LEFT JOIN main.users u ON u.anchor = o.user_anchor
+       WHERE o.seq > ? ${groupAnchor === undefined ? '' : 'AND o.group_anchor = ?'} ORDER BY o.seq LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = groupAnchor === undefined ? stmt.all(after, batch) : stmt.all(after, groupAnchor, batch);
+      if (!rows.length) return;
+      for (const r of rows) yield { seq: r.seq, groupAnchor: r.group_anchor, op: r.op, userAnchor: r.user_anchor, login: r.login, dn: r.dn };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /** The kind of the planned action of a group, if it has one. */
+  plannedKind(anchor: string): string | undefined {
+    return this.db.prepare<[string], { kind: string }>('SELECT kind FROM temp.grp_actions WHERE anchor = ?').get(anchor)?.kind;
   }
 
   // ---- applying the directory side ----

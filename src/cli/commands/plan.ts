@@ -6,6 +6,7 @@
 import { loadConfig } from '../../config/load';
 import { configFingerprint } from '../../sync/fingerprint';
 import { planGroups } from '../../sync/groups';
+import { formatGroupPlan, groupPlanJson, lookUpFirstContacts, withJsonMember } from '../../sync/groups/plan-output';
 import { formatPlan, planJson } from '../../sync/plan-output';
 import { planRun } from '../../sync/plan-run';
 import { decideMode, type Watermark } from '../../sync/run';
@@ -33,15 +34,20 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
   const { config, source } = agent;
   try {
     const { decision, planned, groups, verdict, counts } = await planNow(agent, !!opts.full);
+    const limit = opts.limit ?? 200;
+    // groups: whether a group is created or an existing Okta group taken over, asked of Okta (reads only) for the first `limit`
+    const firstContacts = config.groups ? await lookUpFirstContacts(planned.spool, agent.state, agent.sink, { limit, concurrency: config.okta.concurrency }) : new Map();
     if (opts.json) {
-      for (const chunk of planJson(planned.spool, counts, { mode: decision.mode, modeReason: decision.reason, groups, safeguard: verdict.ok ? null : verdict.reasons })) {
+      const doc = planJson(planned.spool, counts, { mode: decision.mode, modeReason: decision.reason, groups, safeguard: verdict.ok ? null : verdict.reasons });
+      for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.spool, agent.state, firstContacts)) : doc) {
         io.stdout.write(chunk);
       }
     } else {
       io.out(`Plan of a ${decision.mode} run (${decision.reason}); ${source.entriesRead} directory entries read.`);
-      for (const chunk of formatPlan(planned.spool, counts, opts.limit ?? 200)) io.out(chunk);
+      for (const chunk of formatPlan(planned.spool, counts, limit)) io.out(chunk);
       if (config.groups) {
-        io.out(`\nGroups: ${groups.read} read, ${groups.creates} to create, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`);
+        io.out(`\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`);
+        for (const chunk of formatGroupPlan(planned.spool, agent.state, limit, firstContacts)) io.out(chunk);
       }
       if (!verdict.ok) {
         io.out('\nA sync would stop here (safeguards), before any write:');

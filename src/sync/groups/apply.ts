@@ -20,7 +20,7 @@ import type { StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 import type { GroupApplyCounts } from './index';
 import type { EnsurePayload, RenamePayload } from './plan';
-import { groupNameKey } from './templates';
+import { decideFirstContact, type FirstContact, type FirstContactLookups } from './first-contact';
 
 export interface GroupApplyDeps {
   state: StateStore;
@@ -130,19 +130,12 @@ class GroupApplier {
     this.d.log.error(`Okta ${what} failed; it will be retried by the next run`, { dn, anchor, error: describe(e) });
   }
 
-  /** First contact: match an existing OKTA_GROUP of that name, or create one. */
+  /** First contact (see first-contact.ts): take over an existing OKTA_GROUP of that name, or create one. */
   private async ensure(anchor: string, p: EnsurePayload): Promise<void> {
     const { sink, state } = this.d;
     try {
-      const existing = await this.findByName(p.name);
-      if (existing.okta) return await this.takeOver(anchor, p, existing.okta);
-      if (existing.other) {
-        return this.quarantine(
-          anchor,
-          p.dn,
-          `an Okta ${existing.other.type} named "${existing.other.name}" (${existing.other.id}) exists; the agent manages only OKTA_GROUPs, so it leaves this directory group alone (rename it with groups.name, or remove the other group)`,
-        );
-      }
+      const first = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
+      if (first.kind !== 'create') return await this.firstContact(anchor, p, first);
       let created: OktaGroup;
       try {
         created = await sink.createGroup(p.name, p.description);
@@ -150,9 +143,9 @@ class GroupApplier {
         const err = this.oktaError(e);
         if (!isNameTaken(err)) throw err;
         // the name exists after all (search lag, or our own create whose answer was lost): first contact again
-        const again = await this.findByName(p.name);
-        if (again.okta) return await this.takeOver(anchor, p, again.okta);
-        return this.quarantine(anchor, p.dn, describe(err));
+        const again = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
+        if (again.kind === 'create') return this.quarantine(anchor, p.dn, describe(err));
+        return await this.firstContact(anchor, p, again);
       }
       // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
       state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
@@ -164,29 +157,22 @@ class GroupApplier {
     }
   }
 
-  private async findByName(name: string): Promise<{ okta?: OktaGroup; other?: OktaGroup }> {
-    const key = groupNameKey(name);
-    const found = (await this.d.sink.findGroupsByName(name)).filter((g) => groupNameKey(g.name) === key);
-    return { okta: found.find((g) => g.type === 'OKTA_GROUP'), other: found.find((g) => g.type !== 'OKTA_GROUP') };
-  }
+  private readonly lookups: FirstContactLookups = {
+    holderOf: (oktaId) => this.d.state.groups.byOktaId(oktaId),
+    // the removals from groups that left the directory ran before the first contacts
+    releases: (holder) => holder.removedRun !== null && this.d.state.groups.appliedMemberCount(holder.anchor) === 0,
+  };
 
   /**
-   * An OKTA_GROUP with our name exists: take it over unless another directory group manages it.
-   * A group that left the directory hands its Okta group over once its memberships are removed
-   * (a group deleted and recreated in the directory gets a new anchor). The profile is then made
-   * what the templates say.
+   * Take over an existing OKTA_GROUP (from a directory group that left the directory, if it was
+   * managed for one), and make its profile what the templates say; or quarantine.
    */
-  private async takeOver(anchor: string, p: EnsurePayload, g: OktaGroup): Promise<void> {
+  private async firstContact(anchor: string, p: EnsurePayload, first: Exclude<FirstContact, { kind: 'create' }>): Promise<void> {
     const { state, sink } = this.d;
-    const holder = state.groups.byOktaId(g.id);
-    if (holder && holder.anchor !== anchor) {
-      if (holder.removedRun === null || state.groups.appliedMemberCount(holder.anchor) > 0) {
-        return this.quarantine(anchor, p.dn, `the Okta group "${g.name}" (${g.id}) is managed for directory group ${holder.dn}`);
-      }
-      state.groups.transferLink(holder.anchor, anchor, g.id, g.name, g.description);
-    } else {
-      state.groups.recordLinked(anchor, g.id, 'matched', g.name, g.description);
-    }
+    if (first.kind === 'quarantine') return this.quarantine(anchor, p.dn, first.reason);
+    const g = first.group;
+    if (first.from) state.groups.transferLink(first.from.anchor, anchor, g.id, g.name, g.description);
+    else state.groups.recordLinked(anchor, g.id, 'matched', g.name, g.description);
     this.counts.matched++;
     if (g.name !== p.name || (g.description ?? null) !== p.description) {
       await sink.updateGroup(g.id, p.name, p.description);

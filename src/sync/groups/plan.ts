@@ -67,6 +67,7 @@ interface SpooledUser {
   dn?: string;
   kind: string;
   why?: string;
+  login?: string | null;
 }
 
 function runUserKind(a: SpooledUser): RunUserKind {
@@ -87,11 +88,11 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
   const nowIso = new Date().toISOString();
 
   // 1. this run's users: their current DNs, and who becomes manageable (created or linked) this run
-  let batch: { anchor: string; dnNorm: string; kind: RunUserKind }[] = [];
+  let batch: { anchor: string; dnNorm: string; kind: RunUserKind; dn: string; login: string | null }[] = [];
   for (const a of ctx.spool.actions<SpooledUser>()) {
     const p = a.payload;
     if (!p.dn || p.anchor.startsWith('dn:')) continue;
-    batch.push({ anchor: p.anchor, dnNorm: normalizeDn(p.dn), kind: runUserKind(p) });
+    batch.push({ anchor: p.anchor, dnNorm: normalizeDn(p.dn), kind: runUserKind(p), dn: p.dn, login: typeof p.login === 'string' ? p.login : null });
     if (batch.length >= 1000) {
       tables.addRunUsers(batch);
       batch = [];
