@@ -7,7 +7,7 @@
  *
  * Exit code: 0 when no record would be quarantined, 6 when some would (see the report).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../config/load';
 import { CsvFileWriter, CSV_HEADER, formatPreflight, preflightJson, runPreflight } from '../../sync/preflight';
 import { createAgent, makeLogger } from '../agent';
@@ -52,6 +52,13 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
     csv?.close();
     io.out(opts.json ? preflightJson(report) : formatPreflight(report));
     return report.records.quarantine + report.records.rejected > 0 ? EXIT.QUARANTINED : EXIT.OK;
+  } catch (e) {
+    // a half-written CSV would read like a complete one
+    if (csv) {
+      csv.close();
+      rmSync(csv.path, { force: true });
+    }
+    throw e;
   } finally {
     csv?.close();
     await agent.close();
