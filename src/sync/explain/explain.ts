@@ -23,6 +23,7 @@ import type { Config } from '../../config/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
 import type { Finding, Pipeline, ProfileValue, TraceStep, TransformOutcome } from '../../transform';
 import { diffProfiles, planRecord, type PlanContext } from '../plan';
+import { fatalCause } from '../preflight/errors';
 import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
 import type { Action, AttributeChange } from '../types';
 
@@ -181,6 +182,8 @@ async function explainUser(
       const desired = toDesired(record, outcome);
       if (desired.kind === 'ok') profile = desired.profile;
       next = describeNext(planRecord(desired, row, ctx));
+    } catch (e) {
+      throw fatalCause(e);
     } finally {
       spool.close();
     }

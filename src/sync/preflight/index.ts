@@ -5,3 +5,4 @@ export { CsvFileWriter, csvCell, csvRow, csvDocument } from './csv';
 export { assess, matchRulesOf, oktaVerdict, severityOf, type Assessment, type MatchRules, type OktaHolder, type RecordResult } from './categorize';
 export { PreflightCollector } from './collector';
 export * from './model';
+export { fatalCause } from './errors';

@@ -26,6 +26,7 @@ import type { Action } from '../types';
 import { assess, matchRulesOf, type OktaHolder } from './categorize';
 import { PreflightCollector } from './collector';
 import type { CsvFileWriter } from './csv';
+import { fatalCause } from './errors';
 import type { PreflightReport } from './model';
 
 /** The only part of the Okta sink a preflight may use. */
@@ -141,6 +142,8 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
       answers = new Map();
       opts.onPage?.(collector.read);
     }
+  } catch (e) {
+    throw fatalCause(e);
   } finally {
     spool.close();
   }

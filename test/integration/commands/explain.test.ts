@@ -4,6 +4,7 @@
  * what the last run did. A key that matches nothing (an LDAP filter injection attempt included)
  * exits 9, one that matches several users exits 10. Nothing is written to Okta or to the state.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cli, sync } from '../../helpers/agent';
 import type { Explanation } from '../../../src/sync/explain';
 import { startFixture, type Fixture } from './setup';
@@ -175,4 +176,15 @@ test('a user gone from the directory is explained from the state', async () => {
   expect(r.out).toMatch(/directory\s+not in the directory/);
   expect(r.out).toContain('Profile last applied in Okta:');
   expect(r.out).toContain('Next sync: counts it missing from the directory');
+});
+
+test('Okta refuses the token while the username step checks the login: exit 5, Okta\'s error code', async () => {
+  const revoked = f.config.replace(/\.yaml$/, '-revoked.yaml');
+  writeFileSync(revoked, readFileSync(f.config, 'utf8').replace(/token: \$\{env:[A-Z0-9_]+\}/, 'token: ${env:LOS_EXPLAIN_REVOKED}'));
+  process.env.LOS_EXPLAIN_REVOKED = 'revoked-token-456';
+  const r = await cli('explain', '-c', revoked, 'psmith1');
+  delete process.env.LOS_EXPLAIN_REVOKED;
+  expect(r.code).toBe(5);
+  expect(r.err).toMatch(/Okta authentication error: .*E0000011/);
+  expect(r.err).not.toContain('revoked-token-456');
 });

@@ -428,3 +428,17 @@ transforms:
   expect(byType(strict, 'okta.conflict')!.examples.find((e) => e.dn === active.dn)!.message).toMatch(/okta\.match has no login rule: quarantined/);
   expect(strict.records.quarantine).toBe(linking.records.quarantine + 1);
 });
+
+test('Okta refuses the token while the username step checks a login: exit 5 with Okta\'s error code, not an internal error', async () => {
+  const sim = await simulator();
+  const file = config('revoked', { sim, transforms: MESSY_TRANSFORMS, state: join(env.dir, 'revoked-state.db') });
+  const revoked = env.file('revoked-token.yaml', readFileSync(file, 'utf8').replace(/token: \$\{env:[A-Z0-9_]+\}/, `token: \${env:LOS_PREFLIGHT_REVOKED}`));
+  process.env.LOS_PREFLIGHT_REVOKED = 'revoked-token-123';
+  const r = await cli('preflight', '-c', revoked);
+  delete process.env.LOS_PREFLIGHT_REVOKED;
+  expect(r.code).toBe(5);
+  expect(r.err).toMatch(/Okta authentication error: .*E0000011/);
+  expect(r.err).not.toContain('revoked-token-123');
+  expect(r.err).not.toMatch(/TransformRunError|\n\s+at /);
+  expect(sim.requests.writes()).toEqual([]);
+});
