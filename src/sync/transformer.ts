@@ -40,7 +40,7 @@ export class RunLoginRegistry implements LoginRegistry {
 
   claim(login: string, anchor: string): Availability {
     const holder = this.spool.claimLogin(normalizeLogin(login), anchor, this.dns.get(anchor) ?? anchor);
-    return holder.anchor === anchor ? true : { heldBy: holder.dn };
+    return holder.anchor === anchor ? true : { heldBy: holder.dn, inRun: true };
   }
 
   release(login: string, anchor: string): void {

@@ -26,7 +26,7 @@ export class InMemoryLoginRegistry implements LoginRegistry {
     const h = this.held.get(key);
     if (h !== undefined && h !== anchor) return { heldBy: h };
     const c = this.claimed.get(key);
-    if (c !== undefined && c !== anchor) return { heldBy: c };
+    if (c !== undefined && c !== anchor) return { heldBy: c, inRun: true };
     this.claimed.set(key, anchor);
     return true;
   }

@@ -98,8 +98,11 @@ export interface TraceStep {
 
 export type StepKind = 'map' | 'set' | 'when' | 'skip' | 'normalize' | 'lookup' | 'username' | 'validate' | 'hook';
 
-/** A holder of a login or unique value: `true` = free for this anchor (or already its own). */
-export type Availability = boolean | { heldBy: string };
+/**
+ * A holder of a login or unique value: `true` = free for this anchor (or already its own).
+ * `inRun`: the holder claimed it earlier in this run (rather than holding it from before).
+ */
+export type Availability = boolean | { heldBy: string; inRun?: boolean };
 
 /**
  * Login uniqueness, injected. Logins are compared with {@link oktaLoginKey} (case- and

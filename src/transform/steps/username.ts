@@ -41,28 +41,32 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
    * (a closure per step of the search showed up as a fifth of the pipeline's allocations).
    */
 
-  /** Availability check then atomic claim: true = taken by this anchor; false = not available (holder noted). */
+  /**
+   * Claim first (synchronous in the agent: records claim in the order they arrive, so equal names
+   * get the same logins on every run), then ask the registry whether anyone else holds the login
+   * (state, Okta); if so, give the claim back. true = taken by this anchor.
+   */
   function take(reg: LoginRegistry, login: string, anchor: string, holders: string[]): MaybePromise<boolean> {
-    let a: MaybePromise<Availability>;
     try {
-      a = reg.isAvailable(login, anchor);
-      return isThenable(a) ? a.then((x) => afterAvail(reg, login, anchor, holders, x), registryFailed) : afterAvail(reg, login, anchor, holders, a);
+      const cl = reg.claim(login, anchor);
+      return isThenable(cl) ? cl.then((x) => afterClaim(reg, login, anchor, holders, x), registryFailed) : afterClaim(reg, login, anchor, holders, cl);
     } catch (e) {
       return registryFailed(e);
     }
   }
-  function afterAvail(reg: LoginRegistry, login: string, anchor: string, holders: string[], a: Availability): MaybePromise<boolean> {
-    if (a !== true) {
-      holders.push(`'${login}' held by ${holderOf(a)}`);
+  function afterClaim(reg: LoginRegistry, login: string, anchor: string, holders: string[], cl: Availability): MaybePromise<boolean> {
+    if (cl !== true) {
+      holders.push(`'${login}' ${typeof cl === 'object' && cl.inRun ? 'claimed in this run by' : 'held by'} ${holderOf(cl)}`);
       return false;
     }
-    const cl = reg.claim(login, anchor);
-    return isThenable(cl) ? cl.then((x) => afterClaim(login, holders, x), registryFailed) : afterClaim(login, holders, cl);
+    const a = reg.isAvailable(login, anchor);
+    return isThenable(a) ? a.then((x) => afterAvail(reg, login, anchor, holders, x), registryFailed) : afterAvail(reg, login, anchor, holders, a);
   }
-  function afterClaim(login: string, holders: string[], cl: Availability): boolean {
-    if (cl === true) return true;
-    holders.push(`'${login}' claimed in this run by ${holderOf(cl)}`);
-    return false;
+  function afterAvail(reg: LoginRegistry, login: string, anchor: string, holders: string[], a: Availability): MaybePromise<boolean> {
+    if (a === true) return true;
+    holders.push(`'${login}' held by ${holderOf(a)}`);
+    const r = reg.release(login, anchor);
+    return isThenable(r) ? r.then(() => false, registryFailed) : false;
   }
 
   /** The i-th login to try: the fixed candidates, then numeric suffixes on the login source. */
