@@ -145,16 +145,20 @@ export function* groupPlanRows(spool: PlanSpool, state: StateStore, firstContact
 const clip = (s: string | null | undefined, max = 60) => (s == null ? '' : s.length > max ? s.slice(0, max - 1) + '…' : s);
 const quoted = (s: string | null | undefined) => (s == null ? '∅' : `"${clip(s, 40)}"`);
 
+/** What changes in the Okta group's profile: name and description, old → new. */
+function profileChanges(r: GroupPlanRow): string[] {
+  const parts: string[] = [];
+  if (r.from?.name !== r.name) parts.push(`rename ${quoted(r.from?.name)} → ${quoted(r.name)}`);
+  if ((r.from?.description ?? null) !== (r.description ?? null)) parts.push(`description ${quoted(r.from?.description)} → ${quoted(r.description)}`);
+  return parts;
+}
+
 function actionText(r: GroupPlanRow): string {
   switch (r.action) {
     case 'take over':
-      return `take over ${r.oktaId} (${quoted(r.from?.name)})`;
-    case 'rename': {
-      const parts: string[] = [];
-      if (r.from?.name !== r.name) parts.push(`rename ${quoted(r.from?.name)} → ${quoted(r.name)}`);
-      if ((r.from?.description ?? null) !== (r.description ?? null)) parts.push(`description ${quoted(r.from?.description)} → ${quoted(r.description)}`);
-      return parts.join('; ');
-    }
+      return [`take over ${r.oktaId} (${quoted(r.from?.name)})`, ...profileChanges(r)].join('; ');
+    case 'rename':
+      return profileChanges(r).join('; ');
     case 'left the directory':
       return 'left the directory: remove the agent\'s memberships, keep the Okta group';
     case 'create or take over':

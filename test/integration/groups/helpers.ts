@@ -1,29 +1,26 @@
 /**
  * Group sync integration helpers: one small directory per scenario (an OU with people and groups)
- * on slapd or on the shared Samba AD DC, config files for the agent, and the local orchestration of
- * a group run (planGroups → applyGroups with a StateStore and its spool), used until run.ts wires
- * groups into `sync`: users are synced first with the CLI (`sync(configFile)` on a config without
- * `groups:`), then the groups with the same state file.
+ * on slapd or on the shared Samba AD DC, a config file with a `groups:` section, and the agent run
+ * the way a sysadmin runs it: `sync --json` / `plan --json` through the CLI entry point (in-process),
+ * users and groups in one run, the real SDK against the Okta simulator.
  */
 import { join } from 'node:path';
-import { loadConfig } from '../../../src/config/load';
-import { createDirectorySource } from '../../../src/directory';
-import type { Checkpoint } from '../../../src/directory/source';
-import { SdkOktaSink } from '../../../src/okta/client';
 import type { OktaSimulator } from '../../../src/okta-sim/simulator';
 import { StateStore } from '../../../src/state/store';
-import { applyGroups, planGroups, type GroupApplyCounts, type GroupPlanSummary } from '../../../src/sync/groups';
-import { silentLogger } from '../../../src/util/log';
-import type { SambaAd, SlapdServer } from '../../harness';
-import { ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
+import type { RunReport } from '../../../src/sync/report';
+import { escapeDnValue, type SambaAd, type SlapdServer } from '../../harness';
+import { cli, ldapSourceYaml, oktaYaml, scenarioDir } from '../../helpers/agent';
 
 export interface GroupDirectory {
   flavor: 'openldap' | 'ad';
   base: string;
   userDn(key: string): string;
   groupDn(cn: string): string;
-  /** Users with mail `<key>@<domain>` unless `mail: null`. */
-  addUsers(users: readonly { key: string; mail?: string | null }[]): Promise<void>;
+  /**
+   * Users with mail `<key>@<domain>` unless `mail: null`; `cn` sets the common name (on AD it is the
+   * RDN too, escaped as the directory needs it: `userDn(key)` then gives that DN).
+   */
+  addUsers(users: readonly { key: string; mail?: string | null; cn?: string }[]): Promise<void>;
   setMail(key: string, mail: string): Promise<void>;
   /** A group with these member DNs (users or groups); members may be added later. */
   addGroup(cn: string, members: readonly string[], description?: string): Promise<string>;
@@ -71,7 +68,7 @@ export async function slapdGroupDirectory(ldap: SlapdServer, name: string): Prom
           attributes: {
             objectClass: ['inetOrgPerson'],
             uid: u.key,
-            cn: `Person ${u.key}`,
+            cn: u.cn ?? `Person ${u.key}`,
             givenName: 'Person',
             sn: u.key.toUpperCase(),
             ...(u.mail === null ? {} : { mail: u.mail ?? mailOf(u.key) }),
@@ -129,7 +126,8 @@ export async function adGroupDirectory(ad: SambaAd, name: string): Promise<Group
   // sAMAccountName is unique in the whole domain (shared by every test file): tag it per scenario
   const tag = name.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
   const sam = (key: string) => `${key}${tag}`.slice(0, 20);
-  const userDn = (key: string) => `CN=${key},OU=people,${base}`;
+  const cns = new Map<string, string>();
+  const userDn = (key: string) => `CN=${escapeDnValue(cns.get(key) ?? key, { ad: true })},OU=people,${base}`;
   const mailOf = (key: string) => `${sam(key)}@example.test`;
   let groupNo = 0;
   return {
@@ -137,8 +135,9 @@ export async function adGroupDirectory(ad: SambaAd, name: string): Promise<Group
     base,
     userDn,
     groupDn: (cn) => `CN=${cn},OU=groups,${base}`,
-    addUsers: (users) =>
-      ad.addUsers(
+    addUsers: (users) => {
+      for (const u of users) if (u.cn) cns.set(u.key, u.cn);
+      return ad.addUsers(
         users.map((u) => ({
           dn: userDn(u.key),
           enabled: true,
@@ -152,7 +151,8 @@ export async function adGroupDirectory(ad: SambaAd, name: string): Promise<Group
           },
         })),
         { concurrency: 8 },
-      ),
+      );
+    },
     setMail: (key, mail) => ad.modify(userDn(key), { replace: { mail } }),
     addGroup: async (cn, members, description) => {
       const dn = `CN=${cn},OU=groups,${base}`;
@@ -197,103 +197,69 @@ export async function adGroupDirectory(ad: SambaAd, name: string): Promise<Group
 }
 
 export interface GroupsEnv {
-  /** Config without `groups:` (the users sync through the CLI). */
-  usersConfig: string;
-  /** The same config with `groups:`. */
-  groupsConfig: string;
+  /** The agent's config: source, okta, transforms, state and `groups:`. */
+  config: string;
   statePath: string;
+  /** Another config file next to it (e.g. a variant with a bad token). */
+  file(name: string, text: string): string;
   cleanup(): void;
 }
 
-export function writeConfigs(name: string, dir: GroupDirectory, sim: OktaSimulator, o: { nested?: 'flatten' | 'direct'; oktaExtra?: string } = {}): GroupsEnv {
+export function writeConfig(name: string, dir: GroupDirectory, sim: OktaSimulator, o: { nested?: 'flatten' | 'direct'; oktaExtra?: string } = {}): GroupsEnv {
   const env = scenarioDir(name);
   const statePath = join(env.dir, 'state.db');
-  const common = [dir.sourceYaml(), oktaYaml({ url: sim.url, token: sim.token, extra: o.oktaExtra }), dir.transformsYaml, `state:\n  path: ${statePath}`];
-  return {
-    usersConfig: env.file('users.yaml', common.join('\n')),
-    groupsConfig: env.file('groups.yaml', [...common, dir.groupsYaml({ nested: o.nested })].join('\n')),
-    statePath,
-    cleanup: env.cleanup,
-  };
+  const text = [
+    dir.sourceYaml(),
+    oktaYaml({ url: sim.url, token: sim.token, extra: o.oktaExtra }),
+    dir.transformsYaml,
+    `state:\n  path: ${statePath}`,
+    dir.groupsYaml({ nested: o.nested }),
+  ].join('\n');
+  return { config: env.file('config.yaml', text), statePath, file: env.file, cleanup: env.cleanup };
 }
 
-/** `sync` of the users (CLI, in-process); fails the test unless it exits 0 or 6 (some quarantined). */
-export async function syncUsers(env: GroupsEnv): Promise<Awaited<ReturnType<typeof sync>>> {
-  const r = await sync(env.usersConfig);
-  if (r.code !== 0 && r.code !== 6) throw new Error(`users sync exited ${r.code}: ${r.report.error ?? r.err}`);
-  return r;
-}
-
-export interface GroupsRunResult {
-  plan: GroupPlanSummary;
-  applied: GroupApplyCounts;
-  /** Okta write requests the simulator saw while planGroups ran (must be 0). */
-  writesDuringPlan: number;
+export interface SyncResult {
+  code: number;
+  report: RunReport & Required<Pick<RunReport, 'groupsPlan' | 'groups'>>;
+  err: string;
 }
 
 /**
- * One group run, orchestrated locally: open the state, the directory and the SDK sink from the
- * groups config; planGroups (the spool holds `spoolUsers`, the user actions a run would have
- * planned) → applyGroups. `since`: an incremental run from that checkpoint.
+ * `ldap-okta-sync sync -c <config> --json [flags]`: users, then groups, in one run. Fails the test
+ * unless it exits 0 or 6 (some records or groups quarantined, or writes failed) with a report that
+ * has the group plan and counts.
  */
-export async function runGroups(
-  env: GroupsEnv,
-  sim: OktaSimulator,
-  o: { since?: Checkpoint; spoolUsers?: { anchor: string; kind: string; dn: string }[] } = {},
-): Promise<GroupsRunResult> {
-  const { config } = loadConfig(env.groupsConfig);
-  const state = StateStore.open(config.state.path);
-  const source = createDirectorySource(config.source, config.groups);
-  const sink = new SdkOktaSink(config.okta);
-  const spool = state.spool();
+export async function syncRun(config: string, ...flags: ('--full' | '--incremental')[]): Promise<SyncResult> {
+  const r = await cli('sync', '-c', config, '--json', ...flags);
+  let report: RunReport;
   try {
-    if (o.spoolUsers?.length) spool.addPage(o.spoolUsers.map((u) => ({ anchor: u.anchor, kind: u.kind, payload: u })), []);
-    await source.open();
-    const writesBefore = sim.requests.writes().length;
-    const ctx = { config, source, state, spool, log: silentLogger, since: o.since };
-    const plan = await planGroups(ctx);
-    const writesDuringPlan = sim.requests.writes().length - writesBefore;
-    const runId = state.runs.begin('sync', o.since ? 'incremental' : 'full', 'cli');
-    let applied: GroupApplyCounts | undefined;
-    try {
-      applied = await applyGroups({ ...ctx, sink, runId });
-    } finally {
-      state.runs.finish(runId, applied ? 'ok' : 'failed', { ...(applied ?? {}) });
-    }
-    return { plan, applied, writesDuringPlan };
-  } finally {
-    await source.close().catch(() => undefined);
-    spool.close();
-    state.close();
+    report = JSON.parse(r.out) as RunReport;
+  } catch {
+    throw new Error(`sync printed no report (exit ${r.code}):\n${r.out}\n${r.err}`);
   }
+  if (r.code !== 0 && r.code !== 6) throw new Error(`sync exited ${r.code}: ${report.error ?? r.err}`);
+  if (!report.groupsPlan || !report.groups) throw new Error(`the run report has no groups: ${r.out}`);
+  return { code: r.code, report: report as SyncResult['report'], err: r.err };
 }
 
-/** planGroups alone on a read-only state (what `plan` does): the summary. */
-export async function planGroupsReadOnly(env: GroupsEnv): Promise<GroupPlanSummary> {
-  const { config } = loadConfig(env.groupsConfig);
-  const state = StateStore.open(config.state.path, { readonly: true });
-  const source = createDirectorySource(config.source, config.groups);
-  const spool = state.spool();
-  try {
-    await source.open();
-    return await planGroups({ config, source, state, spool, log: silentLogger });
-  } finally {
-    await source.close().catch(() => undefined);
-    spool.close();
-    state.close();
-  }
+/** One group of `plan --json` (`groupActions`). */
+export interface PlannedGroupJson {
+  dn: string;
+  name: string | null;
+  action: string;
+  oktaId: string | null;
+  reason?: string;
+  from?: { name: string | null; description: string | null };
+  add: number;
+  remove: number;
+  members: { add: { login: string | null; dn: string | null }[]; remove: { login: string | null; dn: string | null }[] };
 }
 
-/** The directory's change position now (what a run takes before it reads). */
-export async function checkpointOf(env: GroupsEnv): Promise<Checkpoint> {
-  const { config } = loadConfig(env.groupsConfig);
-  const source = createDirectorySource(config.source, config.groups);
-  await source.open();
-  try {
-    return await source.checkpoint();
-  } finally {
-    await source.close();
-  }
+/** `ldap-okta-sync plan -c <config> --json [flags]`, parsed. */
+export async function planJson(config: string, ...flags: '--full'[]): Promise<{ code: number; plan: { mode: string; groups: Record<string, number>; groupActions: PlannedGroupJson[] } }> {
+  const r = await cli('plan', '-c', config, '--json', ...flags);
+  if (r.code !== 0) throw new Error(`plan exited ${r.code}: ${r.err}`);
+  return { code: r.code, plan: JSON.parse(r.out) };
 }
 
 /** Read-only look at the agent's state. */
@@ -316,9 +282,15 @@ export function oktaMembers(sim: OktaSimulator, groupName: string): string[] {
     .sort();
 }
 
-/** Write requests by endpoint (for exact-operation assertions). */
-export function writesByEndpoint(sim: OktaSimulator): Record<string, number> {
+export const GROUP_POST = 'POST /api/v1/groups';
+export const GROUP_PUT = 'PUT /api/v1/groups/{id}';
+export const MEMBER_PUT = 'PUT /api/v1/groups/{id}/users/{id}';
+export const MEMBER_DELETE = 'DELETE /api/v1/groups/{id}/users/{id}';
+export const GROUP_SEARCH = 'GET /api/v1/groups';
+
+/** Write requests to the groups API, by endpoint (user writes of the same run left out). */
+export function groupWrites(sim: OktaSimulator): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const w of sim.requests.writes()) out[w.endpoint] = (out[w.endpoint] ?? 0) + 1;
+  for (const w of sim.requests.writes()) if (/^\w+ \/api\/v1\/groups/.test(w.endpoint)) out[w.endpoint] = (out[w.endpoint] ?? 0) + 1;
   return out;
 }

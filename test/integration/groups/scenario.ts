@@ -1,6 +1,7 @@
 /**
  * The group sync scenario both directories go through (slapd and Samba AD), step by step on one
- * directory, one simulator and one state file:
+ * directory, one simulator and one state file, each step a real `sync` (users, then groups, in one
+ * run; full or incremental as the agent decides, `--full` where a step needs a full run):
  *
  *   Sales    = u0 u1 u2          (Okta already has an OKTA_GROUP "sales" with a member added by hand)
  *   Eng      = u3 u4 + Platform
@@ -12,21 +13,20 @@
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { cleanupEnv, FAST_LIMITS } from '../../helpers/agent';
 import {
-  checkpointOf,
+  GROUP_POST,
+  GROUP_PUT,
+  groupWrites,
+  MEMBER_DELETE,
+  MEMBER_PUT,
   oktaMembers,
-  runGroups,
-  syncUsers,
+  syncRun,
   withState,
-  writeConfigs,
-  writesByEndpoint,
+  writeConfig,
   type GroupDirectory,
   type GroupsEnv,
 } from './helpers';
 
-const MEMBER_PUT = 'PUT /api/v1/groups/{id}/users/{id}';
-const MEMBER_DELETE = 'DELETE /api/v1/groups/{id}/users/{id}';
-const GROUP_POST = 'POST /api/v1/groups';
-const GROUP_PUT = 'PUT /api/v1/groups/{id}';
+const USER_POST = 'POST /api/v1/users';
 
 export function groupSyncScenario(title: string, setup: () => Promise<{ dir: GroupDirectory; teardown(): Promise<void> }>): void {
   describe(title, () => {
@@ -56,7 +56,7 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       sim.store.seedUser({ profile: { login: HAND, email: HAND, firstName: 'Hand', lastName: 'Added' } });
       sim.store.addMember(sales.id, HAND);
       sim.store.seedGroup({ type: 'APP_GROUP', name: 'Finance' });
-      env = writeConfigs(title.replace(/\W+/g, '-').slice(0, 30), dir, sim);
+      env = writeConfig(title.replace(/\W+/g, '-').slice(0, 30), dir, sim);
     });
 
     afterAll(async () => {
@@ -66,16 +66,20 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       cleanupEnv();
     });
 
-    test('first run: groups created or matched by name, memberships added (flattened through a cycle), an APP_GROUP name quarantined', async () => {
-      const users = await syncUsers(env);
-      expect(users.report.counts.created).toBe(7);
+    test('first run: users created, groups created or matched by name, memberships added (flattened through a cycle), an APP_GROUP name quarantined', async () => {
       sim.requests.reset();
-
-      const r = await runGroups(env, sim);
-      expect(r.writesDuringPlan).toBe(0);
-      expect(r.plan).toEqual({ read: 6, creates: 6, updates: 0, memberAdds: 12, memberRemoves: 0, quarantined: 0 });
-      expect(r.applied).toEqual({ created: 4, matched: 1, updated: 1, membersAdded: 11, membersRemoved: 0, quarantined: 1, failed: 0 });
-      expect(writesByEndpoint(sim)).toEqual({ [GROUP_POST]: 4, [GROUP_PUT]: 1, [MEMBER_PUT]: 11 });
+      const r = await syncRun(env.config);
+      expect(r.code).toBe(6); // u7 (no mail) and Finance are quarantined
+      expect(r.report.mode).toBe('full');
+      expect(r.report.counts.created).toBe(7);
+      // members planned for creation in this run count as members
+      expect(r.report.groupsPlan).toEqual({ read: 6, creates: 6, updates: 0, memberAdds: 12, memberRemoves: 0, quarantined: 0 });
+      expect(r.report.groups).toEqual({ created: 4, matched: 1, updated: 1, membersAdded: 11, membersRemoved: 0, quarantined: 1, failed: 0 });
+      expect(groupWrites(sim)).toEqual({ [GROUP_POST]: 4, [GROUP_PUT]: 1, [MEMBER_PUT]: 11 });
+      expect(sim.requests.count(USER_POST)).toBe(7);
+      // every membership write came after the users were created
+      const writes = sim.requests.writes();
+      expect(Math.max(...writes.filter((w) => w.endpoint === USER_POST).map((w) => w.seq))).toBeLessThan(Math.min(...writes.filter((w) => w.endpoint === MEMBER_PUT).map((w) => w.seq)));
 
       // matched (case-insensitively) and made what the templates say; the hand-added member stays
       expect(sim.store.groupByName('sales')).toBeUndefined();
@@ -95,13 +99,21 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(withState(env, (s) => s.groups.counts())).toMatchObject({ total: 6, linked: 5, quarantined: 1, memberships: 11 });
     });
 
-    test('a second run with no directory change makes zero write requests', async () => {
-      await syncUsers(env);
+    test('runs with no directory change, full and incremental, make zero write requests', async () => {
       sim.requests.reset();
-      const r = await runGroups(env, sim);
+      const full = await syncRun(env.config, '--full');
+      expect(full.report.mode).toBe('full');
       expect(sim.requests.writes()).toHaveLength(0);
-      expect(r.plan).toMatchObject({ read: 6, updates: 0, memberAdds: 1, memberRemoves: 0 }); // Finance's u1, retried
-      expect(r.applied).toMatchObject({ created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 1, failed: 0 });
+      // Finance (and its u1) is retried every run: Okta still has the APP_GROUP
+      expect(full.report.groupsPlan).toEqual({ read: 6, creates: 1, updates: 0, memberAdds: 1, memberRemoves: 0, quarantined: 0 });
+      expect(full.report.groups).toEqual({ created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 1, failed: 0 });
+
+      const inc = await syncRun(env.config);
+      expect(inc.report.mode).toBe('incremental');
+      expect(sim.requests.writes()).toHaveLength(0);
+      expect(inc.report.groupsPlan.read).toBeLessThanOrEqual(1); // at most the entry at the checkpoint boundary
+      expect(inc.report.groupsPlan).toMatchObject({ creates: 1, updates: 0, memberAdds: 1, memberRemoves: 0 });
+      expect(inc.report.groups).toMatchObject({ created: 0, membersAdded: 0, quarantined: 1, failed: 0 });
     });
 
     test('membership changes, a description change, a group rename and deleted groups: exactly the expected Okta operations', async () => {
@@ -112,15 +124,15 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       g.Platform = await dir.renameGroup(g.Platform, 'Platform Team');
       await dir.deleteGroup(g.Temp);
       await dir.deleteGroup(g.Finance); // quarantined, never in Okta: simply forgotten
-      await syncUsers(env);
       sim.requests.reset();
 
-      const r = await runGroups(env, sim);
-      expect(r.writesDuringPlan).toBe(0);
+      // groups that left the directory are found by full runs
+      const r = await syncRun(env.config, '--full');
       // removals are counted by the plan, before any write (the safeguard's input)
-      expect(r.plan).toEqual({ read: 4, creates: 0, updates: 2, memberAdds: 1, memberRemoves: 4, quarantined: 0 });
-      expect(r.applied).toEqual({ created: 0, matched: 0, updated: 2, membersAdded: 1, membersRemoved: 4, quarantined: 0, failed: 0 });
-      expect(writesByEndpoint(sim)).toEqual({ [MEMBER_DELETE]: 4, [MEMBER_PUT]: 1, [GROUP_PUT]: 2 });
+      expect(r.report.groupsPlan).toEqual({ read: 4, creates: 0, updates: 2, memberAdds: 1, memberRemoves: 4, quarantined: 0 });
+      expect(r.report.groups).toEqual({ created: 0, matched: 0, updated: 2, membersAdded: 1, membersRemoved: 4, quarantined: 0, failed: 0 });
+      expect(groupWrites(sim)).toEqual({ [MEMBER_DELETE]: 4, [MEMBER_PUT]: 1, [GROUP_PUT]: 2 });
+      expect(sim.requests.writes()).toHaveLength(7); // no user changed
       expect(sim.requests.count(MEMBER_DELETE)).toBe(4);
 
       expect(oktaMembers(sim, 'Sales')).toEqual([login(0), login(2), login(4), HAND].sort());
@@ -135,68 +147,64 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(withState(env, (s) => s.groups.quarantined())).toEqual([]);
       expect(withState(env, (s) => s.groups.counts())).toMatchObject({ total: 5, linked: 5, quarantined: 0, removed: 1 });
 
-      await syncUsers(env);
       sim.requests.reset();
-      await runGroups(env, sim);
+      await syncRun(env.config, '--full');
       expect(sim.requests.writes()).toHaveLength(0);
     });
 
     test('incremental: a changed group is read again and only its change is written', async () => {
-      const since = await checkpointOf(env);
       await dir.addUsers([{ key: 'u8' }]);
       await dir.addMembers(g.Sales, [u(8)]);
-      await syncUsers(env);
       sim.requests.reset();
-      const r = await runGroups(env, sim, { since });
-      expect(r.plan.read).toBeGreaterThanOrEqual(1);
-      expect(r.plan.read).toBeLessThanOrEqual(2); // Sales, and at most the entry at the checkpoint boundary
-      expect(r.plan).toMatchObject({ memberAdds: 1, memberRemoves: 0 });
-      expect(writesByEndpoint(sim)).toEqual({ [MEMBER_PUT]: 1 });
+      const r = await syncRun(env.config);
+      expect(r.report.mode).toBe('incremental');
+      expect(r.report.counts.created).toBe(1);
+      expect(r.report.groupsPlan.read).toBeGreaterThanOrEqual(1);
+      expect(r.report.groupsPlan.read).toBeLessThanOrEqual(2); // Sales, and at most the entry at the checkpoint boundary
+      expect(r.report.groupsPlan).toMatchObject({ memberAdds: 1, memberRemoves: 0 });
+      expect(groupWrites(sim)).toEqual({ [MEMBER_PUT]: 1 });
+      expect(sim.requests.count(USER_POST)).toBe(1);
       expect(oktaMembers(sim, 'Sales')).toContain(login(8));
     });
 
-    test('incremental: a user created this run is added to the groups that list it, although those groups did not change', async () => {
-      const since = await checkpointOf(env);
+    test('incremental: a user created in this run is added to the groups that list it, although those groups did not change', async () => {
       await dir.setMail('u7', `u7.fixed@${dir.flavor}.example.org`);
-      const users = await syncUsers(env);
-      expect(users.report.counts.created).toBe(1);
-      const u7 = withState(env, (s) => s.users.byDn(u(7)))!;
-      expect(u7.oktaId).not.toBeNull();
       sim.requests.reset();
-      // the run's spool holds the user actions planned before the groups; here, u7's create
-      const r = await runGroups(env, sim, { since, spoolUsers: [{ anchor: u7.anchor, kind: 'create', dn: u7.dn }] });
-      expect(r.plan.read).toBeLessThanOrEqual(1); // Ops was not read: it did not change
-      expect(r.plan.memberAdds).toBe(1);
-      expect(writesByEndpoint(sim)).toEqual({ [MEMBER_PUT]: 1 });
+      const r = await syncRun(env.config);
+      expect(r.report.mode).toBe('incremental');
+      expect(r.report.counts.created).toBe(1);
+      expect(r.report.groupsPlan.read).toBeLessThanOrEqual(1); // Ops was not read: it did not change
+      expect(r.report.groupsPlan).toMatchObject({ memberAdds: 1, memberRemoves: 0 });
+      expect(r.report.groups).toMatchObject({ membersAdded: 1, failed: 0 });
+      expect(groupWrites(sim)).toEqual({ [MEMBER_PUT]: 1 });
       expect(oktaMembers(sim, 'Ops')).toEqual([login(6), `u7.fixed@${dir.flavor}.example.org`].sort());
+      expect(withState(env, (s) => s.users.byDn(u(7))?.oktaId)).toEqual(expect.any(String));
     });
 
     test('incremental: renaming a nested group renames its Okta group; a parent not read again keeps the nested members', async () => {
-      // Platform Core gets its own member back; u9 (no mail yet, so not in Okta) joins Eng
+      // Platform Team gets its own member back; u9 (no mail yet, so not in Okta) joins Eng
       await dir.addMembers(g.Platform, [u(5)]);
       await dir.addUsers([{ key: 'u9', mail: null }]);
       await dir.addMembers(g.Eng, [u(9)]);
-      await syncUsers(env);
-      await runGroups(env, sim);
+      await syncRun(env.config);
       expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4), login(5)].sort());
 
-      const since = await checkpointOf(env);
       g.Platform = await dir.renameGroup(g.Platform, 'Platform Core');
       await dir.setMail('u9', `u9.fixed@${dir.flavor}.example.org`);
-      await syncUsers(env);
-      const u9 = withState(env, (s) => s.users.byDn(u(9)))!;
       sim.requests.reset();
       // Eng is recomputed (u9 became manageable) from its stored members, which name Platform by its
       // old DN on AD (renaming an entry does not change the groups listing it): still a nested group
-      const r = await runGroups(env, sim, { since, spoolUsers: [{ anchor: u9.anchor, kind: 'create', dn: u9.dn }] });
+      const r = await syncRun(env.config);
+      expect(r.report.mode).toBe('incremental');
+      expect(r.report.counts.created).toBe(1);
       // u9 joins Eng, and Platform Core through the cycle
-      expect(r.plan).toMatchObject({ updates: 1, memberAdds: 2, memberRemoves: 0 });
-      expect(writesByEndpoint(sim)).toEqual({ [GROUP_PUT]: 1, [MEMBER_PUT]: 2 });
+      expect(r.report.groupsPlan).toMatchObject({ updates: 1, memberAdds: 2, memberRemoves: 0 });
+      expect(groupWrites(sim)).toEqual({ [GROUP_PUT]: 1, [MEMBER_PUT]: 2 });
       expect(oktaMembers(sim, 'Platform Core')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
       expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
       // and a full run afterwards agrees: nothing to write
       sim.requests.reset();
-      await runGroups(env, sim);
+      await syncRun(env.config, '--full');
       expect(sim.requests.writes()).toHaveLength(0);
     });
   });
