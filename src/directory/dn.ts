@@ -9,7 +9,7 @@
  * ignoring case, in AD and OpenLDAP alike); the AVAs of a multi-valued RDN in a fixed order;
  * `;` accepted as an RDN separator (RFC 2253). A BER value (`cn=#04…`) is kept as hex.
  *
- * So `CN=a\=b\2C c` (how Samba writes member values) and `cn=a=b\, c` give the same string. The
+ * So `CN=a\3Db\2C c` (hex escapes, as Samba writes some) and `cn=a\=b\, c` give the same string. The
  * normal form is a key, not a DN to send to a server. A string that is not a DN (no `=` in an RDN)
  * is lower-cased with the spaces around separators dropped, as before.
  *
