@@ -50,7 +50,11 @@ function trimSpaces(s: string): string {
 
 /** No escapes, quotes, multi-valued RDNs or BER values: split at `,`, trim around the first `=`. */
 function fast(dn: string): string {
-  const rdns = dn.trim().toLowerCase().split(',');
+  let a = 0;
+  let b = dn.length;
+  while (a < b && dn.charCodeAt(a) <= 32) a++;
+  while (b > a && dn.charCodeAt(b - 1) <= 32) b--;
+  const rdns = (a === 0 && b === dn.length ? dn : dn.slice(a, b)).toLowerCase().split(',');
   for (let i = 0; i < rdns.length; i++) {
     const r = rdns[i];
     const eq = r.indexOf('=');
@@ -85,17 +89,16 @@ function parse(dn: string): string | null {
     if (!type) return null;
     i = eq + 1;
     while (i < n && dn[i] === ' ') i++;
+    const ber = dn[i] === '#' ? berEnd(dn, i, n) : -1;
     let value: string;
-    if (dn[i] === '#') {
-      // a BER-encoded value: hex, kept as it is
-      let j = i + 1;
-      while (j < n && isHex(dn.charCodeAt(j))) j++;
-      value = dn.slice(i, j).toLowerCase();
-      i = j;
+    if (ber > 0) {
+      // a BER-encoded value (#hex), kept as it is
+      value = dn.slice(i, ber).toLowerCase();
+      i = ber;
       while (i < n && dn[i] === ' ') i++;
-      if (i < n && !isSep(dn[i])) return null;
       avas.push(type + '=' + value);
     } else {
+      // a string value (an unescaped leading # that is not BER hex is taken as text)
       const out = new ValueBuilder();
       if (dn[i] === '"') {
         // a quoted value (RFC 2253 and before): everything up to the closing quote; escapes still apply
@@ -191,6 +194,17 @@ class ValueBuilder {
     this.significant = this.text.length;
     this.bytes = [];
   }
+}
+
+/** The end of a BER value `#hex` starting at `i` (an even number of hex digits, then spaces and a separator or the end), else -1. */
+function berEnd(dn: string, i: number, n: number): number {
+  let j = i + 1;
+  while (j < n && isHex(dn.charCodeAt(j))) j++;
+  const digits = j - i - 1;
+  if (digits === 0 || digits % 2) return -1;
+  let k = j;
+  while (k < n && dn[k] === ' ') k++;
+  return k >= n || isSep(dn[k]) ? j : -1;
 }
 
 function isHex(c: number): boolean {

@@ -82,6 +82,15 @@ describe('normalizeDn: escapes (RFC 4514)', () => {
     expect(normalizeDn('CN=\\23hash,DC=x')).toBe('cn=\\#hash,dc=x');
     differ('cn=\\#04024869,dc=x', 'cn=#04024869,dc=x');
     expect(normalizeDn('CN=#04024869,DC=x')).toBe('cn=#04024869,dc=x');
+    // an unescaped leading # that is not BER hex: taken as text (lenient)
+    same('cn=#hash,dc=x', 'cn=\\#hash,dc=x');
+    same('cn=#abc,dc=x', 'cn=\\23abc,dc=x');
+  });
+
+  test('whitespace other than spaces inside a value is kept; around the whole DN it is dropped on every path', () => {
+    same('\tcn=a,dc=x\n', 'cn=a,dc=x');
+    same('\tcn=a\\,b,dc=x\n', 'cn=a\\2cb,dc=x');
+    differ('cn=a\u00a0,dc=x', 'cn=a,dc=x');
   });
 
   test('hex-escaped UTF-8 equals the characters', () => {
@@ -169,15 +178,15 @@ describe('normalizeDn is fast on the hot path', () => {
   test('plain DNs (no escapes) cost about what the former regex normalisation cost', () => {
     const base = bestOf3(former, plain);
     const now = bestOf3(normalizeDn, plain);
-    // measured: about 1.0–1.2× (≈1.5 µs a DN); a loaded runner gets slack
-    expect(now).toBeLessThan(base * 3 + 20);
+    // measured: about 1.0–1.2× (≈1.5 µs a DN); a loaded runner gets slack (and 10 µs a DN at worst)
+    expect(now).toBeLessThan(Math.max(base * 3, plain.length * 0.01));
   });
 
   test('escaped DNs take the full parser at a few microseconds each', () => {
     const escaped = plain.map((dn, i) => dn.replace('User', `Smith\\, J${i % 3 ? '\\3D' : '\\C3\\A9'}`));
     const base = bestOf3(former, escaped);
     const now = bestOf3(normalizeDn, escaped);
-    // measured: about 3× the regex (≈3–5 µs a DN)
-    expect(now).toBeLessThan(base * 10 + 50);
+    // measured: about 3× the regex (≈3–5 µs a DN); a loaded runner gets slack (and 25 µs a DN at worst)
+    expect(now).toBeLessThan(Math.max(base * 10, escaped.length * 0.025));
   });
 });
