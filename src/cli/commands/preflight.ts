@@ -31,20 +31,20 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
   const stateExists = existsSync(loaded.config.state.path);
-  let csv: CsvFileWriter | null = null;
-  if (opts.csv) {
-    try {
-      csv = new CsvFileWriter(opts.csv, CSV_HEADER);
-    } catch (e) {
-      io.err(`ldap-okta-sync: cannot write ${opts.csv}: ${(e as Error).message}`);
-      return EXIT.USAGE;
-    }
-  }
   const agent = createAgent(loaded, { readonly: true, log });
   // only reads reach Okta: the scan is handed a getter, not the sink
   const sink = agent.sink;
   const okta = { getUser: (login: string) => sink.getUser(login), get requestCounts() { return sink.requestCounts; } };
+  let csv: CsvFileWriter | null = null;
   try {
+    if (opts.csv) {
+      try {
+        csv = new CsvFileWriter(opts.csv, CSV_HEADER);
+      } catch (e) {
+        io.err(`ldap-okta-sync: cannot write ${opts.csv}: ${(e as Error).message}`);
+        return EXIT.USAGE;
+      }
+    }
     const report = await runPreflight(
       { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta, log },
       { examples, csv, csvFixes: !!opts.csvFixes, stateExists, onPage: (read) => log.debug('preflight progress', { read }) },

@@ -442,3 +442,12 @@ test('Okta refuses the token while the username step checks a login: exit 5 with
   expect(r.err).not.toMatch(/TransformRunError|\n\s+at /);
   expect(sim.requests.writes()).toEqual([]);
 });
+
+test('a CSV path that cannot be written: exit 2 before anything is read', async () => {
+  const sim = await simulator();
+  const file = config('badcsv', { sim, transforms: MESSY_TRANSFORMS, state: join(env.dir, 'badcsv-state.db') });
+  const r = await cli('preflight', '-c', file, '--csv', join(env.dir, 'no', 'such', 'dir', 'p.csv'));
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/cannot write .*p\.csv: ENOENT/);
+  expect(sim.requests.log()).toEqual([]);
+});
