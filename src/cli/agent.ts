@@ -62,6 +62,7 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
     async close() {
       await source.close().catch(() => undefined);
       await pipeline.close().catch(() => undefined);
+      sink.close();
       state.close();
     },
   };

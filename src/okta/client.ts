@@ -59,6 +59,8 @@ export interface OktaSink {
   groupMemberIds(groupId: string): AsyncIterable<string>;
   /** Requests made so far (for run reports). */
   readonly requestCounts: RequestCounts;
+  /** Close idle connections. */
+  close(): void;
   /** Milliseconds spent waiting on rate limits. */
   readonly rateLimitWaitMs: number;
 }
@@ -94,6 +96,10 @@ export class SdkOktaSink implements OktaSink {
 
   get requestCounts(): RequestCounts {
     return this.executor.counts;
+  }
+
+  close(): void {
+    this.executor.close();
   }
 
   get rateLimitWaitMs(): number {

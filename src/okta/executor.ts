@@ -8,6 +8,8 @@
  *   up before trying again, so a lost response never makes a duplicate.
  * - Requests and their outcomes are counted per bucket for the run report and metrics.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { bucketOf, parseRateHeaders, type Bucket, type RateGovernor } from './governor';
 
@@ -27,16 +29,24 @@ export interface RequestCounts {
   byBucket: Partial<Record<Bucket, number>>;
 }
 
-type SdkRequest = { url: string; method?: string; timeout?: number; headers?: Record<string, string> };
+type SdkRequest = { url: string; method?: string; timeout?: number; headers?: Record<string, string>; agent?: unknown };
 type SdkResponse = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
 
 export class GovernedRequestExecutor extends RequestExecutor {
   readonly counts: RequestCounts = { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} };
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Our own keep-alive connection pools, so close() can end them (a CLI run then exits at once). */
+  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
   constructor(private readonly opts: ExecutorOptions) {
     super();
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Close idle connections to Okta. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   override async fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
@@ -44,6 +54,8 @@ export class GovernedRequestExecutor extends RequestExecutor {
     const method = (req.method ?? 'GET').toUpperCase();
     const bucket = bucketOf(method, req.url);
     const isCreate = method === 'POST' && bucket === 'users';
+    // the SDK sets an agent only for an HTTPS proxy; otherwise use our pools
+    req.agent ??= req.url.startsWith('https:') ? this.agents.https : this.agents.http;
     for (let attempt = 0; ; attempt++) {
       const release = await this.opts.governor.acquire(bucket);
       this.counts.total++;
