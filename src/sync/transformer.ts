@@ -13,6 +13,7 @@ import { normalizeLogin, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore, UserRow } from '../state/store';
 import type { Availability, LoginRegistry, Pipeline, TransformOutcome, UniqueRegistry } from '../transform';
 import type { RecordTransformer } from './plan-run';
+import { fatalCause } from './preflight/errors';
 import type { Desired } from './types';
 
 export class RunLoginRegistry implements LoginRegistry {
@@ -89,6 +90,9 @@ export class PipelineTransformer implements RecordTransformer {
         now: this.now(),
       });
       return toDesired(record, outcome);
+    } catch (e) {
+      // a registry failure (Okta refused the token, Okta unreachable) is the run's failure, with its own exit code
+      throw fatalCause(e);
     } finally {
       this.logins?.dns.delete(record.anchor);
     }
