@@ -136,4 +136,9 @@ export const MIGRATIONS: string[] = [
   DELETE FROM watermarks WHERE EXISTS (SELECT 1 FROM group_direct_members);
   DELETE FROM group_direct_members;
   `,
+  // 5: when a record entered quarantine (kept while it stays there; quarantined_run is the latest run)
+  `
+  ALTER TABLE users ADD COLUMN quarantined_since TEXT;
+  UPDATE users SET quarantined_since = updated_at WHERE quarantine_reason IS NOT NULL;
+  `,
 ];

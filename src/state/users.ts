@@ -19,7 +19,8 @@ export interface UserRow {
   link: 'created' | 'linked' | null;
   disabled: boolean;
   lastSeenRun: number | null;
-  quarantine: { step: string; reason: string; run: number } | null;
+  /** since: when it entered quarantine (ISO time); run: the latest run that quarantined it. */
+  quarantine: { step: string; reason: string; run: number; since: string } | null;
   /** Consecutive full runs (or AD deletions seen) this user was missing from the directory. */
   missingRuns: number;
   missingSince: string | null;
@@ -43,6 +44,7 @@ interface RawUser {
   quarantine_step: string | null;
   quarantine_reason: string | null;
   quarantined_run: number | null;
+  quarantined_since: string | null;
   missing_runs: number;
   missing_since: string | null;
   lifecycle_reason: 'disabled' | 'missing' | null;
@@ -62,7 +64,9 @@ function toRow(r: RawUser): UserRow {
     link: r.link,
     disabled: r.disabled === 1,
     lastSeenRun: r.last_seen_run,
-    quarantine: r.quarantine_reason ? { step: r.quarantine_step ?? '', reason: r.quarantine_reason, run: r.quarantined_run ?? 0 } : null,
+    quarantine: r.quarantine_reason
+      ? { step: r.quarantine_step ?? '', reason: r.quarantine_reason, run: r.quarantined_run ?? 0, since: r.quarantined_since ?? r.updated_at }
+      : null,
     missingRuns: r.missing_runs,
     missingSince: r.missing_since,
     lifecycleReason: r.lifecycle_reason,
@@ -104,15 +108,16 @@ export class UsersRepo {
         login_norm = excluded.login_norm, login_source = excluded.login_source, profile = excluded.profile,
         okta_status = excluded.okta_status, link = excluded.link, disabled = excluded.disabled,
         last_seen_run = excluded.last_seen_run, quarantine_step = NULL, quarantine_reason = NULL,
-        quarantined_run = NULL, updated_at = excluded.updated_at`);
+        quarantined_run = NULL, quarantined_since = NULL, updated_at = excluded.updated_at`);
     this.upsertQuarantine = db.prepare(`
-      INSERT INTO users (anchor, dn, dn_norm, last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
-      VALUES (@anchor, @dn, @dnNorm, @runId, @step, @reason, @runId, @now, @now)
+      INSERT INTO users (anchor, dn, dn_norm, last_seen_run, quarantine_step, quarantine_reason, quarantined_run, quarantined_since, created_at, updated_at)
+      VALUES (@anchor, @dn, @dnNorm, @runId, @step, @reason, @runId, @now, @now, @now)
       ON CONFLICT(anchor) DO UPDATE SET dn = excluded.dn, dn_norm = excluded.dn_norm, last_seen_run = excluded.last_seen_run,
         quarantine_step = excluded.quarantine_step, quarantine_reason = excluded.quarantine_reason,
-        quarantined_run = excluded.quarantined_run, updated_at = excluded.updated_at`);
+        quarantined_run = excluded.quarantined_run, quarantined_since = COALESCE(users.quarantined_since, excluded.quarantined_since),
+        updated_at = excluded.updated_at`);
     this.seen = db.prepare(`UPDATE users SET last_seen_run = @runId, dn = @dn, dn_norm = @dnNorm,
-        quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL,
+        quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL, quarantined_since = NULL,
         updated_at = CASE WHEN dn <> @dn OR quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
       WHERE anchor = @anchor`);
     this.touchDn = db.prepare('UPDATE users SET dn = @dn, dn_norm = @dnNorm, updated_at = @now WHERE anchor = @anchor AND dn <> @dn');

@@ -37,7 +37,6 @@ export interface QuarantineEntry {
   runStartedAt: string | null;
   /** When it entered quarantine: exact for records never in Okta, otherwise the last run's start ("or earlier"). */
   since: string | null;
-  sinceExact: boolean;
   /** Already in Okta (linked): the Okta user stays as it is while the record is quarantined. */
   linked: boolean;
   oktaId: string | null;
@@ -72,8 +71,8 @@ export async function cmdQuarantine(opts: QuarantineOpts, io: Io): Promise<ExitC
   if (opts.csv) {
     io.stdout.write(
       csvDocument(
-        ['dn', 'anchor', 'login', 'step', 'reason', 'last run', 'last run started', 'since', 'since exact', 'in Okta', 'Okta id', 'Okta status'],
-        entries.map((e) => [e.dn, e.anchor, e.login, e.step, e.reason, e.run, e.runStartedAt, e.since, e.sinceExact ? 'yes' : 'no', e.linked ? 'yes' : 'no', e.oktaId, e.oktaStatus]),
+        ['dn', 'anchor', 'login', 'step', 'reason', 'last run', 'last run started', 'since', 'in Okta', 'Okta id', 'Okta status'],
+        entries.map((e) => [e.dn, e.anchor, e.login, e.step, e.reason, e.run, e.runStartedAt, e.since, e.linked ? 'yes' : 'no', e.oktaId, e.oktaStatus]),
       ),
     );
     return EXIT.OK;
@@ -104,8 +103,7 @@ export function quarantineEntries(state: StateStore, steps?: readonly string[]):
       reason: q.reason,
       run: q.run,
       runStartedAt,
-      since: linked ? runStartedAt : r.createdAt,
-      sinceExact: !linked,
+      since: q.since,
       linked,
       oktaId: r.oktaId,
       oktaStatus: r.oktaStatus,
@@ -149,7 +147,7 @@ export function formatQuarantine(entries: readonly QuarantineEntry[], statePath:
     e.step,
     c(e.reason, 100),
     e.run,
-    e.sinceExact ? when(e.since) : `run ${e.run} or earlier`,
+    when(e.since),
     e.linked ? `yes (${e.oktaId}${e.oktaStatus ? `, ${e.oktaStatus}` : ''})` : 'no',
   ]);
   const linked = entries.filter((e) => e.linked).length;

@@ -102,7 +102,7 @@ test('after a sync: quarantine --csv on stdout (exit 0); explain exits 0, 9 for 
   expect(q.code).toBe(0);
   const lines = q.stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
   expect(lines).toHaveLength(2);
-  expect(lines[1]).toMatch(/^"uid=nomail,ou=e2ecmd,dc=example,dc=com",[0-9a-f-]+,,checks,login is required,1,[0-9T:.-]+Z,[0-9T:.-]+Z,yes,no,,$/);
+  expect(lines[1]).toMatch(/^"uid=nomail,ou=e2ecmd,dc=example,dc=com",[0-9a-f-]+,,checks,login is required,1,[0-9T:.-]+Z,[0-9T:.-]+Z,no,,$/);
 
   const ok = await run('explain', '-c', file, 'ann@example.com');
   expect(ok.code).toBe(0);

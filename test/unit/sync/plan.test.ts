@@ -41,7 +41,7 @@ describe('planRecord', () => {
   });
 
   test('a record quarantined before and never created in Okta is created once it is fine', () => {
-    const a = planRecord(ok('a1', P), row('a1', null, { quarantine: { step: 'validate', reason: 'no email', run: 1 } }), nobody);
+    const a = planRecord(ok('a1', P), row('a1', null, { quarantine: { step: 'validate', reason: 'no email', run: 1, since: '2026-01-01T00:00:00Z' } }), nobody);
     expect(a.kind).toBe('create');
   });
 
@@ -81,7 +81,7 @@ describe('planRecord', () => {
   });
 
   test('a previously quarantined record that is fine and unchanged is released from quarantine', () => {
-    const a = planRecord(ok('a1', P), row('a1', P, { quarantine: { step: 'validate', reason: 'x', run: 2 } }), nobody);
+    const a = planRecord(ok('a1', P), row('a1', P, { quarantine: { step: 'validate', reason: 'x', run: 2, since: '2026-01-01T00:00:00Z' } }), nobody);
     expect(a).toMatchObject({ kind: 'unchanged', wasQuarantined: true });
   });
 
