@@ -36,7 +36,12 @@ interface Figures {
   changesIncrUpdates: number;
   noChangeFullMs: number;
   noChangeFullRssMb: number;
+  /** A full run with the JavaScript heap capped at HEAP_CAP_MB: it must complete at any size. */
+  cappedFullMs: number;
+  cappedFullRssMb: number;
 }
+
+const HEAP_CAP_MB = 64;
 
 function entries(n: number) {
   const out: { dn: string; attributes: Record<string, string | string[]> }[] = [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'bench' } }];
@@ -61,9 +66,9 @@ function entries(n: number) {
   return out;
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; out: string; code: number | null }> {
+async function run(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<{ ms: number; out: string; code: number | null }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -161,6 +166,10 @@ async function measure(n: number): Promise<Figures> {
     process.stdout.write('full no-change…\n');
     const fullAgain = await run(['sync', '-c', config, '--full', '--json'], env);
     const fullAgainReport = JSON.parse(fullAgain.out);
+    await ldap.modify(`uid=b000001,${OU}`, { replace: { title: 'Capped' } });
+    const capped = await run(['sync', '-c', config, '--full', '--json'], env, [`--max-old-space-size=${HEAP_CAP_MB}`]);
+    const cappedReport = JSON.parse(capped.out);
+    if (cappedReport.plan.read !== n || cappedReport.counts.updated !== 1) throw new Error('the heap-capped full run did not read and apply everything');
     return {
       n,
       dumpMs,
@@ -173,6 +182,8 @@ async function measure(n: number): Promise<Figures> {
       changesIncrUpdates: changesReport.counts.updated,
       noChangeFullMs: fullAgain.ms,
       noChangeFullRssMb: fullAgainReport.peakRssMb,
+      cappedFullMs: capped.ms,
+      cappedFullRssMb: cappedReport.peakRssMb,
     };
   } finally {
     sim.stop();
@@ -202,6 +213,8 @@ export async function benchSync(argv: string[] = []): Promise<void> {
     ['no-change full run, wall', (f) => s(f.noChangeFullMs)],
     ['  ratio to the dump', (f) => `${(f.noChangeFullMs / f.dumpMs).toFixed(1)}×`],
     ['  peak RSS of the agent', (f) => `${f.noChangeFullRssMb} MB`],
+    [`full run with the JS heap capped at ${HEAP_CAP_MB} MB`, (f) => s(f.cappedFullMs)],
+    ['  peak RSS of the agent', (f) => `${f.cappedFullRssMb} MB`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(`${''.padEnd(w)}  ${figs.map((f) => `${f.n} users`.padStart(14)).join('')}`);
