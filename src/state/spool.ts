@@ -134,16 +134,24 @@ export class PlanSpool {
 
   /** Anchors of users linked in Okta that were not seen this run, a batch at a time. */
   *unseenUsers(batch = 1000): Generator<string[]> {
-    const stmt = this.db.prepare<[string, number], { anchor: string }>(
+    for (const rows of this.byAnchor<{ anchor: string }>(
       `SELECT anchor FROM main.users u WHERE anchor > ? AND okta_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
        ORDER BY anchor LIMIT ?`,
-    );
+      batch,
+    )) {
+      yield rows.map((r) => r.anchor);
+    }
+  }
+
+  /** Keyset pagination by anchor (no statement stays open while the caller writes). */
+  private *byAnchor<R extends { anchor: string }>(sql: string, batch: number): Generator<R[]> {
+    const stmt = this.db.prepare<[string, number], R>(sql);
     let after = '';
     for (;;) {
       const rows = stmt.all(after, batch);
       if (!rows.length) return;
-      yield rows.map((r) => r.anchor);
+      yield rows;
       after = rows[rows.length - 1].anchor;
     }
   }
@@ -154,18 +162,12 @@ export class PlanSpool {
 
   /** Quarantined records (with a real anchor) not read this run, a batch at a time: retried by DN. */
   *unseenQuarantined(batch = 500): Generator<{ anchor: string; dn: string }[]> {
-    const stmt = this.db.prepare<[string, number], { anchor: string; dn: string }>(
+    yield* this.byAnchor<{ anchor: string; dn: string }>(
       `SELECT anchor, dn FROM main.users u WHERE anchor > ? AND quarantine_reason IS NOT NULL AND anchor NOT LIKE 'dn:%'
          AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = u.anchor)
        ORDER BY anchor LIMIT ?`,
+      batch,
     );
-    let after = '';
-    for (;;) {
-      const rows = stmt.all(after, batch);
-      if (!rows.length) return;
-      yield rows;
-      after = rows[rows.length - 1].anchor;
-    }
   }
 
   /**

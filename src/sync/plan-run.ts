@@ -53,10 +53,10 @@ export interface PlannedRun {
 /** Pseudo-anchor for an entry that has no usable anchor, so it can be quarantined and listed. */
 export const rejectedAnchor = (dn: string) => `dn:${dn}`;
 
-export async function planRun(source: DirectorySource, state: StateStore, transformer: RecordTransformer, opts: PlanOptions): Promise<PlannedRun> {
-  const spool = state.spool();
-  const ctx: PlanContext = {
-    lifecycle: opts.lifecycle,
+/** The plan's view of a run: logins held by records planned earlier in it, then by the state. */
+export function planContext(state: StateStore, spool: PlanSpool, lifecycle: LifecycleConfig): PlanContext {
+  return {
+    lifecycle,
     loginHolder(norm) {
       const inRun = spool.loginClaimedBy(norm);
       if (inRun) return inRun;
@@ -64,6 +64,11 @@ export async function planRun(source: DirectorySource, state: StateStore, transf
       return row ? { anchor: row.anchor, dn: row.dn } : undefined;
     },
   };
+}
+
+export async function planRun(source: DirectorySource, state: StateStore, transformer: RecordTransformer, opts: PlanOptions): Promise<PlannedRun> {
+  const spool = state.spool();
+  const ctx = planContext(state, spool, opts.lifecycle);
   const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
   const tally = (a: Action) => {
     if (a.kind === 'update') totals.updates++;

@@ -22,7 +22,8 @@ import type { Profile } from '../../okta/profile';
 import type { Config } from '../../config/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
 import type { Finding, Pipeline, ProfileValue, TraceStep, TransformOutcome } from '../../transform';
-import { diffProfiles, planRecord, type PlanContext } from '../plan';
+import { diffProfiles, planRecord } from '../plan';
+import { planContext } from '../plan-run';
 import { fatalCause } from '../preflight/errors';
 import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
 import type { Action, AttributeChange } from '../types';
@@ -170,15 +171,7 @@ async function explainUser(
         { logins, unique, previous: row ? { login: row.login, loginSource: row.loginSource } : null, now: (deps.now ?? (() => new Date()))() },
         { trace: true },
       );
-      const ctx: PlanContext = {
-        lifecycle: config.lifecycle,
-        loginHolder(norm) {
-          const inRun = spool.loginClaimedBy(norm);
-          if (inRun) return inRun;
-          const holder = state.users.holderOfLogin(norm);
-          return holder ? { anchor: holder.anchor, dn: holder.dn } : undefined;
-        },
-      };
+      const ctx = planContext(state, spool, config.lifecycle);
       const desired = toDesired(record, outcome);
       if (desired.kind === 'ok') profile = desired.profile;
       next = describeNext(planRecord(desired, row, ctx));

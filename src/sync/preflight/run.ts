@@ -19,8 +19,8 @@ import type { Config } from '../../config/schema';
 import type { StateStore } from '../../state/store';
 import type { Pipeline, TransformOutcome } from '../../transform';
 import type { Logger } from '../../util/log';
-import { planBatch, type PlanContext } from '../plan';
-import { rejectedAnchor } from '../plan-run';
+import { planBatch } from '../plan';
+import { planContext, rejectedAnchor } from '../plan-run';
 import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
 import type { Action } from '../types';
 import { assess, matchRulesOf, type OktaHolder } from './categorize';
@@ -81,15 +81,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
     const logins = new RunLoginRegistry(state, spool, okta);
     const unique = new RunUniqueRegistry(spool, logins.dns);
     await pipeline.beginRun();
-    const ctx: PlanContext = {
-      lifecycle: config.lifecycle,
-      loginHolder(norm) {
-        const inRun = spool.loginClaimedBy(norm);
-        if (inRun) return inRun;
-        const row = state.users.holderOfLogin(norm);
-        return row ? { anchor: row.anchor, dn: row.dn } : undefined;
-      },
-    };
+    const ctx = planContext(state, spool, config.lifecycle);
 
     for await (const page of source.users()) {
       const rows = state.users.getMany(page.records.map((r) => r.anchor));
