@@ -67,7 +67,9 @@ export class GovernedRequestExecutor extends RequestExecutor {
         response = (await super.fetch(request)) as unknown as SdkResponse;
       } catch (e) {
         release();
-        if (isCreate || attempt >= this.opts.maxRetries) throw e;
+        // a create may have reached Okta unless the connection was never made
+        const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes((e as { code?: string }).code ?? '');
+        if ((isCreate && !neverSent) || attempt >= this.opts.maxRetries) throw e;
         await this.backoff(method, bucket, attempt, describe(e));
         continue;
       }
