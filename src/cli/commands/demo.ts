@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { startOktaSimulator } from '../../okta-sim/simulator';
-import { formatPlan } from '../../sync/plan-output';
 import { formatReport, summaryLine } from '../../sync/report';
 import { syncRun } from '../../sync/run';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
-import { planNow } from './plan';
+import { lookUpFirstContacts } from '../../sync/groups/plan-output';
+import { planNow, planText } from './plan';
 import { exitCodeOfReport } from './sync';
 
 export const DEMO_CONFIG = resolve(__dirname, '../../../config/demo/demo.yaml');
@@ -44,9 +44,10 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     {
       const agent = createAgent(loaded, { readonly: true, log });
       try {
-        const { planned, counts } = await planNow(agent, false);
-        for (const chunk of formatPlan(planned.spool, counts, 15)) io.out(chunk);
-        planned.spool.close();
+        const p = await planNow(agent, false);
+        const firstContacts = await lookUpFirstContacts(p.planned.spool, agent.state, agent.sink, { limit: 15, concurrency: agent.config.okta.concurrency });
+        for (const chunk of planText(agent, p, 15, firstContacts)) io.out(chunk);
+        p.planned.spool.close();
       } finally {
         await agent.close();
       }

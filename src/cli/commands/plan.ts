@@ -27,6 +27,26 @@ export async function planNow(agent: Agent, full: boolean) {
   return { decision, planned, groups, verdict, counts: { ...planned.counts, entriesRead: source.entriesRead } };
 }
 
+/** The plan as a person reads it: users' tables, groups' tables, the safeguards' verdict. */
+export function* planText(
+  agent: Agent,
+  p: Awaited<ReturnType<typeof planNow>>,
+  limit: number,
+  firstContacts: Awaited<ReturnType<typeof lookUpFirstContacts>>,
+): Generator<string> {
+  const { decision, planned, groups, verdict, counts } = p;
+  yield `Plan of a ${decision.mode} run (${decision.reason}); ${agent.source.entriesRead} directory entries read.`;
+  yield* formatPlan(planned.spool, counts, limit);
+  if (agent.config.groups) {
+    yield `\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`;
+    yield* formatGroupPlan(planned.spool, agent.state, limit, firstContacts);
+  }
+  if (!verdict.ok) {
+    yield '\nA sync would stop here (safeguards), before any write:';
+    for (const r of verdict.reasons) yield `  - ${r}`;
+  }
+}
+
 export async function cmdPlan(opts: { config: string; json?: boolean; limit?: number; full?: boolean }, io: Io): Promise<ExitCode> {
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
@@ -43,16 +63,7 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
         io.stdout.write(chunk);
       }
     } else {
-      io.out(`Plan of a ${decision.mode} run (${decision.reason}); ${source.entriesRead} directory entries read.`);
-      for (const chunk of formatPlan(planned.spool, counts, limit)) io.out(chunk);
-      if (config.groups) {
-        io.out(`\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`);
-        for (const chunk of formatGroupPlan(planned.spool, agent.state, limit, firstContacts)) io.out(chunk);
-      }
-      if (!verdict.ok) {
-        io.out('\nA sync would stop here (safeguards), before any write:');
-        for (const r of verdict.reasons) io.out(`  - ${r}`);
-      }
+      for (const chunk of planText(agent, { decision, planned, groups, verdict, counts }, limit, firstContacts)) io.out(chunk);
     }
     planned.spool.close();
     return EXIT.OK;
