@@ -106,30 +106,35 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
   if (batch.length) flush();
 
   // Okta writes, a bounded number at a time (the governor paces them further)
+  const isWrite = (a: Action) => a.kind !== 'missing' || a.deprovision;
   const writes = spool.actions<Action>(['create', 'update', 'lifecycle', 'missing']);
   let done = 0;
+  let fatal: { error: unknown } | undefined;
   const worker = async () => {
-    for (;;) {
-      if (deps.signal?.aborted) return;
+    // a failure that makes the run pointless (bad token, Okta gone) stops every worker
+    while (!deps.signal?.aborted && !fatal) {
       const next = writes.next();
       if (next.done) return;
       const a = next.value.payload;
-      if (a.kind === 'create') await applyCreate(a, deps, result);
-      else if (a.kind === 'update') await applyUpdate(a, deps, result);
-      else if (a.kind === 'lifecycle') await applyLifecycleAction(a, deps, result);
-      else if (a.kind === 'missing' && a.deprovision) await applyMissing(a, deps, result);
-      else continue;
+      if (!isWrite(a)) continue;
+      try {
+        if (a.kind === 'create') await applyCreate(a, deps, result);
+        else if (a.kind === 'update') await applyUpdate(a, deps, result);
+        else if (a.kind === 'lifecycle') await applyLifecycleAction(a, deps, result);
+        else if (a.kind === 'missing') await applyMissing(a, deps, result);
+      } catch (e) {
+        fatal ??= { error: e };
+        return;
+      }
       deps.onProgress?.(++done);
     }
   };
-  const workers = Array.from({ length: deps.okta.concurrency }, worker);
-  const settled = await Promise.allSettled(workers);
-  const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  await Promise.all(Array.from({ length: deps.okta.concurrency }, worker));
+  if (fatal) throw fatal.error;
   if (deps.signal?.aborted) {
     result.interrupted = true;
-    for (let n = writes.next(); !n.done; n = writes.next()) result.counts.notStarted++;
+    for (let n = writes.next(); !n.done; n = writes.next()) if (isWrite(n.value.payload)) result.counts.notStarted++;
   }
-  if (fatal) throw fatal.reason;
   return result;
 }
 
