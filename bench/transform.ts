@@ -17,20 +17,11 @@ import { collapseWhitespace } from '../src/transform/text/fold';
 import { isEmail } from '../src/transform/text/email';
 import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import { toE164 } from '../src/transform/text/phone';
+import { createRng } from '../src/util/rng';
 
 const RECORDS = 100_000;
 const NOW = new Date('2025-01-15T10:00:00Z');
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Anna', 'José', 'Zoë', 'Łukasz', 'Mary-Jane', 'Søren', 'Chloé', 'Jürgen', 'Ana', 'Dmitri', 'Noël', 'Siobhán', 'Björn', 'Ítalo', 'Renée', 'Omar', 'Wei', 'Priya', 'Kenji', 'Fatima'];
 const SYL = ['ber', 'gar', 'cí', 'mül', 'son', 'ler', 'o\'', 'brien', 'ski', 'ová', 'sen', 'haus', 'dez', 'ríg', 'uez', 'ton', 'field', 'ström', 'lund', 'kov'];
@@ -148,7 +139,7 @@ const PLANS: Record<Country, Plan> = {
 const PLACEHOLDERS = ['n/a', 'N/A', '-', 'none', 'TBD', 'tbc', '0', '000', '?', '0000000000', '123456', 'reception', 'see assistant', 'x', '+'];
 
 export function makeRecords(n: number): SourceRecord[] {
-  const r = prng(42);
+  const r = createRng(42);
   const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
   const digit = () => String(Math.floor(r() * 10));
   const weighted = (w: [Country, number][]) => {

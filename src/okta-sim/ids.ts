@@ -6,7 +6,7 @@
  * string order (a seeded counter forms the first 9 characters, then 8 random characters), so lists
  * ordered by id are in creation order and `after=<id>` cursors are plain id comparisons.
  */
-import { createRng, type Rng } from './rng';
+import { createRng, type Rng } from '../util/rng';
 
 // ASCII order: 0-9 < A-Z < a-z, so base-62 strings of equal length compare like their numbers.
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

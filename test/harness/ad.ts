@@ -4,14 +4,13 @@ import type { Client, Entry, SearchOptions } from 'ldapts';
 import {
   addEntries,
   connect,
-  deleteEntry,
   deleteTree,
   modifyEntry,
-  renameEntry,
   searchAll,
   withClient,
   type LdapCredentials,
   type ModifySpec,
+  writeOps,
 } from './ldap-ops';
 import { escapeDnValue, type LdapAttributes, type LdapEntry } from './ldif';
 import { acquireSharedSambaAd, type SambaAdInfo } from './samba-ad';
@@ -160,18 +159,7 @@ function makeSambaAd(info: SambaAdInfo): SambaAd {
       return addEntries(adminCredentials, entries, opts);
     },
     addUsers,
-    modify(dn, spec) {
-      return admin((c) => modifyEntry(c, dn, spec));
-    },
-    rename(dn, newDn) {
-      return admin((c) => renameEntry(c, dn, newDn));
-    },
-    async del(dn, opts) {
-      await admin(async (c) => {
-        if (opts?.subtree) await deleteTree(c, dn);
-        else await deleteEntry(c, dn);
-      });
-    },
+    ...writeOps(adminCredentials),
     setPassword(dn, password) {
       return withClient(ldapsAdminCredentials, (c) => modifyEntry(c, dn, { replace: { unicodePwd: unicodePwd(password) } }));
     },

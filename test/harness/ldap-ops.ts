@@ -243,3 +243,18 @@ export async function deleteTree(client: Client, dn: string): Promise<number> {
 export function deleteEntry(client: Client, dn: string): Promise<void> {
   return wrap('delete', dn, () => client.del(dn));
 }
+
+/** modify, rename and delete as one account (each opens its own connection): shared by the slapd and AD harnesses. */
+export function writeOps(creds: LdapCredentials) {
+  const as = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(creds, fn);
+  return {
+    modify: (dn: string, spec: ModifySpec): Promise<void> => as((c) => modifyEntry(c, dn, spec)),
+    rename: (dn: string, newDn: string): Promise<void> => as((c) => renameEntry(c, dn, newDn)),
+    async del(dn: string, opts?: { subtree?: boolean }): Promise<void> {
+      await as(async (c) => {
+        if (opts?.subtree) await deleteTree(c, dn);
+        else await deleteEntry(c, dn);
+      });
+    },
+  };
+}

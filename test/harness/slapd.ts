@@ -5,14 +5,11 @@ import type { Client, Entry, SearchOptions } from 'ldapts';
 import {
   addEntries,
   connect,
-  deleteEntry,
-  deleteTree,
-  modifyEntry,
-  renameEntry,
   searchAll,
   withClient,
   type LdapCredentials,
   type ModifySpec,
+  writeOps,
 } from './ldap-ops';
 import { normalizeDn, parseLdif, splitDn, toLdif, type LdapEntry } from './ldif';
 import { currentRunDir, registerServer, unregisterServer } from './run-dir';
@@ -292,18 +289,7 @@ function makeServer(
     addLdif(ldif, opts) {
       return addEntries(rootCredentials, parseLdif(ldif), opts);
     },
-    modify(dn, spec) {
-      return root((c) => modifyEntry(c, dn, spec));
-    },
-    rename(dn, newDn) {
-      return root((c) => renameEntry(c, dn, newDn));
-    },
-    async del(dn, opts) {
-      await root(async (c) => {
-        if (opts?.subtree) await deleteTree(c, dn);
-        else await deleteEntry(c, dn);
-      });
-    },
+    ...writeOps(rootCredentials),
     search(base, options) {
       return root((c) => searchAll(c, base, options));
     },

@@ -20,7 +20,7 @@
  * Rules are checked in the order added; the first terminal (non-latency) rule that fires wins.
  * The RNG is consumed only for matching rules with `rate < 1`, so a run is reproducible.
  */
-import { createRng, type Rng } from '../rng';
+import { createRng, type Rng } from '../../util/rng';
 
 export type FaultAction =
   | { type: 'latency'; ms: number }

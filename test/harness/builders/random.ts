@@ -1,3 +1,5 @@
+import { createRng as createBaseRng } from '../../../src/util/rng';
+
 /** Deterministic pseudo-random numbers (mulberry32): the same seed gives the same data on every machine. */
 export interface Rng {
   /** [0, 1) */
@@ -14,14 +16,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createBaseRng(seed);
   const int = (n: number): number => Math.floor(next() * n);
   return {
     next,

@@ -8,20 +8,11 @@ import { getCountries, getCountryCallingCode, getExampleNumber, type CountryCode
 import examples from 'libphonenumber-js/mobile/examples';
 import { fastE164 } from '../../../src/transform/text/phone-fast';
 import { isValidE164, toE164, toE164Library } from '../../../src/transform/text/phone';
+import { createRng } from '../../../src/util/rng';
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const countries = getCountries();
-const r = prng(7);
+const r = createRng(7);
 const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
 const digit = () => String(Math.floor(r() * 10));
 const SEPARATORS = [' ', ' ', '-', '.', '/', ''];

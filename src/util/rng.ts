@@ -1,6 +1,6 @@
 /**
- * Seeded pseudo-random numbers (mulberry32). Deterministic for a given seed, so ids and fault
- * injection rolls repeat exactly between test runs.
+ * Seeded pseudo-random numbers (mulberry32). Deterministic for a given seed, so simulator ids,
+ * fault-injection rolls, test data and benchmark data repeat exactly between runs.
  */
 export type Rng = () => number;
 
