@@ -138,10 +138,17 @@ async function measure(n: number): Promise<Figures> {
 
     process.stdout.write('dump… ');
     const d0 = performance.now();
-    await execFileP('sh', ['-c', `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "(objectClass=inetOrgPerson)" ${ATTRS.join(' ')} entryUUID > /dev/null`], {
-      env: { ...process.env, PW: ldap.servicePassword },
-      maxBuffer: 1 << 20,
-    });
+    await execFileP(
+      'sh',
+      [
+        '-c',
+        `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "(objectClass=inetOrgPerson)" ${ATTRS.join(' ')} entryUUID > /dev/null`,
+      ],
+      {
+        env: { ...process.env, PW: ldap.servicePassword },
+        maxBuffer: 1 << 20,
+      },
+    );
     const dumpMs = performance.now() - d0;
 
     process.stdout.write('full sync… ');

@@ -12,19 +12,47 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceRecord } from '../src/directory/types';
-import { compilePipelineOrThrow, InMemoryLoginRegistry, asciiFold, oktaLoginKey, type OktaProfile, type Pipeline, type TransformContext } from '../src/transform';
+import {
+  compilePipelineOrThrow,
+  InMemoryLoginRegistry,
+  asciiFold,
+  oktaLoginKey,
+  type OktaProfile,
+  type Pipeline,
+  type TransformContext,
+} from '../src/transform';
 import { collapseWhitespace } from '../src/transform/text/fold';
 import { isEmail } from '../src/transform/text/email';
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js/max';
 import { toE164 } from '../src/transform/text/phone';
 import { createRng } from '../src/util/rng';
 
 const RECORDS = 100_000;
 const NOW = new Date('2025-01-15T10:00:00Z');
 
-
-const FIRST = ['Anna', 'José', 'Zoë', 'Łukasz', 'Mary-Jane', 'Søren', 'Chloé', 'Jürgen', 'Ana', 'Dmitri', 'Noël', 'Siobhán', 'Björn', 'Ítalo', 'Renée', 'Omar', 'Wei', 'Priya', 'Kenji', 'Fatima'];
-const SYL = ['ber', 'gar', 'cí', 'mül', 'son', 'ler', 'o\'', 'brien', 'ski', 'ová', 'sen', 'haus', 'dez', 'ríg', 'uez', 'ton', 'field', 'ström', 'lund', 'kov'];
+const FIRST = [
+  'Anna',
+  'José',
+  'Zoë',
+  'Łukasz',
+  'Mary-Jane',
+  'Søren',
+  'Chloé',
+  'Jürgen',
+  'Ana',
+  'Dmitri',
+  'Noël',
+  'Siobhán',
+  'Björn',
+  'Ítalo',
+  'Renée',
+  'Omar',
+  'Wei',
+  'Priya',
+  'Kenji',
+  'Fatima',
+];
+const SYL = ['ber', 'gar', 'cí', 'mül', 'son', 'ler', "o'", 'brien', 'ski', 'ová', 'sen', 'haus', 'dez', 'ríg', 'uez', 'ton', 'field', 'ström', 'lund', 'kov'];
 
 /*
  * The data: a multinational directory, built to look like what an HR-fed AD holds, not to suit
@@ -51,7 +79,16 @@ const SYL = ['ber', 'gar', 'cí', 'mül', 'son', 'ler', 'o\'', 'brien', 'ski', '
  *   these proportions shows in the output.
  */
 type Country = 'US' | 'CA' | 'GB' | 'DE' | 'FR' | 'IN' | 'BR' | 'AU';
-const COUNTRY_WEIGHTS: [Country, number][] = [['US', 35], ['GB', 15], ['DE', 15], ['FR', 10], ['IN', 10], ['CA', 5], ['BR', 5], ['AU', 5]];
+const COUNTRY_WEIGHTS: [Country, number][] = [
+  ['US', 35],
+  ['GB', 15],
+  ['DE', 15],
+  ['FR', 10],
+  ['IN', 10],
+  ['CA', 5],
+  ['BR', 5],
+  ['AU', 5],
+];
 /** Per country: area codes of its sites, and how a (national significant) number is written. */
 interface Plan {
   sites: string[];
@@ -64,7 +101,7 @@ interface Plan {
 }
 const nanp = (areas: string[]): Plan => ({
   sites: areas,
-  mobile: (d) => areas[Number(d()) % areas.length]! + String(2 + (Number(d()) % 8)) + d() + d() + d() + d() + d() + d(),
+  mobile: (d) => areas[Number(d()) % areas.length] + String(2 + (Number(d()) % 8)) + d() + d() + d() + d() + d() + d(),
   office: (site, d) => site + String(2 + (Number(d()) % 8)) + d() + d() + d() + d() + d() + d(),
   formats: [
     (n) => `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6)}`,
@@ -81,10 +118,15 @@ const PLANS: Record<Country, Plan> = {
   CA: nanp(['416', '604', '514']),
   GB: {
     sites: ['207', '161', '131'],
-    mobile: (d) => '7' + ['4', '5', '7', '8', '9'][Number(d()) % 5]! + rep(d, 8),
+    mobile: (d) => '7' + ['4', '5', '7', '8', '9'][Number(d()) % 5] + rep(d, 8),
     office: (site, d) => (site === '207' ? '20' + String([3, 7, 8][Number(d()) % 3]) + rep(d, 7) : site + rep(d, 7)),
     formats: [
-      (n) => (n.startsWith('20') ? `020 ${n.slice(2, 6)} ${n.slice(6)}` : n.startsWith('7') ? `0${n.slice(0, 4)} ${n.slice(4)}` : `0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`),
+      (n) =>
+        n.startsWith('20')
+          ? `020 ${n.slice(2, 6)} ${n.slice(6)}`
+          : n.startsWith('7')
+            ? `0${n.slice(0, 4)} ${n.slice(4)}`
+            : `0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`,
       (n) => `+44 ${n.slice(0, n.startsWith('20') ? 2 : n.startsWith('7') ? 4 : 3)} ${n.slice(n.startsWith('20') ? 2 : n.startsWith('7') ? 4 : 3)}`,
       (n) => `+44 (0)${n}`,
       (n) => `+44${n}`,
@@ -92,7 +134,7 @@ const PLANS: Record<Country, Plan> = {
   },
   DE: {
     sites: ['89', '30', '69'],
-    mobile: (d) => ['151', '152', '176', '160', '170'][Number(d()) % 5]! + rep(d, 8),
+    mobile: (d) => ['151', '152', '176', '160', '170'][Number(d()) % 5] + rep(d, 8),
     office: (site, d) => site + String(1 + (Number(d()) % 9)) + rep(d, site === '69' ? 6 : 7),
     formats: [
       (n) => `0${n.slice(0, n.startsWith('1') ? 3 : 2)} ${n.slice(n.startsWith('1') ? 3 : 2)}`,
@@ -117,17 +159,22 @@ const PLANS: Record<Country, Plan> = {
     sites: ['22', '80', '11'],
     mobile: (d) => String(7 + (Number(d()) % 3)) + rep(d, 9),
     office: (site, d) => site + String(2 + (Number(d()) % 5)) + rep(d, 7),
-    formats: [(n) => `+91 ${n.slice(0, 5)} ${n.slice(5)}`, (n) => `0${n.slice(0, 5)} ${n.slice(5)}`, (n) => `+91${n}`, (n) => `0${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`],
+    formats: [
+      (n) => `+91 ${n.slice(0, 5)} ${n.slice(5)}`,
+      (n) => `0${n.slice(0, 5)} ${n.slice(5)}`,
+      (n) => `+91${n}`,
+      (n) => `0${n.slice(0, 2)} ${n.slice(2, 6)} ${n.slice(6)}`,
+    ],
   },
   BR: {
     sites: ['11', '21'],
-    mobile: (d) => ['11', '21', '31'][Number(d()) % 3]! + '9' + String(6 + (Number(d()) % 4)) + rep(d, 7),
+    mobile: (d) => ['11', '21', '31'][Number(d()) % 3] + '9' + String(6 + (Number(d()) % 4)) + rep(d, 7),
     office: (site, d) => site + String(2 + (Number(d()) % 4)) + rep(d, 7),
     formats: [(n) => `(${n.slice(0, 2)}) ${n.slice(2, -4)}-${n.slice(-4)}`, (n) => `+55 ${n.slice(0, 2)} ${n.slice(2, -4)}-${n.slice(-4)}`, (n) => `+55${n}`],
   },
   AU: {
     sites: ['2', '3'],
-    mobile: (d) => '4' + ['0', '1', '2', '3', '6'][Number(d()) % 5]! + rep(d, 7),
+    mobile: (d) => '4' + ['0', '1', '2', '3', '6'][Number(d()) % 5] + rep(d, 7),
     office: (site, d) => site + String(8 + (Number(d()) % 2)) + rep(d, 7),
     formats: [
       (n) => (n.startsWith('4') ? `0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}` : `(0${n.slice(0, 1)}) ${n.slice(1, 5)} ${n.slice(5)}`),
@@ -140,12 +187,12 @@ const PLACEHOLDERS = ['n/a', 'N/A', '-', 'none', 'TBD', 'tbc', '0', '000', '?', 
 
 export function makeRecords(n: number): SourceRecord[] {
   const r = createRng(42);
-  const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)]!;
+  const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)];
   const digit = () => String(Math.floor(r() * 10));
   const weighted = (w: [Country, number][]) => {
     let x = r() * 100;
     for (const [v, p] of w) if ((x -= p) < 0) return v;
-    return w[0]![0];
+    return w[0][0];
   };
   // every site: its main line, written once (by whoever set up the site) and copied to its users
   const mainLine = new Map<string, string>();
@@ -157,23 +204,27 @@ export function makeRecords(n: number): SourceRecord[] {
     if (r() < 0.5) return pick(PLACEHOLDERS);
     const g = good();
     switch (Math.floor(r() * 5)) {
-      case 0: { // the local part only (area code forgotten)
+      case 0: {
+        // the local part only (area code forgotten)
         const digits = g.replace(/\D/g, '');
         return `${digits.slice(-7, -4)}-${digits.slice(-4)}`;
       }
       case 1: // an extension alone
         return r() < 0.5 ? `x${rep(digit, 4)}` : `ext. ${rep(digit, 4)}`;
-      case 2: { // a digit dropped
+      case 2: {
+        // a digit dropped
         const i = g.search(/\d(?=\D*\d\D*\d\D*$)/);
         return g.slice(0, i) + g.slice(i + 1);
       }
-      case 3: { // a digit doubled
+      case 3: {
+        // a digit doubled
         const i = g.search(/\d\D*\d\D*$/);
         return g.slice(0, i) + g[i] + g.slice(i);
       }
-      default: { // a domestic number of another country
+      default: {
+        // a domestic number of another country
         const other = PLANS[pick(COUNTRY_WEIGHTS.filter(([c]) => c !== cc))[0]];
-        return other.formats[0]!(other.mobile(digit));
+        return other.formats[0](other.mobile(digit));
       }
     }
   };
@@ -184,7 +235,7 @@ export function makeRecords(n: number): SourceRecord[] {
     const site = pick(plan.sites);
     let given = pick(FIRST) + (r() < 0.3 ? ' ' + pick(FIRST) : '');
     let sn = (pick(SYL) + pick(SYL) + pick(SYL)).replace(/^./, (c) => c.toUpperCase());
-    const sam = (given[0]! + sn).toLowerCase().replace(/[^a-z]/g, '') + i;
+    const sam = (given[0] + sn).toLowerCase().replace(/[^a-z]/g, '') + i;
     if (r() < 0.03) {
       given = given.normalize('NFD');
       sn = sn.normalize('NFD');
@@ -246,9 +297,19 @@ export const STEPS = [
   { name: 'phones', normalize: { phone: { attributes: ['mobilePhone', 'primaryPhone'], region: '{c}' } } },
   {
     name: 'costcenter',
-    lookup: { source: { type: 'csv', file: 'costcenters.csv' }, key: '{costCenter}', column: 'cc', map: { costCenter: '{row.name}', division: '{row.division}' } },
+    lookup: {
+      source: { type: 'csv', file: 'costcenters.csv' },
+      key: '{costCenter}',
+      column: 'cc',
+      map: { costCenter: '{row.name}', division: '{row.division}' },
+    },
   },
-  { name: 'login', username: { templates: ["{givenName | ascii-fold | lower | replace(/[^a-z0-9]+/, '')}.{sn | ascii-fold | lower | replace(/[^a-z0-9]+/, '')}@corp.example"] } },
+  {
+    name: 'login',
+    username: {
+      templates: ["{givenName | ascii-fold | lower | replace(/[^a-z0-9]+/, '')}.{sn | ascii-fold | lower | replace(/[^a-z0-9]+/, '')}@corp.example"],
+    },
+  },
   { name: 'checks', validate: { required: ['login', 'email', 'lastName'], email: ['email'] } },
   { name: 'display', map: { displayName: '{profile.firstName} {profile.lastName}' } },
 ];
@@ -259,7 +320,7 @@ export const STEPS = [
  */
 function handE164(raw: string, region: string | null): string | null {
   const cc = region?.toUpperCase();
-  const p = parsePhoneNumberFromString(raw.trim(), cc && isSupportedCountry(cc) ? (cc as CountryCode) : undefined);
+  const p = parsePhoneNumberFromString(raw.trim(), cc && isSupportedCountry(cc) ? cc : undefined);
   return p && p.isValid() ? p.number : null;
 }
 
@@ -307,7 +368,7 @@ function makeBaseline(lookup: Map<string, { name: string; division: string }>) {
     for (let n = 2; reg.claim(login, rec.anchor) !== true; n++) login = base.replace('@', `${n}@`);
     p.login = login;
     if (!p.login || !p.email || !p.lastName) return null;
-    p.displayName = `${p.firstName} ${p.lastName}`;
+    p.displayName = `${String(p.firstName)} ${String(p.lastName)}`;
     return p;
   };
 }
@@ -320,7 +381,7 @@ async function timePipeline(p: Pipeline, records: SourceRecord[]): Promise<numbe
   let ok = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < records.length; i++) {
-    const o = await p.run(records[i]!, ctx);
+    const o = await p.run(records[i], ctx);
     if (o.kind === 'ok') ok++;
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -335,7 +396,7 @@ async function timeBaseline(f: ReturnType<typeof makeBaseline>, records: SourceR
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < records.length; i++) {
     // awaited like the pipeline's run(), so both pay for one promise per record
-    const prof = await Promise.resolve(f(records[i]!, logins));
+    const prof = await Promise.resolve(f(records[i], logins));
     if (prof) ok++;
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -345,12 +406,18 @@ async function timeBaseline(f: ReturnType<typeof makeBaseline>, records: SourceR
 
 /** Sorted-key JSON of a profile, null attributes left out, for comparing the pipeline with the baseline. */
 function canonical(p: OktaProfile): string {
-  return JSON.stringify(Object.keys(p).filter((k) => p[k] !== null && p[k] !== undefined).sort().map((k) => [k, p[k]]));
+  return JSON.stringify(
+    Object.keys(p)
+      .filter((k) => p[k] !== null && p[k] !== undefined)
+      .sort()
+      .map((k) => [k, p[k]]),
+  );
 }
 
 /** What the phone part of the data is like (printed, so a change to the generator shows). */
 function phoneStats(records: SourceRecord[]): string {
-  let values = 0, invalid = 0;
+  let values = 0,
+    invalid = 0;
   const distinct = new Set<string>();
   for (const r of records) {
     const c = r.attributes.c?.[0] as string | undefined;
@@ -372,7 +439,10 @@ export async function benchTransform(): Promise<void> {
     writeLookup(dir);
     const records = makeRecords(RECORDS);
     const full = compilePipelineOrThrow(STEPS, { baseDir: dir });
-    const noPhone = compilePipelineOrThrow(STEPS.filter((s) => s.name !== 'phones'), { baseDir: dir });
+    const noPhone = compilePipelineOrThrow(
+      STEPS.filter((s) => s.name !== 'phones'),
+      { baseDir: dir },
+    );
     const lookup = new Map<string, { name: string; division: string }>();
     for (let i = 0; i < 5000; i++) lookup.set(`CC${i}`, { name: `Cost center ${i}`, division: `Division ${i % 20}` });
     const baseline = makeBaseline(lookup);
@@ -408,7 +478,7 @@ export async function benchTransform(): Promise<void> {
       res.noPhone.push(await timePipeline(noPhone, noPhoneRecords));
       res.baseNoPhone.push(await timeBaseline(baselineNoPhone, noPhoneRecords));
     }
-    const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
     const row = (label: string, p: number, b: number) =>
       `  ${label.padEnd(44)} ${Math.round(p).toLocaleString('en-US').padStart(10)} rec/s   baseline ${Math.round(b).toLocaleString('en-US').padStart(10)} rec/s   ratio ${(p / b).toFixed(2)}`;
     console.log(`transform: 10-step pipeline, ${RECORDS.toLocaleString('en-US')} records, one core, median of 3 (goal ≥ 50,000 rec/s)`);

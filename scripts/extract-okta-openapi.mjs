@@ -143,4 +143,6 @@ const fixture = {
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, JSON.stringify(fixture, null, 1) + '\n');
 const counts = Object.fromEntries(Object.entries(components).map(([k, v]) => [k, Object.keys(v).length]));
-console.log(`wrote ${outPath}: ${Object.keys(paths).length} paths, components ${JSON.stringify(counts)}, spec ${spec.info?.version} sha256 ${sha256.slice(0, 12)}…`);
+console.log(
+  `wrote ${outPath}: ${Object.keys(paths).length} paths, components ${JSON.stringify(counts)}, spec ${spec.info?.version} sha256 ${sha256.slice(0, 12)}…`,
+);

@@ -61,7 +61,11 @@ const weighted = (list, w) => {
 // names
 
 const SPECIAL_ASCII = { ß: 'ss', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', đ: 'd', Đ: 'D', ı: 'i', þ: 'th', Þ: 'Th', ð: 'd' };
-const toAscii = (s) => s.replace(/[ßøØłŁæÆœŒđĐıþÞð]/g, (c) => SPECIAL_ASCII[c]).normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+const toAscii = (s) =>
+  s
+    .replace(/[ßøØłŁæÆœŒđĐıþÞð]/g, (c) => SPECIAL_ASCII[c])
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
 const splitName = (entry) => {
   const [native, ascii] = entry.split('|');
   return [native, ascii ?? toAscii(native)];
@@ -75,7 +79,11 @@ function login(given, family) {
   taken.add(uid);
   return uid;
 }
-const mailLocal = (given, family) => `${given}.${family}`.toLowerCase().replace(/[\s']+/g, '').replace(/[^a-z0-9.\-]/g, '');
+const mailLocal = (given, family) =>
+  `${given}.${family}`
+    .toLowerCase()
+    .replace(/[\s']+/g, '')
+    .replace(/[^a-z0-9.-]/g, '');
 
 // RFC 4514 escaping of a DN attribute value
 function escapeDn(v) {
@@ -140,9 +148,11 @@ for (let i = 0; i < PEOPLE; i++) {
 
   if (i % 17 === 5) p.mail = undefined;
   else if (i % 13 === 3) p.mail = pick([` ${cleanMail}`, `${cleanMail} `, `  ${cleanMail}  `]);
-  else if (i % 11 === 7) p.mail = pick([cleanMail.toUpperCase(), cleanMail.replace(/(^|\.)([a-z])/g, (_m, d, c) => d + c.toUpperCase()).replace(`@${MAIL_DOMAIN}`, '@Example.COM')]);
+  else if (i % 11 === 7)
+    p.mail = pick([cleanMail.toUpperCase(), cleanMail.replace(/(^|\.)([a-z])/g, (_m, d, c) => d + c.toUpperCase()).replace(`@${MAIL_DOMAIN}`, '@Example.COM')]);
   else if (i % 19 === 9) p.mail = `${givenAscii.toLowerCase().replace(/[^a-z]/g, '')}${digits(4)}@${pick(corpus.personalMailDomains)}`;
-  else if (i % 23 === 11) p.mail = pick([`${localPart}@examplecom`, `${localPart}(at)${MAIL_DOMAIN}`, `${localPart}@@${MAIL_DOMAIN}`, `${localPart}@${MAIL_DOMAIN}.`]);
+  else if (i % 23 === 11)
+    p.mail = pick([`${localPart}@examplecom`, `${localPart}(at)${MAIL_DOMAIN}`, `${localPart}@@${MAIL_DOMAIN}`, `${localPart}@${MAIL_DOMAIN}.`]);
   else if (i >= 29 && i % 29 === 13) p.mail = 'sales@example.com';
   else p.mail = cleanMail;
 
@@ -154,9 +164,21 @@ for (let i = 0; i < PEOPLE; i++) {
 
   p.department = i === 0 ? 'Executive' : pick(corpus.departments);
   p.title = i === 0 ? 'CEO' : contractor ? pick(['Contractor', 'QA Engineer (Contract)', 'Consultant']) : pick(corpus.titles);
-  p.employeeNumber = contractor ? (i % 2 ? undefined : `C-${digits(4)}`) : i % 7 === 0 ? String(10000 + i) : i % 5 === 0 ? `E-${String(10000 + i).padStart(6, '0')}` : `E${10000 + i}`;
+  p.employeeNumber = contractor
+    ? i % 2
+      ? undefined
+      : `C-${digits(4)}`
+    : i % 7 === 0
+      ? String(10000 + i)
+      : i % 5 === 0
+        ? `E-${String(10000 + i).padStart(6, '0')}`
+        : `E${10000 + i}`;
   if (!contractor && i >= 37 && i % 37 === 18) p.employeeNumber = people[i - 18].employeeNumber;
-  p.employeeType = disabled ? pick(['Inactive', 'inactive', 'Terminated']) : contractor ? 'Contractor' : pick(['Employee', 'Employee', 'employee', 'Full-Time']);
+  p.employeeType = disabled
+    ? pick(['Inactive', 'inactive', 'Terminated'])
+    : contractor
+      ? 'Contractor'
+      : pick(['Employee', 'Employee', 'employee', 'Full-Time']);
   p.o = contractor ? 'Acme Contracting Ltd' : pick(corpus.companies.slice(0, 4));
   p.l = pick(loc.cities);
   p.preferredLanguage = i % 6 === 0 ? undefined : pick([loc.id, loc.id.split('-')[0], loc.id.replace('-', '_')]);
@@ -190,8 +212,19 @@ const add = (dn, attrs) => {
   entries.push(e);
   return e;
 };
-add(BASE, [['objectClass', 'top'], ['objectClass', 'dcObject'], ['objectClass', 'organization'], ['dc', 'example'], ['o', 'Example Corp']]);
-for (const ou of ['people', 'groups', 'service-accounts']) add(`ou=${ou},${BASE}`, [['objectClass', 'top'], ['objectClass', 'organizationalUnit'], ['ou', ou]]);
+add(BASE, [
+  ['objectClass', 'top'],
+  ['objectClass', 'dcObject'],
+  ['objectClass', 'organization'],
+  ['dc', 'example'],
+  ['o', 'Example Corp'],
+]);
+for (const ou of ['people', 'groups', 'service-accounts'])
+  add(`ou=${ou},${BASE}`, [
+    ['objectClass', 'top'],
+    ['objectClass', 'organizationalUnit'],
+    ['ou', ou],
+  ]);
 
 const ssha = (password) => {
   const salt = Buffer.from(digits(8), 'utf8').subarray(0, 4);
@@ -257,20 +290,50 @@ for (const p of people) {
 
 const services = corpus.serviceAccounts.map((s, k) => {
   const dn = `uid=${escapeDn(s.uid)},ou=service-accounts,${BASE}`;
-  const a = k % 2
-    ? [['objectClass', 'top'], ['objectClass', 'account'], ['objectClass', 'simpleSecurityObject'], ['uid', s.uid], ['description', s.description], ['userPassword', ssha(`svc-${k}`)]]
-    : [['objectClass', 'top'], ['objectClass', 'person'], ['objectClass', 'organizationalPerson'], ['objectClass', 'inetOrgPerson'], ['uid', s.uid], ['cn', s.cn], ['sn', 'Service'], ['description', s.description], ['employeeType', 'Service'], ...(k === 0 ? [['mail', `${s.uid}@${MAIL_DOMAIN}`]] : []), ['userPassword', ssha(`svc-${k}`)]];
+  const a =
+    k % 2
+      ? [
+          ['objectClass', 'top'],
+          ['objectClass', 'account'],
+          ['objectClass', 'simpleSecurityObject'],
+          ['uid', s.uid],
+          ['description', s.description],
+          ['userPassword', ssha(`svc-${k}`)],
+        ]
+      : [
+          ['objectClass', 'top'],
+          ['objectClass', 'person'],
+          ['objectClass', 'organizationalPerson'],
+          ['objectClass', 'inetOrgPerson'],
+          ['uid', s.uid],
+          ['cn', s.cn],
+          ['sn', 'Service'],
+          ['description', s.description],
+          ['employeeType', 'Service'],
+          ...(k === 0 ? [['mail', `${s.uid}@${MAIL_DOMAIN}`]] : []),
+          ['userPassword', ssha(`svc-${k}`)],
+        ];
   byDn.set(dn, add(dn, a));
   return dn;
 });
 add(`uid=svc-okta-sync,ou=service-accounts,${BASE}`, [
-  ['objectClass', 'top'], ['objectClass', 'account'], ['objectClass', 'simpleSecurityObject'],
-  ['uid', 'svc-okta-sync'], ['description', 'Okta sync agent (read-only)'], ['userPassword', ssha('okta-sync')],
+  ['objectClass', 'top'],
+  ['objectClass', 'account'],
+  ['objectClass', 'simpleSecurityObject'],
+  ['uid', 'svc-okta-sync'],
+  ['description', 'Okta sync agent (read-only)'],
+  ['userPassword', ssha('okta-sync')],
 ]);
 
 const group = (cn, members, description) => {
   const dn = `cn=${escapeDn(cn)},ou=groups,${BASE}`;
-  const e = add(dn, [['objectClass', 'top'], ['objectClass', 'groupOfNames'], ['cn', cn], ...(description ? [['description', description]] : []), ...members.map((m) => ['member', m])]);
+  const e = add(dn, [
+    ['objectClass', 'top'],
+    ['objectClass', 'groupOfNames'],
+    ['cn', cn],
+    ...(description ? [['description', description]] : []),
+    ...members.map((m) => ['member', m]),
+  ]);
   byDn.set(dn, e);
   for (const m of members) byDn.get(m)?.memberOf.push(dn);
   return dn;
@@ -342,7 +405,9 @@ const ldif = [
   '# Sample directory for the ldap-okta-sync demo: a slapcat export of dc=example,dc=com.',
   '# Generated by scripts/gen-sample-directory.mjs (deterministic); regenerate instead of editing.',
   '',
-  ...entries.map((e) => `${[line('dn', e.dn), ...[...e.attrs, ...e.op, ...e.memberOf.map((m) => ['memberOf', m])].map(([k, v]) => line(k, v))].map(fold).join('\n')}\n`),
+  ...entries.map(
+    (e) => `${[line('dn', e.dn), ...[...e.attrs, ...e.op, ...e.memberOf.map((m) => ['memberOf', m])].map(([k, v]) => line(k, v))].map(fold).join('\n')}\n`,
+  ),
 ].join('\n');
 
 const args = process.argv.slice(2);

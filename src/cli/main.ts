@@ -23,7 +23,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   let code: ExitCode = EXIT.OK;
   const program = new Command('ldap-okta-sync')
     .description('Sync users from Active Directory / LDAP into Okta (profiles only; passwords stay in the directory).')
-    .version(require('../../package.json').version as string)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside rootDir
+    .version((require('../../package.json') as { version: string }).version)
     .addHelpText('after', `\n${EXIT_HELP}\n\nThe configuration defaults to $LDAP_OKTA_SYNC_CONFIG or /etc/ldap-okta-sync/config.yaml.`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -42,7 +43,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--full', 'read every entry (default: only changes since the last run, when the watermark allows it)')
     .option('--incremental', 'only changes since the last run (falls back to a full run, and says why, when it cannot)')
     .option('--allow-mass-change', 'let this one run through the safeguards (check `plan` first)')
-    .action(async (o) => run(() => cmdSync(o, io))());
+    .action(async (o: Parameters<typeof cmdSync>[0]) => run(() => cmdSync(o, io))());
 
   program
     .command('plan')
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--json', 'print the whole plan as JSON')
     .option('--limit <n>', 'rows per table', (v) => parseInt(v, 10), 200)
     .option('--full', 'plan a full run (default: what the next sync would do)')
-    .action(async (o) => run(() => cmdPlan(o, io))());
+    .action(async (o: Parameters<typeof cmdPlan>[0]) => run(() => cmdPlan(o, io))());
 
   program
     .command('status')
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .addOption(configOption())
     .option('--json', 'as JSON')
     .option('--runs <n>', 'how many runs to show', (v) => parseInt(v, 10), 10)
-    .action(async (o) => run(() => cmdStatus(o, io))());
+    .action(async (o: Parameters<typeof cmdStatus>[0]) => run(() => cmdStatus(o, io))());
 
   program
     .command('quarantine')
@@ -69,7 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--csv', 'as CSV for a spreadsheet (quoted, formula-safe)')
     .option('--step <name>', 'only records quarantined at this step (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option('--sort <key>', 'order of the rows').choices([...QUARANTINE_SORTS]).default('run'))
-    .action(async (o) => run(() => cmdQuarantine(o, io))());
+    .action(async (o: Parameters<typeof cmdQuarantine>[0]) => run(() => cmdQuarantine(o, io))());
 
   program
     .command('preflight')
@@ -80,7 +81,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--csv-fixes', 'also write values the transforms fixed by themselves (normalised phones, e-mails) to the CSV')
     .option('--examples <n>', 'examples per problem type', (v) => parseInt(v, 10), 5)
     .addHelpText('after', '\nExit code 0: no record would be quarantined; 6: some would (see the report).')
-    .action(async (o) => run(() => cmdPreflight(o, io))());
+    .action(async (o: Parameters<typeof cmdPreflight>[0]) => run(() => cmdPreflight(o, io))());
 
   program
     .command('explain')
@@ -89,24 +90,24 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .addOption(configOption())
     .option('--json', 'as JSON')
     .addHelpText('after', `\n${EXPLAIN_HELP}`)
-    .action(async (key: string, o) => run(async () => (await cmdExplain(key, o, io)) as ExitCode)());
+    .action(async (key: string, o: Parameters<typeof cmdExplain>[1]) => run(async () => (await cmdExplain(key, o, io)) as ExitCode)());
 
   program
     .command('run')
     .description('run as a daemon: sync on the configured schedule until SIGTERM')
     .addOption(configOption())
-    .action(async (o) => run(() => cmdRun(o, io))());
+    .action(async (o: Parameters<typeof cmdRun>[0]) => run(() => cmdRun(o, io))());
 
   const config = program.command('config').description('configuration tools');
   config
     .command('validate')
     .description('check a configuration file: every problem with file, line and key')
     .addOption(configOption())
-    .action(async (o) => run(() => cmdConfigValidate(o, io))());
+    .action(async (o: Parameters<typeof cmdConfigValidate>[0]) => run(() => cmdConfigValidate(o, io))());
   config
     .command('schema')
     .description('print the JSON schema of the configuration file')
-    .action(async (o) => run(() => cmdConfigSchema(o, io))());
+    .action(async (o: Parameters<typeof cmdConfigSchema>[0]) => run(() => cmdConfigSchema(o, io))());
 
   program
     .command('okta-sim')
@@ -117,7 +118,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--seed <file>', 'JSON file with initial users and groups')
     .option('--quiet', 'do not print a line per request')
     .option('--unlimited', 'no rate limits (benchmarks); default: Okta Workforce per-minute limits')
-    .action(async (o) => run(() => cmdOktaSim(o, io))());
+    .action(async (o: Parameters<typeof cmdOktaSim>[0]) => run(() => cmdOktaSim(o, io))());
 
   program
     .command('demo')

@@ -53,7 +53,10 @@ export function semanticChecks(config: Config): CheckIssue[] {
   }
   if (config.groups) issues.push(...checkGroupsConfig(config.groups));
   if (config.source.type === 'ldap' && config.source.flavor === 'ad' && config.source.pageSize > 1000) {
-    issues.push({ path: ['source', 'pageSize'], message: `Active Directory returns at most 1000 entries a page (MaxPageSize); ${config.source.pageSize} would be cut short` });
+    issues.push({
+      path: ['source', 'pageSize'],
+      message: `Active Directory returns at most 1000 entries a page (MaxPageSize); ${config.source.pageSize} would be cut short`,
+    });
   }
   if (config.source.type === 'ldap' && config.source.changeTracking.method === 'usn' && config.source.flavor !== 'ad') {
     issues.push({ path: ['source', 'changeTracking', 'method'], message: 'usn change tracking needs flavor: ad' });

@@ -30,42 +30,53 @@ const dn = z.string().min(1).describe('A distinguished name.');
 
 const tlsSchema = z
   .strictObject({
-    caFile: z.string().optional().describe('PEM file with the CA certificate(s) that signed the directory server certificate. Without it the system trust store is used.'),
-    rejectUnauthorized: z.boolean().default(true).describe('Verify the server certificate and host name. Turn off only for a throwaway lab server; the agent logs a warning on every run when it is off.'),
+    caFile: z
+      .string()
+      .optional()
+      .describe('PEM file with the CA certificate(s) that signed the directory server certificate. Without it the system trust store is used.'),
+    rejectUnauthorized: z
+      .boolean()
+      .default(true)
+      .describe('Verify the server certificate and host name. Turn off only for a throwaway lab server; the agent logs a warning on every run when it is off.'),
     serverName: z.string().optional().describe('Host name to verify the certificate against, when it differs from the URL host.'),
   })
   .default({ rejectUnauthorized: true });
 
-const usersSchema = z
-  .strictObject({
-    baseDns: z.array(dn).min(1).describe('One or more base DNs to search for users.'),
-    filter: z
-      .string()
-      .optional()
-      .describe('LDAP filter selecting users. Default: (objectClass=inetOrgPerson) for openldap, (&(objectCategory=person)(objectClass=user)) for ad.'),
-    scope: z.enum(['sub', 'one']).default('sub').describe('Search scope under each base DN.'),
-    attributes: z
-      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/, 'not an LDAP attribute name'))
-      .optional()
-      .describe('Directory attributes to read. Transforms may only reference these (plus dn and the anchor). Default: a common set for the flavour.'),
-    disabledFilter: z
-      .string()
-      .optional()
-      .describe('An LDAP filter that marks a user as disabled, evaluated on each entry, e.g. (pwdAccountLockedTime=*) or (shadowExpire=1). Active Directory users are disabled by userAccountControl bit 0x2 or a past accountExpires anyway.'),
-  });
+const usersSchema = z.strictObject({
+  baseDns: z.array(dn).min(1).describe('One or more base DNs to search for users.'),
+  filter: z
+    .string()
+    .optional()
+    .describe('LDAP filter selecting users. Default: (objectClass=inetOrgPerson) for openldap, (&(objectCategory=person)(objectClass=user)) for ad.'),
+  scope: z.enum(['sub', 'one']).default('sub').describe('Search scope under each base DN.'),
+  attributes: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]*(;[A-Za-z0-9-]+)*$/, 'not an LDAP attribute name'))
+    .optional()
+    .describe('Directory attributes to read. Transforms may only reference these (plus dn and the anchor). Default: a common set for the flavour.'),
+  disabledFilter: z
+    .string()
+    .optional()
+    .describe(
+      'An LDAP filter that marks a user as disabled, evaluated on each entry, e.g. (pwdAccountLockedTime=*) or (shadowExpire=1). Active Directory users are disabled by userAccountControl bit 0x2 or a past accountExpires anyway.',
+    ),
+});
 
 const changeTrackingSchema = z
   .strictObject({
     method: z
       .enum(['auto', 'usn', 'csn', 'timestamp'])
       .default('auto')
-      .describe('How incremental runs find changed entries. auto: uSNChanged on Active Directory, entryCSN/contextCSN on OpenLDAP (modifyTimestamp when the server keeps no contextCSN). usn: AD only. timestamp: modifyTimestamp, for other directories.'),
+      .describe(
+        'How incremental runs find changed entries. auto: uSNChanged on Active Directory, entryCSN/contextCSN on OpenLDAP (modifyTimestamp when the server keeps no contextCSN). usn: AD only. timestamp: modifyTimestamp, for other directories.',
+      ),
     overlapSeconds: z
       .number()
       .int()
       .min(0)
       .default(300)
-      .describe('timestamp method: re-read entries changed this long before the last run started (clock skew, same-second changes); re-read entries with no change cost no writes.'),
+      .describe(
+        'timestamp method: re-read entries changed this long before the last run started (clock skew, same-second changes); re-read entries with no change cost no writes.',
+      ),
   })
   .default({ method: 'auto', overlapSeconds: 300 });
 
@@ -96,7 +107,10 @@ const ldifSourceSchema = z.strictObject({
   type: z.literal('ldif').describe('Read from an LDIF file (an export, or the demo directory).'),
   path: z.string().min(1).describe('LDIF file, relative to this config file.'),
   flavor: z.enum(['openldap', 'ad']).default('openldap').describe('Which directory the export came from (selects anchor and defaults).'),
-  users: usersSchema.partial({ baseDns: true }).describe('Which entries of the file are users: baseDns (default: all), filter, scope, attributes.').default({ scope: 'sub' }),
+  users: usersSchema
+    .partial({ baseDns: true })
+    .describe('Which entries of the file are users: baseDns (default: all), filter, scope, attributes.')
+    .default({ scope: 'sub' }),
   anchorAttribute: z.string().optional().describe('Immutable attribute identifying a user. Default: entryUUID (openldap), objectGUID (ad).'),
   binaryAttributes: z.array(z.string()).default([]).describe('Attributes kept as raw bytes.'),
 });
@@ -105,10 +119,14 @@ const ldifSourceSchema = z.strictObject({
 export type MatchRule = { by: 'login' } | { by: 'email' } | { by: 'attribute'; attribute: string; caseInsensitive: boolean };
 
 const matchRuleSchema = z.union([
-  z.enum(['login', 'email']).describe('login: the Okta user whose login equals the record\'s (compared as Okta does: case and diacritics ignored); email: whose profile.email equals the record\'s email (case-insensitive).'),
+  z
+    .enum(['login', 'email'])
+    .describe(
+      "login: the Okta user whose login equals the record's (compared as Okta does: case and diacritics ignored); email: whose profile.email equals the record's email (case-insensitive).",
+    ),
   z
     .strictObject({
-      attribute: z.string().min(1).describe('An Okta profile attribute, e.g. employeeNumber: the Okta user whose value equals the record\'s.'),
+      attribute: z.string().min(1).describe("An Okta profile attribute, e.g. employeeNumber: the Okta user whose value equals the record's."),
       caseInsensitive: z.boolean().default(false).describe('Compare ignoring case (default: exact).'),
     })
     .describe('Match by a profile attribute.'),
@@ -118,7 +136,7 @@ const matchSchema = z
   .union([z.literal('none'), z.enum(['login', 'email']), z.array(matchRuleSchema)])
   .default('none')
   .describe(
-    'First contact with Okta users that existed before the agent: rules that find the same person (login, email, or a profile attribute). A record with exactly one candidate across all rules is linked to it and updated from then on; several candidates (ambiguous) or a candidate already linked to another record → quarantined, never guessed; none → created. `none` (no rules): a login Okta already has quarantines the record with Okta\'s error. Never a duplicate.',
+    "First contact with Okta users that existed before the agent: rules that find the same person (login, email, or a profile attribute). A record with exactly one candidate across all rules is linked to it and updated from then on; several candidates (ambiguous) or a candidate already linked to another record → quarantined, never guessed; none → created. `none` (no rules): a login Okta already has quarantines the record with Okta's error. Never a duplicate.",
   )
   .transform((v): MatchRule[] => {
     const list = v === 'none' ? [] : Array.isArray(v) ? v : [v];
@@ -135,9 +153,17 @@ const oktaSchema = z.strictObject({
   provider: z
     .enum(['okta', 'federation'])
     .default('okta')
-    .describe('okta: users get their password from Okta flows (or a delegated-auth agent); federation: users sign in through a federated IdP (created with provider FEDERATION).'),
+    .describe(
+      'okta: users get their password from Okta flows (or a delegated-auth agent); federation: users sign in through a federated IdP (created with provider FEDERATION).',
+    ),
   match: matchSchema,
-  concurrency: z.number().int().min(1).max(32).default(4).describe('Okta requests in flight at once (Okta\'s org-wide concurrency limit is typically 75; bulk loads rarely need more than 10).'),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(32)
+    .default(4)
+    .describe("Okta requests in flight at once (Okta's org-wide concurrency limit is typically 75; bulk loads rarely need more than 10)."),
   rateLimitShare: z
     .number()
     .gt(0)
@@ -169,25 +195,30 @@ const groupsSchema = z
     filter: z
       .string()
       .optional()
-      .describe('LDAP filter selecting groups. Default: (|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)) for openldap, (objectClass=group) for ad.'),
+      .describe(
+        'LDAP filter selecting groups. Default: (|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)) for openldap, (objectClass=group) for ad.',
+      ),
     scope: z.enum(['sub', 'one']).default('sub').describe('Search scope under each base DN.'),
-    attributes: z
-      .array(z.string())
-      .default(['cn', 'description'])
-      .describe('Group attributes the name and description templates may use.'),
+    attributes: z.array(z.string()).default(['cn', 'description']).describe('Group attributes the name and description templates may use.'),
     memberAttributes: z
       .array(memberAttributeName)
       .min(1, 'list at least one attribute, e.g. [member]')
       .optional()
-      .describe('Attributes listing member DNs, by name (member, uniqueMember), without options: the reader asks for ranges (member;range=…) itself when a large Active Directory group needs them. Default: member and uniqueMember (openldap), member (ad).'),
+      .describe(
+        'Attributes listing member DNs, by name (member, uniqueMember), without options: the reader asks for ranges (member;range=…) itself when a large Active Directory group needs them. Default: member and uniqueMember (openldap), member (ad).',
+      ),
     name: z
       .string()
       .optional()
-      .describe('Template of the Okta group name, e.g. "AD {cn}". Default: "{cn}" (cn must then be in groups.attributes). Okta group names are unique: on first contact an existing OKTA_GROUP with this name is taken over.'),
+      .describe(
+        'Template of the Okta group name, e.g. "AD {cn}". Default: "{cn}" (cn must then be in groups.attributes). Okta group names are unique: on first contact an existing OKTA_GROUP with this name is taken over.',
+      ),
     description: z
       .string()
       .optional()
-      .describe('Template of the Okta group description. Default: "{description}" when description is in groups.attributes (it is in the default attributes), else no description.'),
+      .describe(
+        'Template of the Okta group description. Default: "{description}" when description is in groups.attributes (it is in the default attributes), else no description.',
+      ),
     nested: z
       .enum(['flatten', 'direct'])
       .default('flatten')
@@ -224,8 +255,15 @@ const lifecycleSchema = z
     disabled: z
       .enum(['suspend', 'deactivate', 'nothing'])
       .default('suspend')
-      .describe('A user disabled in the directory: suspend (a user not yet activated cannot be suspended and is deactivated), deactivate, or nothing. Enabled again: unsuspended or activated.'),
-    createDisabled: z.boolean().default(false).describe('Create users that are disabled in the directory (then at once suspended or deactivated as above). Default: they are not created until enabled.'),
+      .describe(
+        'A user disabled in the directory: suspend (a user not yet activated cannot be suspended and is deactivated), deactivate, or nothing. Enabled again: unsuspended or activated.',
+      ),
+    createDisabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Create users that are disabled in the directory (then at once suspended or deactivated as above). Default: they are not created until enabled.',
+      ),
     missing: z
       .enum(['deactivate', 'suspend', 'nothing'])
       .default('deactivate')

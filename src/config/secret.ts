@@ -11,7 +11,10 @@ import { isAbsolute, join } from 'node:path';
 
 export class Secret {
   readonly #value: string;
-  constructor(value: string, readonly reference: string) {
+  constructor(
+    value: string,
+    readonly reference: string,
+  ) {
     this.#value = value;
   }
   /** The secret itself: call only where it is handed to a client library. */

@@ -48,8 +48,8 @@ export class Daemon {
 
   private scheduleJobs(s: DaemonSchedule): void {
     for (const j of this.jobs) j.stop();
-    this.jobs = [schedule(s.fullCron, () => this.tick('schedule', 'full'), s.timezone)];
-    if (s.incrementalCron) this.jobs.push(schedule(s.incrementalCron, () => this.tick('schedule', 'incremental'), s.timezone));
+    this.jobs = [schedule(s.fullCron, () => void this.tick('schedule', 'full'), s.timezone)];
+    if (s.incrementalCron) this.jobs.push(schedule(s.incrementalCron, () => void this.tick('schedule', 'incremental'), s.timezone));
     this.opts.log.info('schedule', { full: s.fullCron, incremental: s.incrementalCron ?? 'none', timezone: s.timezone ?? 'system' });
   }
 

@@ -22,7 +22,10 @@ export function canResume(previous: Checkpoint, current: Checkpoint): ResumeVerd
       return { ok: false, reason: `the domain controller changed from ${previous.dc} to ${current.dc}: USNs are per DC` };
     }
     if (previous.invocationId.toLowerCase() !== current.invocationId.toLowerCase()) {
-      return { ok: false, reason: `the invocationId of ${current.dc} changed from ${previous.invocationId} to ${current.invocationId} (restored from a backup?)` };
+      return {
+        ok: false,
+        reason: `the invocationId of ${current.dc} changed from ${previous.invocationId} to ${current.invocationId} (restored from a backup?)`,
+      };
     }
     if (BigInt(current.usn) < BigInt(previous.usn)) {
       return { ok: false, reason: `highestCommittedUSN of ${current.dc} went back from ${previous.usn} to ${current.usn}` };

@@ -66,7 +66,10 @@ function fast(dn: string): string {
 
 /** Not a DN: the former normalisation (lower case, no spaces around separators). */
 function fallback(dn: string): string {
-  return dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  return dn
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([,=+])\s*/g, '$1');
 }
 
 const isSep = (ch: string | undefined) => ch === ',' || ch === '+' || ch === ';';

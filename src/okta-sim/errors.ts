@@ -119,11 +119,7 @@ export const errors = {
     return new OktaSimError(400, 'E0000093', 'Target count limit exceeded', ['The number of group targets is too large']);
   },
   stillActivating(): OktaSimError {
-    return new OktaSimError(
-      409,
-      'E0000112',
-      'Cannot update this user because they are still being activated. Please try again in a few minutes.',
-    );
+    return new OktaSimError(409, 'E0000112', 'Cannot update this user because they are still being activated. Please try again in a few minutes.');
   },
   expirePasswordWithoutActivation(): OktaSimError {
     const s = 'Could not create user. To create a user and expire their password immediately, `activate` must be true.';

@@ -3,7 +3,10 @@
  * same login (`Isaac.Brock@example.com` = `isaac.brock@example.com` = `isáàc.bröck@example.com`).
  */
 export function normalizeLogin(login: string): string {
-  return login.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return login
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** The short name of a login: the part before the last `@` (the whole login when there is none). */

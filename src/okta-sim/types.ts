@@ -4,16 +4,7 @@
  * Timestamps are epoch milliseconds here and ISO strings on the wire.
  */
 
-export const USER_STATUSES = [
-  'ACTIVE',
-  'DEPROVISIONED',
-  'LOCKED_OUT',
-  'PASSWORD_EXPIRED',
-  'PROVISIONED',
-  'RECOVERY',
-  'STAGED',
-  'SUSPENDED',
-] as const;
+export const USER_STATUSES = ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
 export const PROVIDER_TYPES = ['ACTIVE_DIRECTORY', 'FEDERATION', 'IMPORT', 'LDAP', 'OKTA', 'SOCIAL'] as const;

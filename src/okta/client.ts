@@ -91,7 +91,7 @@ export class SdkOktaSink implements OktaSink {
       // honoured by the SDK (prepended to its own user agent) but missing from its typings
       userAgent: 'ldap-okta-sync/0.1',
     };
-    this.client = new Client(clientConfig as ConstructorParameters<typeof Client>[0]);
+    this.client = new Client(clientConfig);
   }
 
   get requestCounts(): RequestCounts {
@@ -123,7 +123,7 @@ export class SdkOktaSink implements OktaSink {
   }
 
   async updateProfile(id: string, changes: Profile): Promise<OktaUser> {
-    return this.call(async () => toUser(await this.client.userApi.updateUser({ userId: id, user: { profile: changes as never } })));
+    return this.call(async () => toUser(await this.client.userApi.updateUser({ userId: id, user: { profile: changes } })));
   }
 
   async getUser(idOrLogin: string): Promise<OktaUser | null> {
@@ -178,12 +178,12 @@ export class SdkOktaSink implements OktaSink {
   }
 
   async createGroup(name: string, description: string | null): Promise<OktaGroup> {
-    return this.call(async () => toGroup(await this.client.groupApi.createGroup({ group: { profile: { name, description: description ?? undefined } } as never })));
+    return this.call(async () => toGroup(await this.client.groupApi.createGroup({ group: { profile: { name, description: description ?? undefined } } })));
   }
 
   async updateGroup(id: string, name: string, description: string | null): Promise<OktaGroup> {
     return this.call(async () =>
-      toGroup(await this.client.groupApi.replaceGroup({ groupId: id, group: { profile: { name, description: description ?? undefined } } as never })),
+      toGroup(await this.client.groupApi.replaceGroup({ groupId: id, group: { profile: { name, description: description ?? undefined } } })),
     );
   }
 
@@ -218,8 +218,18 @@ export class SdkOktaSink implements OktaSink {
       if (err.isAuthFailure) {
         throw new OktaFatalError('auth', `Okta rejected the API token: ${err.message}`, { cause: err });
       }
-      const code = ((err.cause as { code?: string } | undefined)?.code ?? '') as string;
-      if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT'].includes(code)) {
+      const code = (err.cause as { code?: string } | undefined)?.code ?? '';
+      if (
+        [
+          'ECONNREFUSED',
+          'ENOTFOUND',
+          'EAI_AGAIN',
+          'EHOSTUNREACH',
+          'CERT_HAS_EXPIRED',
+          'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+          'DEPTH_ZERO_SELF_SIGNED_CERT',
+        ].includes(code)
+      ) {
         throw new OktaFatalError('unreachable', `Okta is unreachable: ${err.message}`, { cause: err });
       }
       throw err;

@@ -33,7 +33,11 @@ export class OktaError extends Error {
 
 /** Thrown for failures that make the whole run pointless (bad token, Okta unreachable). */
 export class OktaFatalError extends Error {
-  constructor(readonly kind: 'auth' | 'unreachable', message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: 'auth' | 'unreachable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'OktaFatalError';
   }

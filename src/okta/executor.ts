@@ -64,7 +64,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
       let response: SdkResponse;
       try {
         req.timeout = this.opts.requestTimeoutMs;
-        response = (await super.fetch(request)) as unknown as SdkResponse;
+        response = (await super.fetch(request)) as SdkResponse;
       } catch (e) {
         release();
         // a create may have reached Okta unless the connection was never made
@@ -75,7 +75,11 @@ export class GovernedRequestExecutor extends RequestExecutor {
       }
       release();
       const date = response.headers.get('date');
-      this.opts.governor.observe(bucket, parseRateHeaders((n) => response.headers.get(n), date ? Date.parse(date) : undefined, Date.now()), response.status);
+      this.opts.governor.observe(
+        bucket,
+        parseRateHeaders((n) => response.headers.get(n), date ? Date.parse(date) : undefined, Date.now()),
+        response.status,
+      );
       if (response.status === 429) {
         this.counts.rateLimited++;
         if (attempt >= this.opts.maxRetries) return response as never;

@@ -9,9 +9,7 @@ import type { OktaSink, OktaUser } from './client';
 import type { Profile } from './profile';
 
 export type MatchDecision =
-  | { kind: 'none' }
-  | { kind: 'one'; user: OktaUser; rules: string[] }
-  | { kind: 'ambiguous'; candidates: { id: string; login: string; rules: string[] }[] };
+  { kind: 'none' } | { kind: 'one'; user: OktaUser; rules: string[] } | { kind: 'ambiguous'; candidates: { id: string; login: string; rules: string[] }[] };
 
 const describeRule = (r: MatchRule) => (r.by === 'attribute' ? `attribute ${r.attribute}` : r.by);
 

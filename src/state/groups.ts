@@ -84,7 +84,10 @@ export class GroupsRepo {
   private readonly quarantineStmt;
   private readonly settleStmt;
 
-  constructor(private readonly db: Db, private readonly now: () => Date) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
     refreshNormalisedDns(db);
     this.byAnchor = db.prepare<[string], RawGroup>('SELECT * FROM main.groups WHERE anchor = ?');
     this.byOkta = db.prepare<[string], RawGroup>('SELECT * FROM main.groups WHERE okta_id = ?');
@@ -95,7 +98,9 @@ export class GroupsRepo {
     this.link = db.prepare(`UPDATE main.groups SET okta_id = @oktaId, link = @link, name = @name, description = @description,
         updated_at = @now WHERE anchor = @anchor`);
     this.applied = db.prepare('UPDATE main.groups SET name = @name, description = @description, updated_at = @now WHERE anchor = @anchor');
-    this.quarantineStmt = db.prepare('UPDATE main.groups SET quarantine_reason = @reason, quarantined_run = @runId, pending = 1, updated_at = @now WHERE anchor = @anchor');
+    this.quarantineStmt = db.prepare(
+      'UPDATE main.groups SET quarantine_reason = @reason, quarantined_run = @runId, pending = 1, updated_at = @now WHERE anchor = @anchor',
+    );
     this.settleStmt = db.prepare(`UPDATE main.groups SET pending = 0, quarantine_reason = NULL, quarantined_run = NULL,
         updated_at = CASE WHEN quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
       WHERE anchor = @anchor AND (pending = 1 OR quarantine_reason IS NOT NULL)`);
@@ -189,10 +194,7 @@ export class GroupsRepo {
   }
 
   quarantined(): GroupRow[] {
-    return this.db
-      .prepare<[], RawGroup>('SELECT * FROM main.groups WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn')
-      .all()
-      .map(toRow);
+    return this.db.prepare<[], RawGroup>('SELECT * FROM main.groups WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn').all().map(toRow);
   }
 
   counts(): { total: number; linked: number; quarantined: number; removed: number; memberships: number } {
@@ -229,7 +231,11 @@ export class GroupsRepo {
  */
 export function refreshNormalisedDns(db: Db, batch = 5000): void {
   if (db.readonly) return;
-  const pending = () => db.prepare<[], { tbl: string }>('SELECT tbl FROM main.dn_norm_refresh ORDER BY tbl').all().map((r) => r.tbl);
+  const pending = () =>
+    db
+      .prepare<[], { tbl: string }>('SELECT tbl FROM main.dn_norm_refresh ORDER BY tbl')
+      .all()
+      .map((r) => r.tbl);
   if (!pending().length) return;
   db.transaction(() => {
     for (const tbl of pending()) {
@@ -311,7 +317,10 @@ export class GroupPlanTables {
   private actionSeq = 0;
   private opSeq = 0;
 
-  constructor(private readonly db: Db, private readonly now: () => Date) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
     db.exec(`
       ${TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join('\n')}
       CREATE TEMP TABLE grp_run_users (anchor TEXT PRIMARY KEY, dn_norm TEXT NOT NULL, kind TEXT NOT NULL, dn TEXT, login TEXT) WITHOUT ROWID;
@@ -557,7 +566,8 @@ export class GroupPlanTables {
 
   counts(): { actions: Record<string, number>; adds: number; removes: number } {
     const actions: Record<string, number> = {};
-    for (const r of this.db.prepare<[], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM temp.grp_actions GROUP BY kind').all()) actions[r.kind] = r.n;
+    for (const r of this.db.prepare<[], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM temp.grp_actions GROUP BY kind').all())
+      actions[r.kind] = r.n;
     const ops = this.db.prepare<[], { op: string; n: number }>('SELECT op, count(*) AS n FROM temp.grp_ops GROUP BY op').all();
     return { actions, adds: ops.find((o) => o.op === 'add')?.n ?? 0, removes: ops.find((o) => o.op === 'remove')?.n ?? 0 };
   }
@@ -586,7 +596,10 @@ export class GroupPlanTables {
    * state knows it), in plan order; of one group, or of all groups. A batch at a time.
    */
   *memberOps(groupAnchor?: string, batch = 1000): Generator<PlannedMemberOp & { login: string | null; dn: string | null }> {
-    const stmt = this.db.prepare<unknown[], { seq: number; group_anchor: string; op: 'add' | 'remove'; user_anchor: string; login: string | null; dn: string | null }>(
+    const stmt = this.db.prepare<
+      unknown[],
+      { seq: number; group_anchor: string; op: 'add' | 'remove'; user_anchor: string; login: string | null; dn: string | null }
+    >(
       `SELECT o.seq, o.group_anchor, o.op, o.user_anchor, coalesce(r.login, u.login) AS login, coalesce(r.dn, u.dn) AS dn
        FROM temp.grp_ops o LEFT JOIN temp.grp_run_users r ON r.anchor = o.user_anchor LEFT JOIN main.users u ON u.anchor = o.user_anchor
        WHERE o.seq > ? ${groupAnchor === undefined ? '' : 'AND o.group_anchor = ?'} ORDER BY o.seq LIMIT ?`,

@@ -44,12 +44,13 @@ const toRun = (r: RawRun): RunRow => ({
 });
 
 export class RunsRepo {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
 
   begin(kind: string, mode: string, trigger: string): number {
-    const r = this.db
-      .prepare('INSERT INTO runs (kind, mode, trigger, started_at) VALUES (?, ?, ?, ?)')
-      .run(kind, mode, trigger, this.now().toISOString());
+    const r = this.db.prepare('INSERT INTO runs (kind, mode, trigger, started_at) VALUES (?, ?, ?, ?)').run(kind, mode, trigger, this.now().toISOString());
     return Number(r.lastInsertRowid);
   }
 
@@ -94,7 +95,10 @@ export interface JournalEntry {
 }
 
 export class JournalRepo {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
 
   /** Written (and committed) before the Okta call. */
   begin(runId: number, anchor: string, op: string, payload: unknown): number {
@@ -113,12 +117,15 @@ export class JournalRepo {
     return this.db
       .prepare<[], { id: number; run_id: number; anchor: string; op: string; payload: string; started_at: string }>('SELECT * FROM journal ORDER BY id')
       .all()
-      .map((r) => ({ id: r.id, runId: r.run_id, anchor: r.anchor, op: r.op, payload: JSON.parse(r.payload), startedAt: r.started_at }));
+      .map((r) => ({ id: r.id, runId: r.run_id, anchor: r.anchor, op: r.op, payload: JSON.parse(r.payload) as unknown, startedAt: r.started_at }));
   }
 }
 
 export class WatermarksRepo {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
 
   get<T>(source: string): T | undefined {
     const r = this.db.prepare<[string], { value: string }>('SELECT value FROM watermarks WHERE source = ?').get(source);
@@ -147,25 +154,28 @@ export interface LockHolder {
 }
 
 export class RunLock {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
 
   /**
    * Take the run lock, or return who holds it. A lock left by a dead process on this host is taken over.
    */
   acquire(): { ok: true } | { ok: false; holder: LockHolder } {
     const host = hostname();
-    return this.db.transaction((): { ok: true } | { ok: false; holder: LockHolder } => {
-      const cur = this.db
-        .prepare<[], { pid: number; host: string; run_id: number | null; acquired_at: string }>('SELECT * FROM run_lock WHERE id = 1')
-        .get();
-      if (cur && !(cur.host === host && (cur.pid === process.pid || !processAlive(cur.pid)))) {
-        return { ok: false, holder: { pid: cur.pid, host: cur.host, runId: cur.run_id, acquiredAt: cur.acquired_at } };
-      }
-      this.db
-        .prepare('INSERT OR REPLACE INTO run_lock (id, pid, host, run_id, acquired_at) VALUES (1, ?, ?, NULL, ?)')
-        .run(process.pid, host, this.now().toISOString());
-      return { ok: true };
-    }).immediate();
+    return this.db
+      .transaction((): { ok: true } | { ok: false; holder: LockHolder } => {
+        const cur = this.db.prepare<[], { pid: number; host: string; run_id: number | null; acquired_at: string }>('SELECT * FROM run_lock WHERE id = 1').get();
+        if (cur && !(cur.host === host && (cur.pid === process.pid || !processAlive(cur.pid)))) {
+          return { ok: false, holder: { pid: cur.pid, host: cur.host, runId: cur.run_id, acquiredAt: cur.acquired_at } };
+        }
+        this.db
+          .prepare('INSERT OR REPLACE INTO run_lock (id, pid, host, run_id, acquired_at) VALUES (1, ?, ?, NULL, ?)')
+          .run(process.pid, host, this.now().toISOString());
+        return { ok: true };
+      })
+      .immediate();
   }
 
   setRun(runId: number): void {

@@ -36,7 +36,9 @@ export class PlanSpool {
       CREATE TEMP TABLE spool_unique (attribute TEXT NOT NULL, value TEXT NOT NULL, anchor TEXT NOT NULL, dn TEXT NOT NULL, PRIMARY KEY (attribute, value)) WITHOUT ROWID;
     `);
     this.insertUnique = db.prepare('INSERT OR IGNORE INTO temp.spool_unique (attribute, value, anchor, dn) VALUES (?, ?, ?, ?)');
-    this.uniqueInRun = db.prepare<[string, string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_unique WHERE attribute = ? AND value = ?');
+    this.uniqueInRun = db.prepare<[string, string], { anchor: string; dn: string }>(
+      'SELECT anchor, dn FROM temp.spool_unique WHERE attribute = ? AND value = ?',
+    );
     this.uniqueStored = db.prepare<[string, string], { anchor: string; dn: string }>(
       'SELECT c.anchor, u.dn FROM main.unique_claims c JOIN main.users u ON u.anchor = c.anchor WHERE c.attribute = ? AND c.value = ?',
     );
@@ -191,8 +193,9 @@ export class PlanSpool {
       .run(runId);
   }
 
-
   close(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique;');
+    this.db.exec(
+      'DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique;',
+    );
   }
 }

@@ -27,11 +27,7 @@ export function quoteIdent(name: string): string {
  * Stream every row as column → text (numbers as decimal text, blobs as base64, NULL omitted).
  * `onColumns` receives the column names first, so the caller can check the columns it needs.
  */
-export function readSqliteLookup(
-  spec: SqliteLookupSpec,
-  onColumns: (columns: string[]) => void,
-  onRow: (row: Record<string, string>) => void,
-): void {
+export function readSqliteLookup(spec: SqliteLookupSpec, onColumns: (columns: string[]) => void, onRow: (row: Record<string, string>) => void): void {
   if ((spec.table === undefined) === (spec.query === undefined)) throw new SqliteLookupError('give exactly one of table or query');
   let db: Database.Database;
   try {

@@ -16,7 +16,11 @@ export class StateStore {
   readonly lock: RunLock;
   readonly groups: GroupsRepo;
 
-  private constructor(private readonly db: Db, readonly readonly: boolean, now: () => Date) {
+  private constructor(
+    private readonly db: Db,
+    readonly readonly: boolean,
+    now: () => Date,
+  ) {
     this.users = new UsersRepo(db, now);
     this.runs = new RunsRepo(db, now);
     this.journal = new JournalRepo(db, now);

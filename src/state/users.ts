@@ -96,7 +96,10 @@ export class UsersRepo {
   private readonly seen;
   private readonly touchDn;
 
-  constructor(private readonly db: Db, private readonly now: () => Date) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
     this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
     this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
     this.upsertApplied = db.prepare(`
@@ -133,9 +136,7 @@ export class UsersRepo {
     const out = new Map<string, UserRow>();
     for (let i = 0; i < anchors.length; i += 500) {
       const chunk = anchors.slice(i, i + 500);
-      const rows = this.db
-        .prepare<string[], RawUser>(`SELECT * FROM users WHERE anchor IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk);
+      const rows = this.db.prepare<string[], RawUser>(`SELECT * FROM users WHERE anchor IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
       for (const r of rows) out.set(r.anchor, toRow(r));
     }
     return out;
@@ -224,10 +225,7 @@ export class UsersRepo {
   }
 
   quarantined(): UserRow[] {
-    return this.db
-      .prepare<[], RawUser>('SELECT * FROM users WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn')
-      .all()
-      .map(toRow);
+    return this.db.prepare<[], RawUser>('SELECT * FROM users WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn').all().map(toRow);
   }
 
   counts(): { total: number; linked: number; quarantined: number } {

@@ -74,7 +74,20 @@ export function describeOktaError(e: OktaError): string {
 
 export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = {
-    counts: { created: 0, linked: 0, updated: 0, renamed: 0, quarantined: 0, suspended: 0, deactivated: 0, unsuspended: 0, activated: 0, missing: 0, failed: 0, notStarted: 0 },
+    counts: {
+      created: 0,
+      linked: 0,
+      updated: 0,
+      renamed: 0,
+      quarantined: 0,
+      suspended: 0,
+      deactivated: 0,
+      unsuspended: 0,
+      activated: 0,
+      missing: 0,
+      failed: 0,
+      notStarted: 0,
+    },
     oktaQuarantines: [],
     failures: [],
     interrupted: false,
@@ -287,7 +300,12 @@ async function linkExisting(a: CreateAction, user: OktaUser, how: string, deps: 
     return quarantineFromOkta(a, `Okta user ${user.id} (login "${theirLogin}", ${how}) is already linked to ${other.dn}`, deps, result);
   }
   if (user.status === 'DEPROVISIONED') {
-    return quarantineFromOkta(a, `Okta user ${user.id} (login "${theirLogin}", ${how}) is deactivated; reactivate it or resolve the conflict in Okta first`, deps, result);
+    return quarantineFromOkta(
+      a,
+      `Okta user ${user.id} (login "${theirLogin}", ${how}) is deactivated; reactivate it or resolve the conflict in Okta first`,
+      deps,
+      result,
+    );
   }
   const loginHolder = normalizeLogin(theirLogin) !== normalizeLogin(a.login) ? state.users.holderOfLogin(a.login) : undefined;
   if (loginHolder && loginHolder.anchor !== a.anchor) {
@@ -393,7 +411,12 @@ async function applyIntent(
       else if (op === 'deactivate') result.counts.deactivated++;
       else if (op === 'unsuspend') result.counts.unsuspended++;
       else result.counts.activated++;
-      log.info(`${op} ${a.dn}`, { anchor: a.anchor, oktaId, because: intent === 'missing' ? 'missing from the directory' : `${intent}d in the directory`, status });
+      log.info(`${op} ${a.dn}`, {
+        anchor: a.anchor,
+        oktaId,
+        because: intent === 'missing' ? 'missing from the directory' : `${intent}d in the directory`,
+        status,
+      });
     }
     const held = status === 'SUSPENDED' || status === 'DEPROVISIONED';
     state.users.recordStatus(a.anchor, {
@@ -442,8 +465,16 @@ export async function recoverJournal(deps: Pick<ApplyDeps, 'state' | 'sink' | 'l
       state.transaction(() => {
         if (user && sameProfile(user.profile, p.profile) && !state.users.find(user.id)) {
           state.users.recordApplied({
-            anchor: j.anchor, dn: p.dn, oktaId: user.id, login: p.login, loginSource: p.loginSource, profile: p.profile,
-            oktaStatus: user.status, link: 'created', disabled: p.disabled, runId: deps.runId,
+            anchor: j.anchor,
+            dn: p.dn,
+            oktaId: user.id,
+            login: p.login,
+            loginSource: p.loginSource,
+            profile: p.profile,
+            oktaStatus: user.status,
+            link: 'created',
+            disabled: p.disabled,
+            runId: deps.runId,
           });
           log.warn('recovered a create whose result was not recorded', { anchor: j.anchor, login: p.login, oktaId: user.id });
         } else {

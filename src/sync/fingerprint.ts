@@ -9,6 +9,11 @@ import type { Config } from '../config/schema';
 
 export function configFingerprint(config: Config): string {
   const { source, transforms, groups, lifecycle } = config;
-  const relevant = { source: { ...source, bindPassword: undefined, connectTimeoutMs: undefined, timeoutMs: undefined, pageSize: undefined }, transforms, groups, lifecycle };
+  const relevant = {
+    source: { ...source, bindPassword: undefined, connectTimeoutMs: undefined, timeoutMs: undefined, pageSize: undefined },
+    transforms,
+    groups,
+    lifecycle,
+  };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }

@@ -126,7 +126,10 @@ export async function planRun(source: DirectorySource, state: StateStore, transf
       return m ? [m] : [];
     });
     actions.forEach(tally);
-    spool.addPage(actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })), []);
+    spool.addPage(
+      actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
+      [],
+    );
   };
   if (opts.since) {
     for await (const anchors of source.deletedUsers(opts.since)) missing(anchors, 'deleted in the directory');

@@ -65,7 +65,13 @@ export function planRecord(d: Desired, row: UserRow | undefined, ctx: PlanContex
 
   if (!row?.oktaId) {
     if (d.disabled && !ctx.lifecycle.createDisabled) {
-      return { kind: 'skip', anchor: d.anchor, dn: d.dn, step: 'lifecycle', reason: 'disabled in the directory: created once enabled (lifecycle.createDisabled: false)' };
+      return {
+        kind: 'skip',
+        anchor: d.anchor,
+        dn: d.dn,
+        step: 'lifecycle',
+        reason: 'disabled in the directory: created once enabled (lifecycle.createDisabled: false)',
+      };
     }
     return { kind: 'create', anchor: d.anchor, dn: d.dn, login: d.login, loginSource: d.loginSource, profile: d.profile, disabled: d.disabled };
   }

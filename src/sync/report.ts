@@ -96,7 +96,11 @@ export function formatReport(r: RunReport): string {
     ['Okta requests (writes)', `${r.okta.requests} (${r.okta.writes})`],
     ['rate-limited responses / wait', `${r.okta.rateLimited} / ${(r.okta.rateLimitWaitMs / 1000).toFixed(1)} s`],
   );
-  const lines = [`Run ${r.runId} (${r.mode}${r.modeReason ? `: ${r.modeReason}` : ''}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`, '', table(rows)];
+  const lines = [
+    `Run ${r.runId} (${r.mode}${r.modeReason ? `: ${r.modeReason}` : ''}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    '',
+    table(rows),
+  ];
   if (r.safeguard) {
     lines.push('', 'Stopped by a safeguard before any write:', ...r.safeguard.map((x) => `  - ${x}`));
     lines.push('Check the plan (ldap-okta-sync plan); if it is what you want, run once with --allow-mass-change.');
@@ -120,7 +124,18 @@ export function displayWidth(s: string): number {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (/\p{M}/u.test(ch)) continue;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+    w +=
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd)
+        ? 2
+        : 1;
   }
   return w;
 }
@@ -134,7 +149,11 @@ export function table(rows: (string | number)[][], header?: string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
   for (const row of all) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(String(c)))));
-  const fmt = (row: (string | number)[]) => row.map((c, i) => pad(String(c), widths[i], typeof c === 'number')).join('  ').trimEnd();
+  const fmt = (row: (string | number)[]) =>
+    row
+      .map((c, i) => pad(String(c), widths[i], typeof c === 'number'))
+      .join('  ')
+      .trimEnd();
   const out = all.map(fmt);
   if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return out.join('\n');

@@ -66,7 +66,8 @@ export function decideMode(
 ): ModeDecision {
   if (requested === 'full') return { mode: 'full', reason: 'a full run was requested' };
   if (!previous?.checkpoint) return { mode: 'full', reason: 'no watermark yet (first run, or the source or its scope changed)' };
-  if (previous.fingerprint !== fingerprint) return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
+  if (previous.fingerprint !== fingerprint)
+    return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
   const verdict = source.canResume(previous.checkpoint, current);
   if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
   return { mode: 'incremental', since: previous.checkpoint, reason: 'changes since the last run' };
@@ -147,11 +148,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       if (decision.mode === 'full') planned.spool.forgetUnseenUnlinked(runId);
     }
     const failed = applied.failures.length + groupsApplied.failed;
-    report.outcome = applied.interrupted
-      ? 'interrupted'
-      : report.counts.quarantined > 0 || groupsApplied.quarantined > 0 || failed > 0
-        ? 'quarantined'
-        : 'ok';
+    report.outcome = applied.interrupted ? 'interrupted' : report.counts.quarantined > 0 || groupsApplied.quarantined > 0 || failed > 0 ? 'quarantined' : 'ok';
     // the next incremental run starts here only if every write of this one is durable
     if (!applied.interrupted && failed === 0) state.watermarks.set(source.id, { checkpoint, fingerprint } satisfies Watermark, runId);
     else log.warn('the watermark stays where it was: the next run reads these changes again', { runId, failed, interrupted: applied.interrupted });

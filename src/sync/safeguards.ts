@@ -22,7 +22,9 @@ export function checkSafeguards(t: SafeguardInput, cfg: SafeguardsConfig): Safeg
     }
     const pct = managed ? (100 * n) / managed : n > 0 ? 100 : 0;
     if (n >= cfg.ignoreBelow && pct > limit.percent) {
-      reasons.push(`${what}: ${n} planned, ${pct.toFixed(1)}% of the ${managed} users the agent manages, more than safeguards.${key(what)}.percent (${limit.percent}%)`);
+      reasons.push(
+        `${what}: ${n} planned, ${pct.toFixed(1)}% of the ${managed} users the agent manages, more than safeguards.${key(what)}.percent (${limit.percent}%)`,
+      );
     }
   };
   check('deactivations and suspensions (including users newly missing from the directory)', t.deprovisions + t.newlyMissing, cfg.deprovisions);
@@ -39,7 +41,9 @@ function key(what: string): string {
 
 export class SafeguardStop extends Error {
   constructor(readonly reasons: string[]) {
-    super(`safeguard: the run was stopped before any write:\n  - ${reasons.join('\n  - ')}\nCheck the plan (ldap-okta-sync plan); if it is what you want, run once with: ldap-okta-sync sync --allow-mass-change`);
+    super(
+      `safeguard: the run was stopped before any write:\n  - ${reasons.join('\n  - ')}\nCheck the plan (ldap-okta-sync plan); if it is what you want, run once with: ldap-okta-sync sync --allow-mass-change`,
+    );
     this.name = 'SafeguardStop';
   }
 }

@@ -51,7 +51,10 @@ export class RunLoginRegistry implements LoginRegistry {
 
 /** Unique attribute values (validate.unique): earlier runs' holders keep theirs, then first come first served. */
 export class RunUniqueRegistry implements UniqueRegistry {
-  constructor(private readonly spool: PlanSpool, private readonly dns: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly spool: PlanSpool,
+    private readonly dns: ReadonlyMap<string, string>,
+  ) {}
 
   claim(attribute: string, value: string, anchor: string): Availability {
     const holder = this.spool.claimUnique(attribute, value, anchor, this.dns.get(anchor) ?? anchor);
@@ -112,6 +115,6 @@ export function toDesired(record: SourceRecord, o: TransformOutcome): Desired {
   }
   // attributes without a value are not sent on create and are cleared on update (see diffProfiles)
   const profile: Profile = {};
-  for (const [k, v] of Object.entries(o.profile)) if (v !== null && v !== undefined) profile[k] = v as Profile[string];
+  for (const [k, v] of Object.entries(o.profile)) if (v !== null && v !== undefined) profile[k] = v;
   return { kind: 'ok', anchor: record.anchor, dn: record.dn, disabled: record.disabled, profile, login, loginSource: o.loginSource };
 }

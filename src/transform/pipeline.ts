@@ -142,7 +142,7 @@ class CompiledPipeline implements Pipeline {
     try {
       r = runSteps(this.steps, st);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     if (r === undefined && (st.releases === null || st.stop === null)) return Promise.resolve(this.outcome(st));
     return (async () => {
@@ -191,7 +191,7 @@ const noTrace = <T extends object>(o: T): T => o;
 /** Run `steps` in order until one stops the record. */
 function runSteps(steps: readonly CompiledStep[], st: RunState, from = 0): void | Promise<void> {
   for (let i = from; i < steps.length; i++) {
-    const step = steps[i]!;
+    const step = steps[i];
     let r: void | Promise<void>;
     try {
       r = st.trace && !step.tracesItself ? traced(step, st) : step.exec(st);
@@ -222,7 +222,7 @@ function traced(step: CompiledStep, st: RunState): void | Promise<void> {
     const after = st.profile;
     const changed: TraceStep['changed'] = {};
     for (const k in after) {
-      if (!sameValue(before[k], after[k]!)) changed[k] = { before: before[k], after: after[k]! };
+      if (!sameValue(before[k], after[k])) changed[k] = { before: before[k], after: after[k]! };
     }
     for (const k in before) if (!(k in after)) changed[k] = { before: before[k], after: null };
     const entry: TraceStep = { step: step.name, kind: step.kind, changed, profile: { ...after } };

@@ -12,10 +12,7 @@ export const STEP_KINDS = ['map', 'set', 'when', 'skip', 'normalize', 'lookup', 
 
 const template = (what: string) =>
   z.string().describe(`${what}. A template: literal text with {expression} placeholders, e.g. "{sAMAccountName | lower}@corp.example".`);
-const condition = z
-  .string()
-  .min(1)
-  .describe("A condition expression (no braces), e.g. \"employeeType == 'Contractor' and not $disabled\".");
+const condition = z.string().min(1).describe('A condition expression (no braces), e.g. "employeeType == \'Contractor\' and not $disabled".');
 const attrName = z.string().min(1).describe('An Okta profile attribute name (case-sensitive).');
 const attrList = (what: string) => z.array(attrName).describe(what);
 const attrSelection = z
@@ -106,10 +103,7 @@ export const lookupSchema = z
       .enum(['keep', 'default', 'quarantine'])
       .default('keep')
       .describe('No row matches (or the key is missing): keep the profile unchanged, map the `default` row, or quarantine.'),
-    default: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe('Column values of the row used when onMissing is "default".'),
+    default: z.record(z.string(), z.string()).optional().describe('Column values of the row used when onMissing is "default".'),
     onMultiple: z.enum(['first', 'quarantine']).default('first').describe('Several rows match: use the first (in file order) or quarantine.'),
   })
   .describe('Enrich from a CSV file or SQLite table keyed by an attribute.');
@@ -143,7 +137,10 @@ const uniqueSpec = z.union([
 export const validateSchema = z
   .strictObject({
     required: attrList('Attributes that must have a value.').default([]),
-    pattern: z.record(attrName, z.string().min(1).describe('A regular expression the whole value must match (anchor it with ^…$).')).default({}).describe('Per-attribute patterns.'),
+    pattern: z
+      .record(attrName, z.string().min(1).describe('A regular expression the whole value must match (anchor it with ^…$).'))
+      .default({})
+      .describe('Per-attribute patterns.'),
     email: attrList('Attributes that must be e-mail addresses when present.').default([]),
     e164: attrList('Attributes that must be E.164 phone numbers when present.').default([]),
     oktaLimits: z.boolean().default(true).describe("Check lengths against Okta's base profile limits (login 5–100, email 5–100, firstName/lastName 1–50, …)."),
@@ -184,7 +181,7 @@ export const whenSchema: z.ZodType<{ if: string; steps: StepShape[]; else?: Step
       return z.array(stepSchema).optional().describe('Steps run when the condition is false.');
     },
   })
-  .describe('Conditional block of nested steps.') as never;
+  .describe('Conditional block of nested steps.');
 
 export const stepSchema: z.ZodType<StepShape> = z
   .strictObject({
@@ -211,7 +208,7 @@ export const stepSchema: z.ZodType<StepShape> = z
       });
     }
   })
-  .describe('One transform step: an optional name and exactly one of map, set, when, skip, normalize, lookup, username, validate, hook.') as never;
+  .describe('One transform step: an optional name and exactly one of map, set, when, skip, normalize, lookup, username, validate, hook.');
 
 /** The `transforms:` section. */
 export const transformsSchema = z.array(stepSchema).default([]).describe('Import-hook transforms: ordered steps from a directory record to an Okta profile.');

@@ -56,7 +56,12 @@ export function createLogger(opts: LogOptions): Logger {
         scrubFormat(),
         winston.format.printf((info) => {
           const { level, message, timestamp: _t, ...meta } = info as Record<string, unknown>;
-          const rest = Object.keys(meta).length ? ' ' + Object.entries(meta).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+          const rest = Object.keys(meta).length
+            ? ' ' +
+              Object.entries(meta)
+                .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+                .join(' ')
+            : '';
           return `${String(level).padEnd(5)} ${String(message)}${rest}`;
         }),
       );

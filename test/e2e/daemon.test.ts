@@ -75,7 +75,10 @@ test('SIGTERM during a run: the writes in flight finish and are recorded, the pr
   }
   const log = daemon.output();
   expect(log).toMatch(/SIGTERM/);
-  const lines = log.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { message: string; level: string });
+  const lines = log
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { message: string; level: string });
   expect(lines.some((l) => /^run 1 full interrupted/.test(l.message))).toBe(true);
 
   // every user Okta has is recorded in the state; the run is recorded as interrupted

@@ -63,7 +63,13 @@ function writeConfig(name: string, o: { url?: string; password?: string; token?:
   return env.file(
     `${name}.yaml`,
     [
-      ldapSourceYaml({ url: o.url ?? ldap.url, bindDn: ldap.serviceDn, password: o.password ?? ldap.servicePassword, baseDns: [OU], attributes: ['uid', 'givenName', 'sn', 'mail'] }),
+      ldapSourceYaml({
+        url: o.url ?? ldap.url,
+        bindDn: ldap.serviceDn,
+        password: o.password ?? ldap.servicePassword,
+        baseDns: [OU],
+        attributes: ['uid', 'givenName', 'sn', 'mail'],
+      }),
       oktaYaml({ url: sim.url, token: o.token ?? sim.token }),
       TRANSFORMS,
       `state:\n  path: ${join(env.dir, 'state.db')}`,
@@ -104,7 +110,7 @@ test('directory server down: exit 4, names the URL, state untouched', async () =
   expect(usersTable(join(env.dir, 'state.db'))).toEqual(before);
 });
 
-test('a revoked Okta token: exit 5 and Okta\'s error code, state untouched', async () => {
+test("a revoked Okta token: exit 5 and Okta's error code, state untouched", async () => {
   await ldap.modify(`uid=f1,${OU}`, { replace: { sn: 'Changed' } });
   const before = usersTable(join(env.dir, 'state.db'));
   const r = await cli('sync', '-c', writeConfig('badtoken', { token: 'revoked-token-abc' }));

@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { Client, Entry, SearchOptions } from 'ldapts';
-import {
-  addEntries,
-  connect,
-  deleteTree,
-  modifyEntry,
-  searchAll,
-  withClient,
-  type LdapCredentials,
-  type ModifySpec,
-  writeOps,
-} from './ldap-ops';
+import { addEntries, connect, deleteTree, modifyEntry, searchAll, withClient, type LdapCredentials, type ModifySpec, writeOps } from './ldap-ops';
 import { escapeDnValue, type LdapAttributes, type LdapEntry } from './ldif';
 import { acquireSharedSambaAd, type SambaAdInfo } from './samba-ad';
 
@@ -187,9 +177,7 @@ function makeSambaAd(info: SambaAdInfo): SambaAd {
     async invocationId() {
       const { dsServiceName } = await ad.rootDse();
       const [e] = await admin((c) =>
-        c
-          .search(dsServiceName, { scope: 'base', attributes: ['invocationId'], explicitBufferAttributes: BINARY_ATTRIBUTES })
-          .then((r) => r.searchEntries),
+        c.search(dsServiceName, { scope: 'base', attributes: ['invocationId'], explicitBufferAttributes: BINARY_ATTRIBUTES }).then((r) => r.searchEntries),
       );
       const v = e ? (e.invocationId ?? e.invocationID) : undefined;
       const buf = Array.isArray(v) ? v[0] : v;

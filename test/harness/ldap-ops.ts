@@ -83,9 +83,7 @@ function asList(v: LdapValue | readonly LdapValue[]): LdapValue[] {
 /** ldapts wants all-string or all-Buffer value lists. */
 export function toAttribute(type: string, v: LdapValue | readonly LdapValue[]): Attribute {
   const list = asList(v);
-  const values = list.some((x) => Buffer.isBuffer(x))
-    ? list.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8')))
-    : (list as string[]);
+  const values = list.some((x) => Buffer.isBuffer(x)) ? list.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x, 'utf8'))) : (list as string[]);
   return new Attribute({ type, values });
 }
 
@@ -137,10 +135,10 @@ export function dependencyLayers(entries: readonly LdapEntry[]): LdapEntry[][] {
   const layer = new Array<number>(entries.length).fill(-1);
   const visiting = new Set<number>();
   const depOf = (i: number): number => {
-    if (layer[i] !== -1) return layer[i] as number;
+    if (layer[i] !== -1) return layer[i];
     if (visiting.has(i)) return 0; // a cycle (group nested in itself): break it here
     visiting.add(i);
-    const e = entries[i] as LdapEntry;
+    const e = entries[i];
     const deps: number[] = [];
     const parent = index.get(normalizeDn(parentDn(e.dn)));
     if (parent !== undefined) deps.push(parent);
@@ -166,11 +164,7 @@ export function dependencyLayers(entries: readonly LdapEntry[]): LdapEntry[][] {
  * server's memberOf and AD's linked attributes see them). Value lists longer than 1,000 are added in
  * follow-up modifies.
  */
-export async function addEntries(
-  creds: LdapCredentials,
-  entries: readonly LdapEntry[],
-  opts: { concurrency?: number } = {},
-): Promise<void> {
+export async function addEntries(creds: LdapCredentials, entries: readonly LdapEntry[], opts: { concurrency?: number } = {}): Promise<void> {
   if (!entries.length) return;
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 6, entries.length));
   const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(creds)));
@@ -180,7 +174,7 @@ export async function addEntries(
       await Promise.all(
         clients.map(async (client) => {
           while (next < layer.length) {
-            const entry = layer[next++] as LdapEntry;
+            const entry = layer[next++];
             await addOne(client, entry);
           }
         }),
@@ -207,7 +201,7 @@ export async function addOne(client: Client, entry: LdapEntry): Promise<void> {
     if (list.length > MAX_VALUES_PER_OP) {
       first[k] = list.slice(0, MAX_VALUES_PER_OP);
       rest.push([k, list.slice(MAX_VALUES_PER_OP)]);
-    } else first[k] = list.length === 1 ? (list[0] as LdapValue) : list;
+    } else first[k] = list.length === 1 ? list[0] : list;
   }
   await wrap('add', entry.dn, () => client.add(entry.dn, toAttributes(first)));
   for (const [k, list] of rest) {

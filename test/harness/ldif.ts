@@ -53,14 +53,14 @@ export function unescapeDnValue(value: string): string {
   const bytes: number[] = [];
   const raw = Buffer.from(value, 'utf8');
   for (let i = 0; i < raw.length; i++) {
-    const b = raw[i] as number;
+    const b = raw[i];
     if (b === 0x5c && i + 1 < raw.length) {
       const hex = raw.subarray(i + 1, i + 3).toString('latin1');
       if (/^[0-9a-fA-F]{2}$/.test(hex)) {
         bytes.push(parseInt(hex, 16));
         i += 2;
       } else {
-        bytes.push(raw[i + 1] as number);
+        bytes.push(raw[i + 1]);
         i += 1;
       }
     } else bytes.push(b);
@@ -192,7 +192,7 @@ export function parseLdif(text: string, opts: ParseLdifOptions = {}): LdapEntry[
   let inComment = false;
   physical.forEach((l, idx) => {
     if (l.startsWith(' ') && logical.length && !inComment) {
-      const last = logical[logical.length - 1] as { text: string; line: number };
+      const last = logical[logical.length - 1];
       if (last.text !== '') {
         last.text += l.slice(1);
         return;
@@ -212,7 +212,7 @@ export function parseLdif(text: string, opts: ParseLdifOptions = {}): LdapEntry[
       names.clear();
       continue;
     }
-    const m = /^([A-Za-z0-9][A-Za-z0-9;.\-]*)(::?|:<)\s*(.*)$/.exec(l);
+    const m = /^([A-Za-z0-9][A-Za-z0-9;.-]*)(::?|:<)\s*(.*)$/.exec(l);
     if (!m) throw new Error(`LDIF line ${line}: cannot parse "${l.slice(0, 60)}"`);
     const [, name, sep, rest] = m as unknown as [string, string, string, string];
     let value: LdapValue;

@@ -68,9 +68,7 @@ async function chooseHost(): Promise<string> {
     throw new Error('the Samba AD test DC needs root (it listens on ports 389/636/3268/3269); run the AD tests as root');
   }
   const fixed = process.env.SAMBA_AD_HOST;
-  const candidates = fixed
-    ? [fixed]
-    : Array.from({ length: 8 }, () => `127.77.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`);
+  const candidates = fixed ? [fixed] : Array.from({ length: 8 }, () => `127.77.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`);
   const busy: string[] = [];
   for (const host of candidates) {
     let free = true;
@@ -100,18 +98,23 @@ async function provision(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'provision.log');
   try {
-    const { stdout, stderr } = await run(findBinary('samba-tool'), [
-      'domain', 'provision',
-      `--targetdir=${dir}`,
-      `--realm=${AD_REALM}`,
-      `--domain=${AD_DOMAIN}`,
-      '--server-role=dc',
-      '--dns-backend=NONE',
-      '--use-rfc2307',
-      `--adminpass=${AD_ADMIN_PASSWORD}`,
-      '--host-name=dc1',
-      '--host-ip=127.0.0.1',
-    ], { timeoutMs: 180000, env: SAMBA_ENV });
+    const { stdout, stderr } = await run(
+      findBinary('samba-tool'),
+      [
+        'domain',
+        'provision',
+        `--targetdir=${dir}`,
+        `--realm=${AD_REALM}`,
+        `--domain=${AD_DOMAIN}`,
+        '--server-role=dc',
+        '--dns-backend=NONE',
+        '--use-rfc2307',
+        `--adminpass=${AD_ADMIN_PASSWORD}`,
+        '--host-name=dc1',
+        '--host-ip=127.0.0.1',
+      ],
+      { timeoutMs: 180000, env: SAMBA_ENV },
+    );
     writeFileSync(log, `${stdout}\n${stderr}`);
   } catch (err) {
     throw new Error(`samba-tool domain provision failed: ${(err as Error).message}`);
@@ -126,8 +129,17 @@ async function provision(dir: string): Promise<void> {
 function patchConfig(dir: string, host: string): void {
   const conf = path.join(dir, 'etc', 'smb.conf');
   const managed = [
-    'server services', 'interfaces', 'bind interfaces only', 'ldap server require strong auth', 'log file', 'logging',
-    'max log size', 'pid directory', 'ncalrpc dir', 'winbindd socket directory', 'ntp signd socket directory',
+    'server services',
+    'interfaces',
+    'bind interfaces only',
+    'ldap server require strong auth',
+    'log file',
+    'logging',
+    'max log size',
+    'pid directory',
+    'ncalrpc dir',
+    'winbindd socket directory',
+    'ntp signd socket directory',
   ];
   const lines = readFileSync(conf, 'utf8')
     .split('\n')
@@ -240,7 +252,9 @@ export async function acquireSharedSambaAd(opts: { waitTimeoutMs?: number } = {}
     {
       waitTimeoutMs: opts.waitTimeoutMs,
       check: (info) =>
-        isAlive(info.pid) ? undefined : `the shared Samba AD DC (pid ${info.pid}) is no longer running. Log tail:\n${tailFile(path.join(info.dir, 'samba.out'))}`,
+        isAlive(info.pid)
+          ? undefined
+          : `the shared Samba AD DC (pid ${info.pid}) is no longer running. Log tail:\n${tailFile(path.join(info.dir, 'samba.out'))}`,
       onTakeover: () => rmSync(dcDir, { recursive: true, force: true }),
     },
   );

@@ -2,15 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { Client, Entry, SearchOptions } from 'ldapts';
-import {
-  addEntries,
-  connect,
-  searchAll,
-  withClient,
-  type LdapCredentials,
-  type ModifySpec,
-  writeOps,
-} from './ldap-ops';
+import { addEntries, connect, searchAll, withClient, type LdapCredentials, type ModifySpec, writeOps } from './ldap-ops';
 import { normalizeDn, parseLdif, splitDn, toLdif, type LdapEntry } from './ldif';
 import { currentRunDir, registerServer, unregisterServer } from './run-dir';
 import { slapdConfigLdif } from './slapd-config';
@@ -156,7 +148,10 @@ interface Layout {
   configDir: string;
 }
 
-async function prepareDirectory(opts: TlsSlapdOptions, tls: boolean): Promise<{ layout: Layout; certs?: TestCertificates; baseDn: string; rootDn: string; rootPassword: string }> {
+async function prepareDirectory(
+  opts: TlsSlapdOptions,
+  tls: boolean,
+): Promise<{ layout: Layout; certs?: TestCertificates; baseDn: string; rootDn: string; rootPassword: string }> {
   const baseDn = opts.baseDn ?? 'dc=example,dc=com';
   const rootDn = `cn=admin,${baseDn}`;
   const rootPassword = opts.rootPassword ?? 'admin';
@@ -201,12 +196,7 @@ async function prepareDirectory(opts: TlsSlapdOptions, tls: boolean): Promise<{ 
 /** Log lines that mean "the port was taken between choosing it and binding it": retry with another one. */
 const PORT_RACE = /bind\(\d+\) failed|Address already in use|daemon: bind/i;
 
-async function launch(
-  layout: Layout,
-  urls: string[],
-  rootCreds: LdapCredentials,
-  opts: SlapdOptions,
-): Promise<number> {
+async function launch(layout: Layout, urls: string[], rootCreds: LdapCredentials, opts: SlapdOptions): Promise<number> {
   const slapd = findBinary('slapd');
   writeFileSync(layout.logFile, '');
   const child = spawnDaemon(slapd, ['-h', urls.join(' '), '-F', layout.configDir, '-d', String(opts.debug ?? 0)], {
@@ -236,9 +226,7 @@ async function launch(
     if (Date.now() > deadline) {
       await stopProcessGroup(pid);
       unregisterServer(pid);
-      throw new Error(
-        `slapd not ready after ${opts.startTimeoutMs ?? 20000} ms (${String(lastError)}). Log tail:\n${tailFile(layout.logFile)}`,
-      );
+      throw new Error(`slapd not ready after ${opts.startTimeoutMs ?? 20000} ms (${String(lastError)}). Log tail:\n${tailFile(layout.logFile)}`);
     }
     await sleep(20);
   }

@@ -39,16 +39,35 @@ export async function generateCertificates(dir: string, opts: CertificateOptions
   const sans = opts.subjectAltNames ?? ['IP:127.0.0.1', 'DNS:localhost'];
   const f = (name: string): string => path.join(dir, name);
   await run(openssl, [
-    'req', '-x509', ...keyArgs(keyType), '-nodes', '-sha256', '-days', days,
-    '-keyout', f('ca.key'), '-out', f('ca.pem'),
-    '-subj', '/O=ldap-okta-sync tests/CN=ldap-okta-sync test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...keyArgs(keyType),
+    '-nodes',
+    '-sha256',
+    '-days',
+    days,
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-subj',
+    '/O=ldap-okta-sync tests/CN=ldap-okta-sync test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   await run(openssl, [
-    'req', ...keyArgs(keyType), '-nodes', '-sha256',
-    '-keyout', f('server.key'), '-out', f('server.csr'),
-    '-subj', `/O=ldap-okta-sync tests/CN=${opts.commonName ?? 'localhost'}`,
+    'req',
+    ...keyArgs(keyType),
+    '-nodes',
+    '-sha256',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    `/O=ldap-okta-sync tests/CN=${opts.commonName ?? 'localhost'}`,
   ]);
   writeFileSync(
     f('server.ext'),
@@ -61,9 +80,22 @@ export async function generateCertificates(dir: string, opts: CertificateOptions
     ].join('\n'),
   );
   await run(openssl, [
-    'x509', '-req', '-sha256', '-days', days, '-in', f('server.csr'),
-    '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
-    '-out', f('server.pem'), '-extfile', f('server.ext'),
+    'x509',
+    '-req',
+    '-sha256',
+    '-days',
+    days,
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.pem'),
+    '-extfile',
+    f('server.ext'),
   ]);
   return { caFile: f('ca.pem'), caPem: readFileSync(f('ca.pem'), 'utf8'), certFile: f('server.pem'), keyFile: f('server.key'), subjectAltNames: sans };
 }

@@ -17,7 +17,7 @@ export interface Person {
 }
 
 export function people(n: number, prefix = 'p'): Person[] {
-  const first = ['Ada', 'Zoë', 'Björn', "Seán", 'Anne-Marie', 'Łukasz', 'Ines', 'Kenji', 'Olúwaseun', 'Marta'];
+  const first = ['Ada', 'Zoë', 'Björn', 'Seán', 'Anne-Marie', 'Łukasz', 'Ines', 'Kenji', 'Olúwaseun', 'Marta'];
   const last = ['Lovelace', 'Müller', "O'Brien", 'García-López', 'Nakamura', 'Nowak', 'Dubois', 'Svensson', 'Adeyemi', 'Rossi'];
   return Array.from({ length: n }, (_, i) => ({
     key: `${prefix}${String(i).padStart(4, '0')}`,
@@ -72,7 +72,16 @@ export async function openldapAdapter(scenario: string): Promise<DirectoryAdapte
   });
   const entry = (p: Person): LdapEntry => ({
     dn: `uid=${p.key},ou=people,${base}`,
-    attributes: { objectClass: ['inetOrgPerson'], uid: p.key, cn: `${p.givenName} ${p.sn}`, givenName: p.givenName, sn: p.sn, mail: `${p.key}@example.com`, title: p.title, departmentNumber: p.department },
+    attributes: {
+      objectClass: ['inetOrgPerson'],
+      uid: p.key,
+      cn: `${p.givenName} ${p.sn}`,
+      givenName: p.givenName,
+      sn: p.sn,
+      mail: `${p.key}@example.com`,
+      title: p.title,
+      departmentNumber: p.department,
+    },
   });
   const dnOf = (p: Person) => dnState.get(p) ?? `uid=${p.key},ou=people,${base}`;
   return {
@@ -81,7 +90,10 @@ export async function openldapAdapter(scenario: string): Promise<DirectoryAdapte
     movedOu,
     add: (ps) => ldap.add(ps.map(entry)),
     dnOf,
-    modify: (p, c) => ldap.modify(dnOf(p), { replace: { ...(c.title ? { title: c.title } : {}), ...(c.department ? { departmentNumber: c.department } : {}), ...(c.sn ? { sn: c.sn } : {}) } }),
+    modify: (p, c) =>
+      ldap.modify(dnOf(p), {
+        replace: { ...(c.title ? { title: c.title } : {}), ...(c.department ? { departmentNumber: c.department } : {}), ...(c.sn ? { sn: c.sn } : {}) },
+      }),
     rename: async (p, v) => {
       const dn = dnOf(p);
       const next = `cn=${v},${dn.split(',').slice(1).join(',')}`;
@@ -143,7 +155,12 @@ export async function adAdapter(scenario: string): Promise<DirectoryAdapter> {
     { dn: movedOu, attributes: { objectClass: ['top', 'organizationalUnit'], ou: 'moved' } },
     { dn: `OU=groups,${base}`, attributes: { objectClass: ['top', 'organizationalUnit'], ou: 'groups' } },
   ]);
-  const tag = base.split(',')[0].slice(3).slice(-6).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const tag = base
+    .split(',')[0]
+    .slice(3)
+    .slice(-6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   const sam = (p: Person) => `${p.key}${tag}`.slice(0, 20);
   const dnOf = (p: Person) => dnState.get(p) ?? `CN=${p.key},OU=people,${base}`;
   return {
@@ -170,7 +187,10 @@ export async function adAdapter(scenario: string): Promise<DirectoryAdapter> {
         { concurrency: 6 },
       ),
     dnOf,
-    modify: (p, c) => ad.modify(dnOf(p), { replace: { ...(c.title ? { title: c.title } : {}), ...(c.department ? { department: c.department } : {}), ...(c.sn ? { sn: c.sn } : {}) } }),
+    modify: (p, c) =>
+      ad.modify(dnOf(p), {
+        replace: { ...(c.title ? { title: c.title } : {}), ...(c.department ? { department: c.department } : {}), ...(c.sn ? { sn: c.sn } : {}) },
+      }),
     rename: async (p, v) => {
       const dn = dnOf(p);
       const next = `CN=${v},${dn.split(',').slice(1).join(',')}`;
@@ -191,7 +211,15 @@ export async function adAdapter(scenario: string): Promise<DirectoryAdapter> {
     addGroup: async (cn, members) => {
       const dn = `CN=${cn},OU=groups,${base}`;
       await ad.add([
-        { dn, attributes: { objectClass: ['top', 'group'], sAMAccountName: `${cn}${tag}`.slice(0, 20), groupType: '-2147483646', ...(members.length ? { member: members.map(dnOf) } : {}) } },
+        {
+          dn,
+          attributes: {
+            objectClass: ['top', 'group'],
+            sAMAccountName: `${cn}${tag}`.slice(0, 20),
+            groupType: '-2147483646',
+            ...(members.length ? { member: members.map(dnOf) } : {}),
+          },
+        },
       ]);
       return dn;
     },

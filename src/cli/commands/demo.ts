@@ -27,7 +27,9 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     rateLimits: { users: 6000, userById: 20000, userWrite: 6000 },
     // an org that already has a few users: one of them has the login of a directory user
     // (okta.match: login links it instead of creating a duplicate, then updates what differs)
-    seedData: { users: [{ profile: { login: 'minjun.kim@example.com', email: 'minjun.kim@example.com', firstName: 'Min-jun', lastName: 'Kim' }, status: 'ACTIVE' }] },
+    seedData: {
+      users: [{ profile: { login: 'minjun.kim@example.com', email: 'minjun.kim@example.com', firstName: 'Min-jun', lastName: 'Kim' }, status: 'ACTIVE' }],
+    },
   });
   process.env.LDAP_OKTA_SYNC_DEMO_TOKEN = sim.token;
   try {

@@ -36,7 +36,9 @@ export async function cmdExplain(key: string, opts: { config: string; json?: boo
     );
     if (result.kind === 'not-found') {
       if (opts.json) io.out(JSON.stringify(result, null, 2));
-      io.err(`ldap-okta-sync: no user matches ${JSON.stringify(key)} (looked for an anchor, a DN or a login-like attribute in the directory, and an anchor, login, Okta id or DN in the state)`);
+      io.err(
+        `ldap-okta-sync: no user matches ${JSON.stringify(key)} (looked for an anchor, a DN or a login-like attribute in the directory, and an anchor, login, Okta id or DN in the state)`,
+      );
       return EXPLAIN_EXIT.NOT_FOUND;
     }
     if (result.kind === 'ambiguous') {

@@ -10,8 +10,18 @@ export async function cmdOktaSim(
   io: Io,
 ): Promise<ExitCode> {
   io.err('This is a simulator for tests and trials, not Okta. Ctrl-C stops it.');
-  const rateLimits = opts.unlimited ? { users: NO_LIMIT, userById: NO_LIMIT, userWrite: NO_LIMIT, groups: NO_LIMIT, groupById: NO_LIMIT, other: NO_LIMIT } : undefined;
-  const fg = await runOktaSimForeground({ port: opts.port, host: opts.host, token: opts.token, seedFile: opts.seed, rateLimits, out: io.stdout, logRequests: !opts.quiet });
+  const rateLimits = opts.unlimited
+    ? { users: NO_LIMIT, userById: NO_LIMIT, userWrite: NO_LIMIT, groups: NO_LIMIT, groupById: NO_LIMIT, other: NO_LIMIT }
+    : undefined;
+  const fg = await runOktaSimForeground({
+    port: opts.port,
+    host: opts.host,
+    token: opts.token,
+    seedFile: opts.seed,
+    rateLimits,
+    out: io.stdout,
+    logRequests: !opts.quiet,
+  });
   await fg.stopped;
   return EXIT.OK;
 }

@@ -51,12 +51,14 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
   const agent = createAgent(loaded, { readonly: true, log });
-  const { config, source } = agent;
+  const { config } = agent;
   try {
     const { decision, planned, groups, verdict, counts } = await planNow(agent, !!opts.full);
     const limit = opts.limit ?? 200;
     // groups: whether a group is created or an existing Okta group taken over, asked of Okta (reads only) for the first `limit`
-    const firstContacts = config.groups ? await lookUpFirstContacts(planned.spool, agent.state, agent.sink, { limit, concurrency: config.okta.concurrency }) : new Map();
+    const firstContacts = config.groups
+      ? await lookUpFirstContacts(planned.spool, agent.state, agent.sink, { limit, concurrency: config.okta.concurrency })
+      : new Map<string, never>();
     if (opts.json) {
       const doc = planJson(planned.spool, counts, { mode: decision.mode, modeReason: decision.reason, groups, safeguard: verdict.ok ? null : verdict.reasons });
       for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.spool, agent.state, firstContacts)) : doc) {

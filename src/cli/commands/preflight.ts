@@ -34,7 +34,12 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
   const agent = createAgent(loaded, { readonly: true, log });
   // only reads reach Okta: the scan is handed a getter, not the sink
   const sink = agent.sink;
-  const okta = { getUser: (login: string) => sink.getUser(login), get requestCounts() { return sink.requestCounts; } };
+  const okta = {
+    getUser: (login: string) => sink.getUser(login),
+    get requestCounts() {
+      return sink.requestCounts;
+    },
+  };
   let csv: CsvFileWriter | null = null;
   try {
     if (opts.csv) {

@@ -12,7 +12,11 @@ export async function cmdRun(opts: { config: string }, io: Io): Promise<ExitCode
   let loaded: LoadedConfig = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stdout);
   let agent: Agent = createAgent(loaded, { readonly: false, log });
-  const scheduleOf = (l: LoadedConfig) => ({ fullCron: l.config.schedule.full, incrementalCron: l.config.schedule.incremental, timezone: l.config.schedule.timezone });
+  const scheduleOf = (l: LoadedConfig) => ({
+    fullCron: l.config.schedule.full,
+    incrementalCron: l.config.schedule.incremental,
+    timezone: l.config.schedule.timezone,
+  });
   const daemon = new Daemon({
     ...scheduleOf(loaded),
     runOnStart: loaded.config.schedule.runOnStart,
@@ -40,7 +44,7 @@ export async function cmdRun(opts: { config: string }, io: Io): Promise<ExitCode
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onHup);
-  daemon.start();
+  void daemon.start();
   await daemon.stopped;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);

@@ -12,7 +12,10 @@ import { DirectoryError } from '../types';
 export type { Control, Entry, SearchOptions };
 
 export class LdapConnection {
-  private constructor(readonly client: Client, readonly url: string) {}
+  private constructor(
+    readonly client: Client,
+    readonly url: string,
+  ) {}
 
   static async open(cfg: LdapSourceConfig): Promise<LdapConnection> {
     const tlsOptions = tlsOptionsOf(cfg);

@@ -115,7 +115,13 @@ export class LdapDirectorySource implements DirectorySource {
     try {
       const pages = client.searchPaginated(
         `CN=Deleted Objects,${domain}`,
-        { scope: 'one', filter, attributes: ['objectGUID', 'lastKnownParent'], explicitBufferAttributes: ['objectGUID'], paged: { pageSize: this.cfg.pageSize } },
+        {
+          scope: 'one',
+          filter,
+          attributes: ['objectGUID', 'lastKnownParent'],
+          explicitBufferAttributes: ['objectGUID'],
+          paged: { pageSize: this.cfg.pageSize },
+        },
         new ShowDeletedControl(),
       );
       for await (const page of pages) {
@@ -144,11 +150,11 @@ export class LdapDirectorySource implements DirectorySource {
       const page: GroupPage = { groups: [], rejected: [] };
       for (const entry of entries) {
         try {
-          await completeRanges(client, entry as unknown as Record<string, unknown> & { dn: string }, () => this.entriesRead++);
+          await completeRanges(client, entry, () => this.entriesRead++);
         } catch (e) {
           throw mapError(e, this.cfg, `ranged retrieval of ${entry.dn}`);
         }
-        const attributes = normalizeAttributes(entry as unknown as Record<string, unknown>);
+        const attributes = normalizeAttributes(entry);
         const r = toSourceRecord(entry.dn, attributes, this.anchor, { kind: 'none' }, this.now());
         if (!('record' in r)) {
           page.rejected.push(r.rejected);
@@ -175,7 +181,8 @@ export class LdapDirectorySource implements DirectorySource {
     }
     const out: SourceRecord[] = [];
     const userFilter = wrapFilter(userFilterOf(this.cfg));
-    for await (const entries of this.search(this.cfg.users.baseDns, and(userFilter, or(...alternatives)), this.attributes)) out.push(...this.toPage(entries).records);
+    for await (const entries of this.search(this.cfg.users.baseDns, and(userFilter, or(...alternatives)), this.attributes))
+      out.push(...this.toPage(entries).records);
     // a DN is looked up as a base-scope read, never through a filter
     if (/=/.test(key) && !out.length && this.inScope(key)) {
       try {
@@ -221,7 +228,7 @@ export class LdapDirectorySource implements DirectorySource {
     const page: SourcePage = { records: [], rejected: [] };
     const now = this.now();
     for (const e of entries) {
-      const r = toSourceRecord(e.dn, normalizeAttributes(e as unknown as Record<string, unknown>), this.anchor, this.disabled, now);
+      const r = toSourceRecord(e.dn, normalizeAttributes(e), this.anchor, this.disabled, now);
       if ('record' in r) page.records.push(r.record);
       else page.rejected.push(r.rejected);
     }

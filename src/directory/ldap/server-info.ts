@@ -50,17 +50,15 @@ export async function adCheckpoint(client: Client, root: RootDse): Promise<Check
     attributes: ['invocationId'],
     explicitBufferAttributes: ['invocationId'],
   });
-  const raw = (searchEntries[0] as Record<string, unknown> | undefined)?.invocationId;
-  const buf = Array.isArray(raw) ? raw[0] : raw;
+  const raw: unknown = (searchEntries[0] as Record<string, unknown> | undefined)?.invocationId;
+  const buf: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
   if (!Buffer.isBuffer(buf)) throw new Error(`cannot read the invocationId of ${root.dsServiceName}`);
   return { kind: 'ad-usn', dc: root.dnsHostName, invocationId: guidToString(buf), usn: root.highestCommittedUSN };
 }
 
 /** The naming context (database suffix) a DN lives in: the longest one it ends with. */
 export function namingContextOf(dn: string, contexts: readonly string[]): string | undefined {
-  return [...contexts]
-    .filter((c) => isUnder(dn, c))
-    .sort((a, b) => b.length - a.length)[0];
+  return [...contexts].filter((c) => isUnder(dn, c)).sort((a, b) => b.length - a.length)[0];
 }
 
 /**
@@ -74,11 +72,18 @@ export async function contextCsn(client: Client, baseDn: string, root: RootDse):
   return csns.sort()[0];
 }
 
-export async function ldapCheckpoint(client: Client, baseDns: readonly string[], root: RootDse, method: 'csn' | 'timestamp' | 'auto', now: Date): Promise<Checkpoint> {
+export async function ldapCheckpoint(
+  client: Client,
+  baseDns: readonly string[],
+  root: RootDse,
+  method: 'csn' | 'timestamp' | 'auto',
+  now: Date,
+): Promise<Checkpoint> {
   if (method !== 'timestamp') {
     const csns = (await Promise.all(baseDns.map((b) => contextCsn(client, b, root)))).filter((c): c is string => !!c);
     if (csns.length === baseDns.length) return { kind: 'ldap-csn', csn: csns.sort()[0] };
-    if (method === 'csn') throw new Error('changeTracking.method is csn, but the server keeps no contextCSN for the base DNs (is the syncprov overlay configured?)');
+    if (method === 'csn')
+      throw new Error('changeTracking.method is csn, but the server keeps no contextCSN for the base DNs (is the syncprov overlay configured?)');
   }
   return { kind: 'ldap-timestamp', timestamp: toGeneralizedTime(now) };
 }

@@ -83,7 +83,12 @@ export class LdifDirectorySource implements DirectorySource {
         page.rejected.push({ ...r.rejected, reason: `${this.cfg.path}:${entry.line}: ${r.rejected.reason}` });
         continue;
       }
-      page.groups.push({ anchor: r.record.anchor, dn: entry.dn, attributes, members: memberAttrs.flatMap((a) => (attributes[a] ?? []).map((v) => v.toString())) });
+      page.groups.push({
+        anchor: r.record.anchor,
+        dn: entry.dn,
+        attributes,
+        members: memberAttrs.flatMap((a) => (attributes[a] ?? []).map((v) => v.toString())),
+      });
       if (page.groups.length >= PAGE) {
         yield page;
         page = { groups: [], rejected: [] };
@@ -95,8 +100,12 @@ export class LdifDirectorySource implements DirectorySource {
   async findUsers(key: string): Promise<SourceRecord[]> {
     const k = key.toLowerCase();
     const out: SourceRecord[] = [];
-    for await (const page of this.scan((r) => r.anchor.toLowerCase() === k || r.dn.toLowerCase() === k ||
-      ['uid', 'mail', 'cn', 'samaccountname', 'userprincipalname'].some((a) => r.attributes[a]?.some((v) => v.toString().toLowerCase() === k)))) {
+    for await (const page of this.scan(
+      (r) =>
+        r.anchor.toLowerCase() === k ||
+        r.dn.toLowerCase() === k ||
+        ['uid', 'mail', 'cn', 'samaccountname', 'userprincipalname'].some((a) => r.attributes[a]?.some((v) => v.toString().toLowerCase() === k)),
+    )) {
       out.push(...page.records);
     }
     return out;
@@ -161,8 +170,9 @@ function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' 
     if (d === base) return scope === 'sub';
     if (!d.endsWith(',' + base)) return false;
     if (scope === 'sub') return true;
-    return !d.slice(0, d.length - base.length - 1).replace(/\\./g, '').includes(',');
+    return !d
+      .slice(0, d.length - base.length - 1)
+      .replace(/\\./g, '')
+      .includes(',');
   });
 }
-
-

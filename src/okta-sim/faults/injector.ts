@@ -106,7 +106,9 @@ export class FaultInjector {
     if (rule.times !== undefined && !(rule.times >= 0)) throw new Error('fault times must be >= 0');
     const active: ActiveRule = { id: this.nextId++, rule, test: endpointMatcher(rule.endpoint), fired: 0 };
     this.rules.push(active);
-    const self = this;
+    const drop = () => {
+      this.rules = this.rules.filter((r) => r !== active);
+    };
     return {
       id: active.id,
       rule,
@@ -117,7 +119,7 @@ export class FaultInjector {
         return rule.times === undefined ? Infinity : Math.max(0, rule.times - active.fired);
       },
       remove() {
-        self.rules = self.rules.filter((r) => r !== active);
+        drop();
       },
     };
   }

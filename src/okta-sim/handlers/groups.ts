@@ -50,9 +50,7 @@ export const listGroups: Handler = (ctx, sim) => {
   const stats = (ctx.query.get('expand') ?? '').split(',').includes('stats');
   return {
     status: 200,
-    body: page.items.map((g) =>
-      groupJson(g, ctx.baseUrl, stats ? { usersCount: sim.store.memberships.count(g.id) } : {}),
-    ),
+    body: page.items.map((g) => groupJson(g, ctx.baseUrl, stats ? { usersCount: sim.store.memberships.count(g.id) } : {})),
     headers: linkHeaders(ctx.requestUrl, page.next),
   };
 };

@@ -34,9 +34,7 @@ export const listUsers: Handler = (ctx, sim) => {
     const starts = (v: unknown) => typeof v === 'string' && v.toLowerCase().startsWith(prefix);
     page = paginate(index.order.from(), limit, (id) => {
       const u = index.get(id);
-      return u && u.status !== 'DEPROVISIONED' && (starts(u.profile.firstName) || starts(u.profile.lastName) || starts(u.profile.email))
-        ? u
-        : undefined;
+      return u && u.status !== 'DEPROVISIONED' && (starts(u.profile.firstName) || starts(u.profile.lastName) || starts(u.profile.email)) ? u : undefined;
     });
     page = { items: page.items };
   } else {
@@ -121,8 +119,7 @@ function sortedSearch(ctx: RequestContext, sim: SimCore, pred: Predicate<UserRec
   }
   rows.sort((a, b) => cmp(a.key, b.key));
   const items = rows.slice(0, limit);
-  const next =
-    rows.length > limit ? Buffer.from(JSON.stringify(items[items.length - 1].key), 'utf8').toString('base64url') : undefined;
+  const next = rows.length > limit ? Buffer.from(JSON.stringify(items[items.length - 1].key), 'utf8').toString('base64url') : undefined;
   return {
     status: 200,
     body: items.map((r) => userJson(r.user, ctx.baseUrl, ctx.now, 'self')),

@@ -38,8 +38,7 @@ export interface PipelineDeps {
   settings: PipelineSettings;
 }
 
-const HTML_502 =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -113,7 +112,12 @@ export class Pipeline {
       ...(typeof retryFor === 'string' ? { retryFor } : {}),
     });
 
-    const send = (status: number, rl: RateLimitState, payload?: { json?: unknown; text?: string; contentType?: string }, headers?: HandlerResult['headers']) => {
+    const send = (
+      status: number,
+      rl: RateLimitState,
+      payload?: { json?: unknown; text?: string; contentType?: string },
+      headers?: HandlerResult['headers'],
+    ) => {
       if (res.destroyed) {
         entry.outcome = 'dropped';
         settings.onComplete?.(entry);

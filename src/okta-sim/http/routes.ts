@@ -18,9 +18,7 @@ export const ROUTES: Route[] = [
   { method: 'PUT', template: '/api/v1/users/{id}', bucket: 'userWrite', handler: replaceUser },
   { method: 'DELETE', template: '/api/v1/users/{id}', bucket: 'userWrite', handler: deleteUser },
   { method: 'GET', template: '/api/v1/users/{id}/groups', bucket: 'other', handler: listUserGroups },
-  ...LIFECYCLE_OPS.map(
-    (op): Route => ({ method: 'POST', template: `/api/v1/users/{id}/lifecycle/${op}`, bucket: 'other', handler: lifecycleHandler(op) }),
-  ),
+  ...LIFECYCLE_OPS.map((op): Route => ({ method: 'POST', template: `/api/v1/users/{id}/lifecycle/${op}`, bucket: 'other', handler: lifecycleHandler(op) })),
   { method: 'GET', template: '/api/v1/groups', bucket: 'groups', handler: listGroups },
   { method: 'POST', template: '/api/v1/groups', bucket: 'groups', handler: createGroup },
   { method: 'GET', template: '/api/v1/groups/{id}', bucket: 'groupById', handler: getGroup },

@@ -87,7 +87,7 @@ function compileNode<T>(node: QueryExpr, dialect: QueryDialect<T>): Predicate<T>
   if (!spec) throw errors.invalidFilter(`Unsupported attribute: ${node.attr}`);
   const op: Operator = node.kind === 'present' ? 'pr' : node.op;
   if (!spec.ops.has(op)) throw errors.invalidFilter(`Unsupported operator '${op}' for attribute ${node.attr}`);
-  const get = spec.get;
+  const get = (x: Parameters<typeof spec.get>[0]) => spec.get(x);
   if (node.kind === 'present') return (x) => isPresent(get(x));
 
   const cmp = node.op;

@@ -5,11 +5,7 @@
  */
 import type { GroupRecord } from '../types';
 
-export function groupJson(
-  g: GroupRecord,
-  baseUrl: string,
-  opts: { usersCount?: number } = {},
-): Record<string, unknown> {
+export function groupJson(g: GroupRecord, baseUrl: string, opts: { usersCount?: number } = {}): Record<string, unknown> {
   const self = `${baseUrl}/api/v1/groups/${g.id}`;
   const links: Record<string, unknown> = {
     logo: [

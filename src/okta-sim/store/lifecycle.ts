@@ -39,9 +39,7 @@ export function planTransition(user: UserRecord, op: LifecycleOp): UserStatus | 
     case 'suspend':
       return s === 'ACTIVE' ? 'SUSPENDED' : errors.precondition('suspendUser', 'Cannot suspend a user that is not ACTIVE.');
     case 'unsuspend':
-      return s === 'SUSPENDED'
-        ? 'ACTIVE'
-        : errors.precondition('unsuspendUser', 'Cannot unsuspend a user that is not SUSPENDED.');
+      return s === 'SUSPENDED' ? 'ACTIVE' : errors.precondition('unsuspendUser', 'Cannot unsuspend a user that is not SUSPENDED.');
     case 'unlock': {
       const p = user.credentials.provider.type;
       if (p === 'ACTIVE_DIRECTORY' || p === 'LDAP') return errors.unlockNotAllowed();

@@ -15,8 +15,7 @@ import type { Profile } from '../types';
 export type LoginFormat = 'email' | 'any' | RegExp;
 
 /** Same shape as ajv-formats' `email` so that every accepted email also validates against the spec. */
-const EMAIL =
-  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /** Logins may contain non-ASCII letters (Okta's own example: `isáàc.bröck@example.com`). */
 const LOGIN_EMAIL = /^[^\s@]+@[^\s@.][^\s@]*$/u;
 

@@ -30,12 +30,7 @@ export function parseTypeId(raw: unknown, problems: FieldProblem[]): string | un
 }
 
 /** Credentials of a create (`providerFlag` = `?provider=true`) or an update (`current` set: provider is read-only). */
-export function parseCredentials(
-  raw: unknown,
-  providerFlag: boolean,
-  problems: FieldProblem[],
-  current?: UserCredentialsRecord,
-): UserCredentialsRecord {
+export function parseCredentials(raw: unknown, providerFlag: boolean, problems: FieldProblem[], current?: UserCredentialsRecord): UserCredentialsRecord {
   const base: UserCredentialsRecord = current
     ? { ...current }
     : { hasPassword: false, provider: providerFlag ? { type: 'FEDERATION', name: 'FEDERATION' } : { type: 'OKTA', name: 'OKTA' } };

@@ -54,10 +54,7 @@ export interface SeedUserInput {
 
 export type DeleteOutcome = 'deactivated' | 'deleted';
 
-
 const MAX_GROUP_IDS = 20;
-
-
 
 export class UserStore {
   readonly index: UserIndex;
@@ -257,8 +254,7 @@ export class UserStore {
     const id = input.id ?? this.ids.userId();
     if (this.index.get(id)) throw new Error(`user id already exists: ${id}`);
     const created = input.created !== undefined ? toMs(input.created) : this.clock();
-    const opt = (v: Date | string | number | null | undefined, dflt: number | null) =>
-      v === undefined ? dflt : v === null ? null : toMs(v);
+    const opt = (v: Date | string | number | null | undefined, dflt: number | null) => (v === undefined ? dflt : v === null ? null : toMs(v));
     const provider = input.credentials?.provider;
     const user: UserRecord = {
       id,
@@ -281,6 +277,4 @@ export class UserStore {
     this.index.insert(user);
     return user;
   }
-
 }
-

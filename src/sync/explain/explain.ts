@@ -99,10 +99,7 @@ export interface Explanation {
   pendingWrites: JournalEntry[];
 }
 
-export type ExplainResult =
-  | Explanation
-  | { kind: 'not-found'; key: string }
-  | { kind: 'ambiguous'; key: string; candidates: Candidate[] };
+export type ExplainResult = Explanation | { kind: 'not-found'; key: string } | { kind: 'ambiguous'; key: string; candidates: Candidate[] };
 
 export async function explainKey(deps: ExplainDeps, key: string): Promise<ExplainResult> {
   const { source, state } = deps;
@@ -243,7 +240,12 @@ function describeNext(a: Action): NextSync {
         summary: `nothing to send: Okta has this profile${a.previousDn ? ` (the DN changed from ${a.previousDn}: state only)` : ''}${a.wasQuarantined ? '; leaves quarantine' : ''}`,
       };
     case 'lifecycle':
-      return { action: 'lifecycle', changes: [], lifecycle: a.op, summary: a.op === 'disable' ? 'disable the Okta user (disabled in the directory)' : 'enable the Okta user again' };
+      return {
+        action: 'lifecycle',
+        changes: [],
+        lifecycle: a.op,
+        summary: a.op === 'disable' ? 'disable the Okta user (disabled in the directory)' : 'enable the Okta user again',
+      };
     case 'quarantine':
       return {
         action: 'quarantine',
@@ -269,7 +271,8 @@ export function lastRunFor(run: RunRow | undefined, row: UserRow | undefined): L
   else if (row.quarantine && row.quarantine.run === run.id) did = `quarantined it at step ${row.quarantine.step}: ${row.quarantine.reason}`;
   else if (during(row.createdAt) && row.link === 'created') did = `created it in Okta (${row.oktaId})`;
   else if (during(row.createdAt) && row.link === 'linked') did = `linked it to the existing Okta user ${row.oktaId}`;
-  else if (during(row.updatedAt) && row.missingRuns > 0 && row.lastSeenRun !== run.id) did = `did not find it in the directory (missing for ${row.missingRuns} run${row.missingRuns === 1 ? '' : 's'})`;
+  else if (during(row.updatedAt) && row.missingRuns > 0 && row.lastSeenRun !== run.id)
+    did = `did not find it in the directory (missing for ${row.missingRuns} run${row.missingRuns === 1 ? '' : 's'})`;
   else if (during(row.updatedAt)) did = 'changed it (profile update, status change, rename, or release from quarantine)';
   else if (row.lastSeenRun === run.id) did = 'read it: nothing to change';
   else if (run.mode === 'incremental') did = 'did not read it (an incremental run reads only entries changed in the directory)';

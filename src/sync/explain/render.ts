@@ -40,7 +40,15 @@ export function formatExplanation(x: Explanation): string {
     x.steps.forEach((s, i) => {
       const changed = Object.entries(s.changed);
       const what =
-        s.outcome === 'skip' ? 'skipped the record here' : s.outcome === 'quarantine' ? 'quarantined the record here' : s.kind === 'skip' ? 'not taken' : changed.length ? '' : 'no change';
+        s.outcome === 'skip'
+          ? 'skipped the record here'
+          : s.outcome === 'quarantine'
+            ? 'quarantined the record here'
+            : s.kind === 'skip'
+              ? 'not taken'
+              : changed.length
+                ? ''
+                : 'no change';
       out.push(`  ${i + 1}. ${s.step} (${s.kind})${s.note ? `: ${s.note}` : ''}${what ? `: ${what}` : ''}`);
       if (changed.length) out.push(indent(table(changed.map(([a, c]) => [a, `${show(c.before)} → ${show(c.after)}`])), 7));
       for (const f of s.findings) {
@@ -81,7 +89,10 @@ export function formatExplanation(x: Explanation): string {
       ['login', s.login ?? '∅'],
       ['last seen', s.lastSeenRun === null ? 'never' : `run ${s.lastSeenRun}`],
       ['quarantine', s.quarantine ? `at step ${s.quarantine.step} (run ${s.quarantine.run}): ${s.quarantine.reason}` : 'no'],
-      ['status set by the agent', s.lifecycleReason ? `because ${s.lifecycleReason === 'disabled' ? 'it is disabled in the directory' : 'it is missing from the directory'}` : 'no'],
+      [
+        'status set by the agent',
+        s.lifecycleReason ? `because ${s.lifecycleReason === 'disabled' ? 'it is disabled in the directory' : 'it is missing from the directory'}` : 'no',
+      ],
       ['missing runs', s.missingRuns ? `${s.missingRuns} (since ${s.missingSince})` : '0'],
       ['known since', s.createdAt],
       ['last changed', s.updatedAt],
@@ -90,14 +101,27 @@ export function formatExplanation(x: Explanation): string {
   }
   for (const j of x.pendingWrites) out.push(`  unfinished ${j.op} from run ${j.runId} (${j.startedAt}): resolved at the next start`);
 
-  out.push('', x.lastRun ? `Last run: run ${x.lastRun.id} (${x.lastRun.mode}, ${x.lastRun.outcome}, started ${x.lastRun.startedAt}): ${x.lastRun.did}.` : 'Last run: none yet.');
+  out.push(
+    '',
+    x.lastRun
+      ? `Last run: run ${x.lastRun.id} (${x.lastRun.mode}, ${x.lastRun.outcome}, started ${x.lastRun.startedAt}): ${x.lastRun.did}.`
+      : 'Last run: none yet.',
+  );
   return out.join('\n');
 }
 
 function profileTable(profile: Profile | null, applied: Profile | null): string {
   const names = [...new Set([...Object.keys(profile ?? {}), ...Object.keys(applied ?? {})])].sort();
-  if (!profile) return table(names.map((n) => [n, show(applied![n])]), ['attribute', 'last applied']);
-  if (!applied) return table(names.map((n) => [n, show(profile[n])]), ['attribute', 'value']);
+  if (!profile)
+    return table(
+      names.map((n) => [n, show(applied![n])]),
+      ['attribute', 'last applied'],
+    );
+  if (!applied)
+    return table(
+      names.map((n) => [n, show(profile[n])]),
+      ['attribute', 'value'],
+    );
   return table(
     names.map((n) => {
       const same = profileValuesEqual(profile[n] ?? null, applied[n] ?? null);
@@ -110,6 +134,9 @@ function profileTable(profile: Profile | null, applied: Profile | null): string 
 export function formatCandidates(key: string, candidates: readonly Candidate[]): string {
   return [
     `ldap-okta-sync: ${JSON.stringify(key)} matches ${candidates.length} users; name one by its anchor or DN:`,
-    table(candidates.map((c) => [c.anchor, c.dn, c.foundIn.join(' and ')]), ['anchor', 'dn', 'found in']),
+    table(
+      candidates.map((c) => [c.anchor, c.dn, c.foundIn.join(' and ')]),
+      ['anchor', 'dn', 'found in'],
+    ),
   ].join('\n');
 }

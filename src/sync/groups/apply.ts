@@ -47,7 +47,7 @@ class GroupApplier {
   /** Groups with an operation that failed (5xx, timeout): re-planned by the next run. */
   private readonly unsettled = new Set<string>();
   private readonly quarantinedHere = new Set<string>();
-  private fatal: unknown;
+  private fatal: Error | undefined;
 
   constructor(private readonly d: GroupApplyDeps) {
     this.counts.quarantined = d.plannedQuarantines;
@@ -77,13 +77,14 @@ class GroupApplier {
         try {
           await fn(next.value);
         } catch (e) {
-          this.fatal ??= e;
+          this.fatal ??= e instanceof Error ? e : new Error(String(e));
           return;
         }
       }
     };
     await Promise.all(Array.from({ length: this.d.concurrency }, worker));
-    if (this.fatal) throw this.fatal;
+    const fatal = this.fatal as Error | undefined; // set by the workers
+    if (fatal) throw fatal;
   }
 
   /** Settle every group whose planned writes were all confirmed; forget gone groups with nothing left. */

@@ -14,10 +14,7 @@ import type { OktaGroup } from '../../okta/client';
 import type { GroupRow } from '../../state/groups';
 import { groupNameKey } from './templates';
 
-export type FirstContact =
-  | { kind: 'create' }
-  | { kind: 'take over'; group: OktaGroup; from?: GroupRow }
-  | { kind: 'quarantine'; reason: string };
+export type FirstContact = { kind: 'create' } | { kind: 'take over'; group: OktaGroup; from?: GroupRow } | { kind: 'quarantine'; reason: string };
 
 export interface FirstContactLookups {
   /** The state group that manages this Okta group, if any. */

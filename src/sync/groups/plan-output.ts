@@ -90,7 +90,11 @@ export async function lookUpFirstContacts(
 }
 
 /** The plan's groups with something to do (unchanged groups are left out), in plan order. */
-export function* groupPlanRows(spool: PlanSpool, state: StateStore, firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map()): Generator<GroupPlanRow> {
+export function* groupPlanRows(
+  spool: PlanSpool,
+  state: StateStore,
+  firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map(),
+): Generator<GroupPlanRow> {
   const tables = tablesOf(spool);
   if (!tables) return;
   for (const a of tables.actionsWithCounts()) {
@@ -103,7 +107,15 @@ export function* groupPlanRows(spool: PlanSpool, state: StateStore, firstContact
           yield { ...base, dn: p.dn, name: p.name, action: 'quarantine', oktaId: null, reason: fc.reason, add: 0, remove: 0 };
         } else if (fc?.kind === 'take over') {
           const g = fc.group;
-          yield { ...base, dn: p.dn, name: p.name, description: p.description, action: 'take over', oktaId: g.id, from: { name: g.name, description: g.description ?? null } };
+          yield {
+            ...base,
+            dn: p.dn,
+            name: p.name,
+            description: p.description,
+            action: 'take over',
+            oktaId: g.id,
+            from: { name: g.name, description: g.description ?? null },
+          };
         } else {
           yield {
             ...base,
@@ -160,7 +172,7 @@ function actionText(r: GroupPlanRow): string {
     case 'rename':
       return profileChanges(r).join('; ');
     case 'left the directory':
-      return 'left the directory: remove the agent\'s memberships, keep the Okta group';
+      return "left the directory: remove the agent's memberships, keep the Okta group";
     case 'create or take over':
       return r.reason ? `create or take over (${clip(r.reason, 50)})` : 'create or take over';
     default:
@@ -172,7 +184,12 @@ function actionText(r: GroupPlanRow): string {
  * The group plan as tables (at most `limit` rows each): the groups with changes, the members to add
  * and remove, and the quarantined groups.
  */
-export function* formatGroupPlan(spool: PlanSpool, state: StateStore, limit = 200, firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map()): Generator<string> {
+export function* formatGroupPlan(
+  spool: PlanSpool,
+  state: StateStore,
+  limit = 200,
+  firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map(),
+): Generator<string> {
   const tables = tablesOf(spool);
   if (!tables) return;
   const changes: string[][] = [];

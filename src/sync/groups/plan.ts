@@ -15,7 +15,7 @@
  *   flattened from their stored direct members.
  */
 import type { GroupsConfig } from '../../config/schema';
-import type { GroupRow, GroupPlanTables, RunGroupRow, RunUserKind } from '../../state/groups';
+import type { GroupPlanTables, RunGroupRow, RunUserKind } from '../../state/groups';
 import type { GroupsRunContext, GroupPlanSummary } from './index';
 import { diffMembership, flattenMembers, memberDnOf } from './members';
 import { compileGroupTemplates, groupNameKey, nameGroup } from './templates';
@@ -129,7 +129,15 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
     for (const r of page.rejected) {
       rejected++;
       rows.push({
-        row: { anchor: rejectedAnchor(r.dn), dn: r.dn, dnNorm: normalizeDn(r.dn), name: null, description: null, nameNorm: null, quarantine: `directory: ${r.reason}` },
+        row: {
+          anchor: rejectedAnchor(r.dn),
+          dn: r.dn,
+          dnNorm: normalizeDn(r.dn),
+          name: null,
+          description: null,
+          nameNorm: null,
+          quarantine: `directory: ${r.reason}`,
+        },
         members: [],
       });
     }
@@ -139,7 +147,10 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
 
   // 3. Okta group names are unique (case-insensitively): one directory group per name
   for (const c of tables.nameCollisions()) {
-    tables.setRunGroupQuarantine(c.anchor, `the name "${c.name}" is also the name of directory group ${c.holderDn} (Okta group names are unique, compared ignoring case)`);
+    tables.setRunGroupQuarantine(
+      c.anchor,
+      `the name "${c.name}" is also the name of directory group ${c.holderDn} (Okta group names are unique, compared ignoring case)`,
+    );
   }
   if (incremental) {
     for (const anchors of tables.runGroupAnchors()) {
@@ -147,7 +158,11 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
         const g = tables.runGroup(anchor)!;
         if (g.quarantine || !g.nameNorm) continue;
         const holder = tables.stateNameHolder(g.nameNorm, anchor);
-        if (holder) tables.setRunGroupQuarantine(anchor, `the name "${g.name}" is also the name of directory group ${holder.dn} (Okta group names are unique, compared ignoring case)`);
+        if (holder)
+          tables.setRunGroupQuarantine(
+            anchor,
+            `the name "${g.name}" is also the name of directory group ${holder.dn} (Okta group names are unique, compared ignoring case)`,
+          );
       }
     }
   }
@@ -218,7 +233,7 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
 
   // 6. groups gone from the directory: the memberships the agent applied are removed; the Okta group stays
   for (const rows of tables.goneGroups(!incremental)) {
-    for (const g of rows as GroupRow[]) {
+    for (const g of rows) {
       const ops = g.oktaId ? state.groups.appliedMembers(g.anchor).map((u) => ({ op: 'remove' as const, userAnchor: u })) : [];
       tables.addPlanned(g.anchor, 'gone', { dn: g.dn, oktaId: g.oktaId } satisfies GonePayload, ops);
     }

@@ -121,7 +121,8 @@ export function nameGroup(t: GroupTemplates, g: SourceGroup, nowIso: string): Gr
     return { ok: false, reason: `name or description template failed: ${(e as Error).message}` };
   }
   if (name === null) return { ok: false, reason: `the name template "${t.name.source}" gives no value for this group` };
-  if ([...name].length > OKTA_GROUP_NAME_MAX) return { ok: false, reason: `the group name "${name.slice(0, 60)}…" is longer than Okta allows (${OKTA_GROUP_NAME_MAX} characters)` };
+  if ([...name].length > OKTA_GROUP_NAME_MAX)
+    return { ok: false, reason: `the group name "${name.slice(0, 60)}…" is longer than Okta allows (${OKTA_GROUP_NAME_MAX} characters)` };
   if (description !== null && [...description].length > OKTA_GROUP_DESCRIPTION_MAX) {
     return { ok: false, reason: `the group description is longer than Okta allows (${OKTA_GROUP_DESCRIPTION_MAX} characters)` };
   }

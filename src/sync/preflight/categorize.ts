@@ -23,7 +23,12 @@ export function matchRulesOf(match: unknown): MatchRules {
   let login = false;
   const other: string[] = [];
   for (const r of list) {
-    const by = typeof r === 'string' ? r : r && typeof r === 'object' ? (r as { by?: unknown }).by ?? ((r as { attribute?: unknown }).attribute ? 'attribute' : undefined) : undefined;
+    const by =
+      typeof r === 'string'
+        ? r
+        : r && typeof r === 'object'
+          ? ((r as { by?: unknown }).by ?? ((r as { attribute?: unknown }).attribute ? 'attribute' : undefined))
+          : undefined;
     if (by === 'login') login = true;
     else if (by === 'attribute') other.push(`attribute ${String((r as { attribute?: unknown }).attribute)}`);
     else if (typeof by === 'string' && by !== 'none') other.push(by);
@@ -105,7 +110,11 @@ export function assess(r: RecordResult, match: MatchRules): Assessment {
   }
   if (!r.outcome) {
     const reason = a.kind === 'quarantine' ? a.reason : 'rejected by the directory reader';
-    return { fate: 'rejected', login: null, problems: [{ type: 'directory.rejected', severity: 'quarantine', step: 'directory', attribute: null, message: reason }] };
+    return {
+      fate: 'rejected',
+      login: null,
+      problems: [{ type: 'directory.rejected', severity: 'quarantine', step: 'directory', attribute: null, message: reason }],
+    };
   }
   const problems: Problem[] = [];
   for (const f of r.outcome.findings) {

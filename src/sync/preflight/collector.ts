@@ -55,7 +55,15 @@ export class PreflightCollector {
         t.records++;
       }
       if (t.examples.length < this.opts.examples) {
-        const ex: ProblemExample = { dn: rec.dn, anchor: rec.anchor, login: a.login, severity: p.severity, step: p.step, attribute: p.attribute, message: p.message };
+        const ex: ProblemExample = {
+          dn: rec.dn,
+          anchor: rec.anchor,
+          login: a.login,
+          severity: p.severity,
+          step: p.step,
+          attribute: p.attribute,
+          message: p.message,
+        };
         if (p.before !== undefined) ex.before = p.before;
         if (p.after !== undefined) ex.after = p.after;
         t.examples.push(ex);
@@ -93,7 +101,8 @@ export class PreflightCollector {
       const fb = b.bySeverity.fixed === b.occurrences ? 1 : 0;
       return fa - fb || rank(a) - rank(b) || b.records - a.records || a.type.localeCompare(b.type);
     });
-    const byCount = (m: Map<string, number>) => [...m.entries()].map(([step, records]) => ({ step, records })).sort((a, b) => b.records - a.records || a.step.localeCompare(b.step));
+    const byCount = (m: Map<string, number>) =>
+      [...m.entries()].map(([step, records]) => ({ step, records })).sort((a, b) => b.records - a.records || a.step.localeCompare(b.step));
     return {
       records: { read: this.read, ...this.fates },
       problems,

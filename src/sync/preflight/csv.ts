@@ -41,7 +41,11 @@ export class CsvFileWriter {
   private buf = '';
   rows = 0;
 
-  constructor(readonly path: string, header: readonly string[], private readonly flushAt = 64 * 1024) {
+  constructor(
+    readonly path: string,
+    header: readonly string[],
+    private readonly flushAt = 64 * 1024,
+  ) {
     this.fd = openSync(path, 'w', 0o600);
     this.buf = '\uFEFF' + csvRow(header);
   }
@@ -57,7 +61,7 @@ export class CsvFileWriter {
     if (this.fd === null || !this.buf) return;
     const bytes = Buffer.from(this.buf, 'utf8');
     this.buf = '';
-    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off, bytes.length - off);
   }
 
   close(): void {

@@ -21,13 +21,7 @@ export const SEVERITIES: readonly Severity[] = ['quarantine', 'skip', 'dropped',
 
 /** Finding types of the transforms, plus what the plan, the reader and the Okta check add. */
 export type ProblemType =
-  | import('../../transform/types').FindingType
-  | 'skipped'
-  | 'quarantined'
-  | 'login.duplicate'
-  | 'directory.rejected'
-  | 'okta.conflict'
-  | 'lifecycle.disabled';
+  import('../../transform/types').FindingType | 'skipped' | 'quarantined' | 'login.duplicate' | 'directory.rejected' | 'okta.conflict' | 'lifecycle.disabled';
 
 export const PROBLEM_LABELS: Record<ProblemType, string> = {
   'validate.required': 'missing required attribute',

@@ -22,7 +22,10 @@ function change(before: ProfileValue | undefined, after: ProfileValue | undefine
   return `${showValue(before)} → ${showValue(after)}`;
 }
 
-const effect = (t: ProblemSummary) => severityCounts(t).map(([s, n]) => `${s} ${n}`).join(', ');
+const effect = (t: ProblemSummary) =>
+  severityCounts(t)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
 
 const FATE_ORDER: RecordFate[] = ['create', 'link', 'create-or-link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
 
@@ -46,12 +49,23 @@ export function formatPreflight(r: PreflightReport): string {
   const fixes = r.problems.filter((t) => t.bySeverity.fixed === t.occurrences);
   out.push('');
   if (problems.length) {
-    out.push(table(problems.map((t) => [t.label, t.type, t.records, t.occurrences, effect(t)]), ['problem', 'type', 'records', 'values', 'effect']));
+    out.push(
+      table(
+        problems.map((t) => [t.label, t.type, t.records, t.occurrences, effect(t)]),
+        ['problem', 'type', 'records', 'values', 'effect'],
+      ),
+    );
   } else {
     out.push('No problems found.');
   }
   if (fixes.length) {
-    out.push('', table(fixes.map((t) => [t.label, t.type, t.records, t.occurrences]), ['fixed automatically (not problems)', 'type', 'records', 'values']));
+    out.push(
+      '',
+      table(
+        fixes.map((t) => [t.label, t.type, t.records, t.occurrences]),
+        ['fixed automatically (not problems)', 'type', 'records', 'values'],
+      ),
+    );
   }
   if (r.quarantinedByStep.length) out.push('', `Quarantined by step: ${r.quarantinedByStep.map((s) => `${s.step} ${s.records}`).join(', ')}`);
   if (r.skippedByStep.length) out.push(`Skipped by rule: ${r.skippedByStep.map((s) => `${s.step} ${s.records}`).join(', ')}`);
@@ -59,7 +73,9 @@ export function formatPreflight(r: PreflightReport): string {
     const c = r.oktaConflicts;
     out.push(
       `Logins already held in Okta: ${c.total} (would be linked ${c.link}, quarantined ${c.quarantine}${c.undecided ? `, decided by match rules at sync ${c.undecided}` : ''}); ` +
-        `Okta status: ${Object.entries(c.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}`,
+        `Okta status: ${Object.entries(c.byStatus)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')}`,
     );
   }
 

@@ -55,7 +55,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   const { config, source, state, pipeline, log } = deps;
   const now = deps.now ?? (() => new Date());
   const started = now();
-  const match = matchRulesOf(config.okta.match as unknown);
+  const match = matchRulesOf(config.okta.match);
   const collector = new PreflightCollector({ examples: opts.examples ?? 5, csv: opts.csv, csvFixes: opts.csvFixes });
   const requestsBefore = { total: deps.okta.requestCounts.total, writes: deps.okta.requestCounts.writes, rateLimited: deps.okta.requestCounts.rateLimited };
   let loginChecks = 0;
@@ -102,7 +102,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
         }),
       );
       const actions: Action[] = planBatch(
-        outcomes.map((o, i) => toDesired(page.records[i]!, o)),
+        outcomes.map((o, i) => toDesired(page.records[i], o)),
         rows,
         ctx,
       );
@@ -116,8 +116,11 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
         }),
       );
       actions.forEach((a, i) => {
-        const record = page.records[i]!;
-        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome: outcomes[i]!, action: a, okta: holders[i], knownLogin: rows.get(record.anchor)?.login }, match);
+        const record = page.records[i];
+        const assessment = assess(
+          { anchor: record.anchor, dn: record.dn, outcome: outcomes[i], action: a, okta: holders[i], knownLogin: rows.get(record.anchor)?.login },
+          match,
+        );
         collector.add(record, assessment, holders[i]?.user.status);
       });
       for (const rej of page.rejected) {

@@ -22,7 +22,10 @@ export type Index = undefined | 'all' | number;
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~' | '!~' | 'in';
 
 export class ExprSyntaxError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
     this.name = 'ExprSyntaxError';
   }

@@ -55,7 +55,14 @@ function compileNode(node: Node, env: CompileEnv, issues: ExprIssue[]): Compiled
     }
     case 'list': {
       const items = node.items.map((n) => compileNode(n, env, issues));
-      if (items.every((i) => i.constant)) return { ...constant(items.map((i) => i.value ?? null), node), kind: 'list' };
+      if (items.every((i) => i.constant))
+        return {
+          ...constant(
+            items.map((i) => i.value ?? null),
+            node,
+          ),
+          kind: 'list',
+        };
       const evs = items.map((i) => i.ev);
       return { ev: (s) => evs.map((e) => e(s)), kind: 'list', constant: false, node };
     }
@@ -70,7 +77,7 @@ function compileNode(node: Node, env: CompileEnv, issues: ExprIssue[]): Compiled
       if (idx === undefined) {
         ev = (s) => {
           const a = s.attrs[name];
-          return a === undefined || a.length === 0 ? null : a[0]!;
+          return a === undefined || a.length === 0 ? null : a[0];
         };
       } else if (idx === 'all') {
         ev = (s) => {
@@ -148,18 +155,26 @@ function compileNode(node: Node, env: CompileEnv, issues: ExprIssue[]): Compiled
       return fold({ ev: (s) => !truthy(e.ev(s)), kind: 'scalar', constant: e.constant, node });
     }
     case 'and': {
-      const l = compileNode(node.l, env, issues), r = compileNode(node.r, env, issues);
-      const a = l.ev, b = r.ev;
+      const l = compileNode(node.l, env, issues),
+        r = compileNode(node.r, env, issues);
+      const a = l.ev,
+        b = r.ev;
       return fold({ ev: (s) => truthy(a(s)) && truthy(b(s)), kind: 'scalar', constant: l.constant && r.constant, node });
     }
     case 'or': {
-      const l = compileNode(node.l, env, issues), r = compileNode(node.r, env, issues);
-      const a = l.ev, b = r.ev;
+      const l = compileNode(node.l, env, issues),
+        r = compileNode(node.r, env, issues);
+      const a = l.ev,
+        b = r.ev;
       return fold({ ev: (s) => truthy(a(s)) || truthy(b(s)), kind: 'scalar', constant: l.constant && r.constant, node });
     }
     case 'cond': {
-      const c = compileNode(node.c, env, issues), a = compileNode(node.a, env, issues), b = compileNode(node.b, env, issues);
-      const ce = c.ev, ae = a.ev, be = b.ev;
+      const c = compileNode(node.c, env, issues),
+        a = compileNode(node.a, env, issues),
+        b = compileNode(node.b, env, issues);
+      const ce = c.ev,
+        ae = a.ev,
+        be = b.ev;
       return fold({
         ev: (s) => (truthy(ce(s)) ? ae(s) : be(s)),
         kind: a.kind === b.kind ? a.kind : 'any',
@@ -204,10 +219,7 @@ function compileCall(node: Extract<Node, { t: 'call' }>, env: CompileEnv, issues
     }
     throw e;
   }
-  const kind: Kind =
-    def.kind === 'arg0' ? (args[0]?.kind ?? 'scalar')
-    : def.kind === 'union' ? unionKind(args.slice(def.name === 'if' ? 1 : 0))
-    : def.kind;
+  const kind: Kind = def.kind === 'arg0' ? (args[0]?.kind ?? 'scalar') : def.kind === 'union' ? unionKind(args.slice(def.name === 'if' ? 1 : 0)) : def.kind;
   return fold({ ev, kind, constant: args.every((a) => a.constant), node });
 }
 
@@ -219,7 +231,8 @@ function unionKind(args: Arg[]): Kind {
 function compileCmp(node: Extract<Node, { t: 'cmp' }>, env: CompileEnv, issues: ExprIssue[]): Compiled {
   const l = compileNode(node.l, env, issues);
   const r = compileNode(node.r, env, issues);
-  const a = l.ev, b = r.ev;
+  const a = l.ev,
+    b = r.ev;
   const op: CmpOp = node.op;
   let ev: Ev;
   if (op === '=~' || op === '!~') {
@@ -234,7 +247,8 @@ function compileCmp(node: Extract<Node, { t: 'cmp' }>, env: CompileEnv, issues: 
     ev = (s) => matchAny(a(s), re) !== neg;
   } else if (op === 'in') {
     ev = (s) => {
-      const x = a(s), list = b(s);
+      const x = a(s),
+        list = b(s);
       if (Array.isArray(list)) {
         for (let i = 0; i < list.length; i++) if (eq(x, list[i] as Value)) return true;
         return false;
@@ -276,11 +290,13 @@ export function eq(x: Value, y: Value): boolean {
   if (x === null || y === null) return x === y;
   if (typeof x === 'string' && typeof y === 'string') return x === y;
   if (typeof x === 'number' || typeof y === 'number') {
-    const p = toNum(x), q = toNum(y);
+    const p = toNum(x),
+      q = toNum(y);
     return p !== null && p === q;
   }
   if (typeof x === 'boolean' || typeof y === 'boolean') {
-    const p = toBool(x), q = toBool(y);
+    const p = toBool(x),
+      q = toBool(y);
     return p !== null && p === q;
   }
   return toStr(x) === toStr(y);
@@ -289,9 +305,11 @@ export function eq(x: Value, y: Value): boolean {
 /** Ordering: numeric when both sides are numeric, else by text (code units); null when either is missing. */
 function order(x: Value, y: Value): number | null {
   if (x === null || y === null) return null;
-  const p = toNum(x), q = toNum(y);
+  const p = toNum(x),
+    q = toNum(y);
   if (p !== null && q !== null) return p - q;
-  const a = toStr(x), b = toStr(y);
+  const a = toStr(x),
+    b = toStr(y);
   if (a === null || b === null) return null;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -26,7 +26,10 @@ export interface Arg {
 }
 
 export class ArgError extends Error {
-  constructor(message: string, readonly argIndex: number) {
+  constructor(
+    message: string,
+    readonly argIndex: number,
+  ) {
     super(message);
   }
 }
@@ -50,15 +53,18 @@ function pure(f: (...a: Value[]) => Value): (args: Arg[]) => Ev {
     const evs = args.map((a) => a.ev);
     switch (evs.length) {
       case 1: {
-        const a = evs[0]!;
+        const a = evs[0];
         return (s) => f(a(s));
       }
       case 2: {
-        const a = evs[0]!, b = evs[1]!;
+        const a = evs[0],
+          b = evs[1];
         return (s) => f(a(s), b(s));
       }
       case 3: {
-        const a = evs[0]!, b = evs[1]!, c = evs[2]!;
+        const a = evs[0],
+          b = evs[1],
+          c = evs[2];
         return (s) => f(a(s), b(s), c(s));
       }
       default:
@@ -70,7 +76,7 @@ const strMap = (g: (s: string) => Value) => pure((v) => mapStr(v, g));
 
 /** A regex from a `/…/flags` literal or a string literal (+ optional literal flags argument). */
 export function literalRegex(args: Arg[], index: number, flagsIndex: number | null, forceGlobal: boolean): RegExp {
-  const a = args[index]!;
+  const a = args[index];
   let source: string;
   let flags = '';
   if (a.regex) {
@@ -82,7 +88,7 @@ export function literalRegex(args: Arg[], index: number, flagsIndex: number | nu
     throw new ArgError('the pattern must be a literal (/regex/flags or a quoted string), not computed per record', index);
   }
   if (flagsIndex !== null && args[flagsIndex]) {
-    const f = args[flagsIndex]!;
+    const f = args[flagsIndex];
     if (!f.constant || typeof f.value !== 'string') throw new ArgError('flags must be a quoted string', flagsIndex);
     flags += f.value;
   }
@@ -125,7 +131,8 @@ export function toBool(v: Value): boolean | null {
 function lazyCoalesce(args: Arg[]): Ev {
   const evs = args.map((a) => a.ev);
   if (evs.length === 2) {
-    const a = evs[0]!, b = evs[1]!;
+    const a = evs[0],
+      b = evs[1];
     return (s) => {
       const v = a(s);
       return isMissing(v) ? b(s) : v;
@@ -134,7 +141,7 @@ function lazyCoalesce(args: Arg[]): Ev {
   return (s) => {
     let v: Value = null;
     for (let i = 0; i < evs.length; i++) {
-      v = evs[i]!(s);
+      v = evs[i](s);
       if (!isMissing(v)) return v;
     }
     return v; // all missing: the last argument as it is (so default(x, '') yields '')
@@ -156,38 +163,61 @@ const defs: FnDef[] = [
   { name: 'upper', min: 1, max: 1, kind: 'arg0', doc: 'upper(s) — upper-case', build: strMap((s) => s.toUpperCase()) },
   { name: 'trim', min: 1, max: 1, kind: 'arg0', doc: 'trim(s) — strip leading/trailing white space', build: strMap((s) => s.trim()) },
   {
-    name: 'collapse', min: 1, max: 1, kind: 'arg0',
+    name: 'collapse',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: 'collapse(s) — trim and turn every run of white space (also no-break/zero-width) into one space',
     build: strMap(collapseWhitespace),
   },
-  { name: 'nfc', min: 1, max: 1, kind: 'arg0', doc: 'nfc(s) — Unicode normalization form C', build: strMap((s) => (NON_ASCII.test(s) ? s.normalize('NFC') : s)) },
   {
-    name: 'asciiFold', min: 1, max: 1, kind: 'arg0',
+    name: 'nfc',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'nfc(s) — Unicode normalization form C',
+    build: strMap((s) => (NON_ASCII.test(s) ? s.normalize('NFC') : s)),
+  },
+  {
+    name: 'asciiFold',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: "ascii-fold(s) — strip diacritics (é→e, ß→ss, ø→o, ł→l, æ→ae, ’→'); other scripts unchanged",
     build: strMap(asciiFold),
   },
   {
-    name: 'transliterate', min: 1, max: 1, kind: 'arg0',
+    name: 'transliterate',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: 'transliterate(s) — Cyrillic and Greek to Latin (Дмитрий→Dmitriy, Νίκος→Nikos), then ascii-fold',
     build: strMap(transliterate),
   },
   {
-    name: 'titleCase', min: 1, max: 1, kind: 'arg0',
+    name: 'titleCase',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: "titlecase(s) — name case: o'BRIEN-smith → O'Brien-Smith",
     build: strMap(titleCase),
   },
   {
-    name: 'replace', min: 3, max: 4, kind: 'arg0',
+    name: 'replace',
+    min: 3,
+    max: 4,
+    kind: 'arg0',
     doc: "replace(s, /regex/flags | 'regex', replacement, flags?) — replace every match; $1… refer to groups",
     build(args) {
       const re = literalRegex(args, 1, 3, true);
-      const rep = args[2]!;
+      const rep = args[2];
       if (rep.constant) {
         const r = toStr(rep.value ?? null) ?? '';
-        const a = args[0]!.ev;
+        const a = args[0].ev;
         return (s) => mapStr(a(s), (x) => x.replace(re, r));
       }
-      const a = args[0]!.ev, b = rep.ev;
+      const a = args[0].ev,
+        b = rep.ev;
       return (s) => {
         const r = toStr(b(s)) ?? '';
         return mapStr(a(s), (x) => x.replace(re, r));
@@ -195,25 +225,31 @@ const defs: FnDef[] = [
     },
   },
   {
-    name: 'substring', min: 2, max: 3, kind: 'arg0',
+    name: 'substring',
+    min: 2,
+    max: 3,
+    kind: 'arg0',
     doc: 'substring(s, start, end?) — characters [start, end) by code point; negative counts from the end',
     build: pure((v, a, b) => {
       const start = toNum(a);
       if (start === null) return null;
-      const end = b === undefined || b === null ? undefined : toNum(b) ?? undefined;
+      const end = b === undefined || b === null ? undefined : (toNum(b) ?? undefined);
       return mapStr(v, (s) => cpSlice(s, Math.trunc(start), end === undefined ? undefined : Math.trunc(end)));
     }),
   },
   {
-    name: 'split', min: 2, max: 2, kind: 'list',
+    name: 'split',
+    min: 2,
+    max: 2,
+    kind: 'list',
     doc: "split(s, ',' | /regex/) — list of the non-empty parts",
     build(args) {
-      const sep = args[1]!;
+      const sep = args[1];
       let splitter: string | RegExp;
       if (sep.regex) splitter = literalRegex(args, 1, null, false);
       else if (sep.constant && typeof sep.value === 'string' && sep.value !== '') splitter = sep.value;
       else throw new ArgError('the separator must be a non-empty quoted string or a /regex/ literal', 1);
-      const a = args[0]!.ev;
+      const a = args[0].ev;
       return (s) => {
         const v = a(s);
         if (v === null) return null;
@@ -228,38 +264,55 @@ const defs: FnDef[] = [
     },
   },
   {
-    name: 'join', min: 1, max: 2, kind: 'scalar',
+    name: 'join',
+    min: 1,
+    max: 2,
+    kind: 'scalar',
     doc: "join(list, sep = ',') — join the values of a list",
-    build: pure((v, sep) => (v === null ? null : joinList(asList(v), sep === undefined ? ',' : toStr(sep) ?? ''))),
+    build: pure((v, sep) => (v === null ? null : joinList(asList(v), sep === undefined ? ',' : (toStr(sep) ?? '')))),
   },
   { name: 'first', min: 1, max: 1, kind: 'scalar', doc: 'first(list) — first value', build: pure((v) => firstOf(v) ?? null) },
   {
-    name: 'last', min: 1, max: 1, kind: 'scalar', doc: 'last(list) — last value',
+    name: 'last',
+    min: 1,
+    max: 1,
+    kind: 'scalar',
+    doc: 'last(list) — last value',
     build: pure((v) => (Array.isArray(v) ? ((v[v.length - 1] as Value) ?? null) : v)),
   },
   { name: 'count', min: 1, max: 1, kind: 'scalar', doc: 'count(v) — number of values (0 when missing)', build: pure((v) => asList(v).length) },
   {
-    name: 'len', min: 1, max: 1, kind: 'scalar', doc: 'len(s) — length in characters (code points)',
+    name: 'len',
+    min: 1,
+    max: 1,
+    kind: 'scalar',
+    doc: 'len(s) — length in characters (code points)',
     build: pure((v) => {
       const s = toStr(firstOf(v));
       return s === null ? null : cpLength(s);
     }),
   },
   {
-    name: 'default', min: 2, max: Infinity, kind: 'union',
+    name: 'default',
+    min: 2,
+    max: Infinity,
+    kind: 'union',
     doc: "default(v, fallback, …) — the first argument that is not missing (null, '' or empty list); same as coalesce",
     build: lazyCoalesce,
   },
   { name: 'coalesce', min: 2, max: Infinity, kind: 'union', doc: 'coalesce(a, b, …) — the first argument that is not missing', build: lazyCoalesce },
   {
-    name: 'concat', min: 1, max: Infinity, kind: 'scalar',
+    name: 'concat',
+    min: 1,
+    max: Infinity,
+    kind: 'scalar',
     doc: 'concat(a, b, …) — the present arguments joined (missing ones are skipped; all missing → null)',
     build(args) {
       const evs = args.map((a) => a.ev);
       return (s) => {
         let out: string | null = null;
         for (let i = 0; i < evs.length; i++) {
-          const v = toStr(evs[i]!(s));
+          const v = toStr(evs[i](s));
           if (v !== null) out = out === null ? v : out + v;
         }
         return out;
@@ -267,37 +320,58 @@ const defs: FnDef[] = [
     },
   },
   {
-    name: 'if', min: 2, max: 3, kind: 'union',
+    name: 'if',
+    min: 2,
+    max: 3,
+    kind: 'union',
     doc: 'if(condition, then, else = null) — conditional (also `condition ? then : else`)',
     build(args) {
-      const c = args[0]!.ev, a = args[1]!.ev, b = args[2]?.ev;
+      const c = args[0].ev,
+        a = args[1].ev,
+        b = args[2]?.ev;
       return b ? (s) => (truthy(c(s)) ? a(s) : b(s)) : (s) => (truthy(c(s)) ? a(s) : null);
     },
   },
   { name: 'exists', min: 1, max: 1, kind: 'scalar', doc: "exists(v) — true unless v is missing (null, '' or empty list)", build: pure((v) => !isMissing(v)) },
   {
-    name: 'contains', min: 2, max: 2, kind: 'scalar', doc: 'contains(s, part) — case-sensitive; for a list, any value',
+    name: 'contains',
+    min: 2,
+    max: 2,
+    kind: 'scalar',
+    doc: 'contains(s, part) — case-sensitive; for a list, any value',
     build: pure((v, p) => {
       const ps = toStr(p);
       return ps !== null && anyStr(v, (s) => s.includes(ps));
     }),
   },
   {
-    name: 'startsWith', min: 2, max: 2, kind: 'scalar', doc: 'startswith(s, prefix) — case-sensitive; for a list, any value',
+    name: 'startsWith',
+    min: 2,
+    max: 2,
+    kind: 'scalar',
+    doc: 'startswith(s, prefix) — case-sensitive; for a list, any value',
     build: pure((v, p) => {
       const ps = toStr(p);
       return ps !== null && anyStr(v, (s) => s.startsWith(ps));
     }),
   },
   {
-    name: 'endsWith', min: 2, max: 2, kind: 'scalar', doc: 'endswith(s, suffix) — case-sensitive; for a list, any value',
+    name: 'endsWith',
+    min: 2,
+    max: 2,
+    kind: 'scalar',
+    doc: 'endswith(s, suffix) — case-sensitive; for a list, any value',
     build: pure((v, p) => {
       const ps = toStr(p);
       return ps !== null && anyStr(v, (s) => s.endsWith(ps));
     }),
   },
   {
-    name: 'before', min: 2, max: 2, kind: 'arg0', doc: "before(s, sep) — text before the first sep (whole s when sep is absent): before(mail, '@')",
+    name: 'before',
+    min: 2,
+    max: 2,
+    kind: 'arg0',
+    doc: "before(s, sep) — text before the first sep (whole s when sep is absent): before(mail, '@')",
     build: pure((v, sep) => {
       const p = toStr(sep);
       if (p === null || p === '') return null;
@@ -308,7 +382,11 @@ const defs: FnDef[] = [
     }),
   },
   {
-    name: 'after', min: 2, max: 2, kind: 'arg0', doc: 'after(s, sep) — text after the first sep (null when sep is absent)',
+    name: 'after',
+    min: 2,
+    max: 2,
+    kind: 'arg0',
+    doc: 'after(s, sep) — text after the first sep (null when sep is absent)',
     build: pure((v, sep) => {
       const p = toStr(sep);
       if (p === null || p === '') return null;
@@ -319,26 +397,44 @@ const defs: FnDef[] = [
     }),
   },
   {
-    name: 'generalizedTime', min: 1, max: 1, kind: 'arg0',
+    name: 'generalizedTime',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: 'generalizedtime(v) — LDAP/AD GeneralizedTime (20240305123456.0Z) → ISO 8601 UTC',
     build: strMap(generalizedTimeToIso),
   },
   {
-    name: 'fileTime', min: 1, max: 1, kind: 'arg0',
+    name: 'fileTime',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
     doc: 'filetime(v) — Windows FILETIME (accountExpires, pwdLastSet) → ISO 8601 UTC; 0 and 2^63-1 ("never") → null',
     build: strMap(fileTimeToIso),
   },
   { name: 'date', min: 1, max: 1, kind: 'arg0', doc: 'date(v) — ISO 8601, GeneralizedTime or FILETIME (detected) → ISO 8601 UTC', build: strMap(anyTimeToIso) },
   {
-    name: 'dateOnly', min: 1, max: 1, kind: 'arg0', doc: 'dateonly(v) — like date(v), then only YYYY-MM-DD',
+    name: 'dateOnly',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'dateonly(v) — like date(v), then only YYYY-MM-DD',
     build: strMap((s) => anyTimeToIso(s)?.slice(0, 10) ?? null),
   },
   {
-    name: 'rdn', min: 1, max: 1, kind: 'arg0', doc: 'rdn(dn) — value of the first RDN, unescaped: rdn("CN=Smith\\, John,OU=X") → "Smith, John"',
+    name: 'rdn',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'rdn(dn) — value of the first RDN, unescaped: rdn("CN=Smith\\, John,OU=X") → "Smith, John"',
     build: strMap((s) => parseDn(s)?.[0]?.[0]?.value ?? null),
   },
   {
-    name: 'dnValues', min: 2, max: 2, kind: 'list', doc: "dnvalues(dn, 'OU') — values of every RDN of that type, unescaped, leaf first",
+    name: 'dnValues',
+    min: 2,
+    max: 2,
+    kind: 'list',
+    doc: "dnvalues(dn, 'OU') — values of every RDN of that type, unescaped, leaf first",
     build: pure((v, t) => {
       const type = toStr(t)?.toLowerCase();
       const dn = toStr(firstOf(v));
@@ -352,15 +448,27 @@ const defs: FnDef[] = [
   },
   { name: 'parentDn', min: 1, max: 1, kind: 'arg0', doc: 'parentdn(dn) — the DN without its first RDN', build: strMap(parentDn) },
   {
-    name: 'hex', min: 1, max: 1, kind: 'arg0', doc: 'hex(v) — binary value (or text as UTF-8) as lower-case hex',
+    name: 'hex',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'hex(v) — binary value (or text as UTF-8) as lower-case hex',
     build: pure((v) => mapBin(v, (b) => b.toString('hex'))),
   },
   {
-    name: 'base64', min: 1, max: 1, kind: 'arg0', doc: 'base64(v) — binary value (or text as UTF-8) as base64',
+    name: 'base64',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'base64(v) — binary value (or text as UTF-8) as base64',
     build: pure((v) => mapBin(v, (b) => b.toString('base64'))),
   },
   {
-    name: 'guid', min: 1, max: 1, kind: 'arg0', doc: 'guid(objectGUID) — AD binary GUID → canonical lower-case text; GUID text is normalised',
+    name: 'guid',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'guid(objectGUID) — AD binary GUID → canonical lower-case text; GUID text is normalised',
     build: pure((v) =>
       mapAny(v, (x) => {
         if (Buffer.isBuffer(x)) return guidToString(x);
@@ -371,14 +479,21 @@ const defs: FnDef[] = [
     ),
   },
   {
-    name: 'sid', min: 1, max: 1, kind: 'arg0', doc: 'sid(objectSid) — binary SID → S-1-5-21-…',
+    name: 'sid',
+    min: 1,
+    max: 1,
+    kind: 'arg0',
+    doc: 'sid(objectSid) — binary SID → S-1-5-21-…',
     build: pure((v) => mapAny(v, (x) => (Buffer.isBuffer(x) ? sidToString(x) : typeof x === 'string' && /^S-\d+(-\d+)+$/.test(x) ? x : null))),
   },
   { name: 'bool', min: 1, max: 1, kind: 'scalar', doc: 'bool(v) — TRUE/true/1/yes/on → true, FALSE/0/no/off → false, else null', build: pure(toBool) },
   { name: 'number', min: 1, max: 1, kind: 'scalar', doc: 'number(v) — numeric text → number, else null', build: pure(toNum) },
   { name: 'string', min: 1, max: 1, kind: 'scalar', doc: "string(v) — text rendering (lists joined with ', ', binary as base64)", build: pure(toStr) },
   {
-    name: 'phone', min: 1, max: 2, kind: 'arg0',
+    name: 'phone',
+    min: 1,
+    max: 2,
+    kind: 'arg0',
     doc: "phone(v, region?) — E.164 (+14155552671) or null when invalid; region is a default ISO country code ('US') for national numbers",
     build(args) {
       const r = args[1];
@@ -386,9 +501,10 @@ const defs: FnDef[] = [
         const region = toStr(r.value ?? null);
         if (region === null || !isRegion(region)) throw new ArgError(`unknown region '${region}' (an ISO 3166 country code such as 'US' or 'DE')`, 1);
       }
-      const a = args[0]!.ev, b = r?.ev;
+      const a = args[0].ev,
+        b = r?.ev;
       return (s) => {
-        const region = b ? toStr(b(s)) ?? undefined : undefined;
+        const region = b ? (toStr(b(s)) ?? undefined) : undefined;
         return mapStr(a(s), (x) => toE164(x, region).e164);
       };
     },

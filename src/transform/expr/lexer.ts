@@ -135,7 +135,7 @@ function readRegex(src: string, i: number): [string, string, number] {
     else if (ch === '/' && !inClass) {
       const source = src.slice(i + 1, j);
       let k = j + 1;
-      while (k < src.length && /[a-z]/.test(src[k]!)) k++;
+      while (k < src.length && /[a-z]/.test(src[k])) k++;
       const flags = src.slice(j + 1, k);
       if (source === '') throw new ExprSyntaxError('empty regular expression', i);
       return [source, flags, k];

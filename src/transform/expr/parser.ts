@@ -30,7 +30,7 @@ export function parseExpression(src: string): Node {
 export function parsePlaceholder(src: string, start: number): { node: Node; end: number } {
   const toks = tokenize(src, start, true);
   const p = new Parser(toks);
-  if (toks[0]!.type === 'end') throw new ExprSyntaxError('empty placeholder {}', start - 1);
+  if (toks[0].type === 'end') throw new ExprSyntaxError('empty placeholder {}', start - 1);
   const node = p.expr();
   const end = p.expectEnd();
   return { node, end };
@@ -41,10 +41,10 @@ class Parser {
   constructor(private readonly toks: Token[]) {}
 
   private peek(): Token {
-    return this.toks[this.i]!;
+    return this.toks[this.i];
   }
   private next(): Token {
-    return this.toks[this.i++]!;
+    return this.toks[this.i++];
   }
   private isOp(text: string): boolean {
     const t = this.peek();

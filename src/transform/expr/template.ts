@@ -111,13 +111,15 @@ function concatParts(parts: Part[]): Ev {
     }
     if (typeof q === 'string') {
       return (s) => {
-        const v = str(p!(s));
+        const v = str(p(s));
         return v === null ? null : v + q;
       };
     }
   }
   if (parts.length === 3 && typeof parts[0] !== 'string' && typeof parts[1] === 'string' && typeof parts[2] !== 'string') {
-    const a = parts[0] as Ev, mid = parts[1] as string, b = parts[2] as Ev;
+    const a = parts[0],
+      mid = parts[1],
+      b = parts[2];
     return (s) => {
       const x = str(a(s));
       if (x === null) return null;
@@ -129,7 +131,7 @@ function concatParts(parts: Part[]): Ev {
   return (s) => {
     let out = '';
     for (let i = 0; i < n; i++) {
-      const p = parts[i]!;
+      const p = parts[i];
       if (typeof p === 'string') out += p;
       else {
         const v = str(p(s));

@@ -15,7 +15,7 @@ export function toStr(v: Value): string | null {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Buffer.isBuffer(v)) return v.toString('base64');
   // list: joined with ", " (a static multi-valued reference in a mixed template is a compile error)
-  return joinList(v as readonly Value[], ', ');
+  return joinList(v, ', ');
 }
 
 export function joinList(list: readonly Value[], sep: string): string | null {
@@ -40,7 +40,7 @@ export function truthy(v: Value): boolean {
   if (typeof v === 'string') return v.length > 0;
   if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
   if (Buffer.isBuffer(v)) return v.length > 0;
-  return (v as readonly Value[]).length > 0;
+  return v.length > 0;
 }
 
 /** Apply a string function to a scalar, or to each element of a list (dropping nulls). */
@@ -62,7 +62,7 @@ export function mapStr(v: Value, f: (s: string) => Value): Value {
 /** A value as a list: null → [], scalar → [scalar]. */
 export function asList(v: Value): readonly Value[] {
   if (v === null || v === undefined) return EMPTY;
-  return Array.isArray(v) ? v : [v as Value];
+  return Array.isArray(v) ? (v as readonly Value[]) : [v];
 }
 const EMPTY: readonly Value[] = Object.freeze([]);
 

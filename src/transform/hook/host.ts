@@ -23,10 +23,7 @@ export interface HookRecord {
   profile: OktaProfile;
 }
 
-export type HookReply =
-  | { kind: 'result'; value: unknown }
-  | { kind: 'error'; message: string }
-  | { kind: 'timeout' };
+export type HookReply = { kind: 'result'; value: unknown } | { kind: 'error'; message: string } | { kind: 'timeout' };
 
 interface Pending {
   id: number;

@@ -75,9 +75,18 @@ export async function loadLookup(spec: LookupSourceSpec, index: LookupIndex): Pr
   try {
     if (spec.type === 'csv') {
       const opts = { delimiter: spec.delimiter ?? ',', encoding: spec.encoding ?? 'utf8' } as const;
-      await readCsvLookup(spec.file, opts, (h) => index.checkColumns(h), (r) => index.add(r));
+      await readCsvLookup(
+        spec.file,
+        opts,
+        (h) => index.checkColumns(h),
+        (r) => index.add(r),
+      );
     } else {
-      readSqliteLookup({ file: spec.file, table: spec.table, query: spec.query }, (h) => index.checkColumns(h), (r) => index.add(r));
+      readSqliteLookup(
+        { file: spec.file, table: spec.table, query: spec.query },
+        (h) => index.checkColumns(h),
+        (r) => index.add(r),
+      );
     }
   } catch (e) {
     index.clear();

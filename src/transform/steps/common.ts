@@ -107,7 +107,7 @@ export function toProfileValue(v: Value): ProfileValue {
   if (typeof v === 'boolean') return v;
   if (Buffer.isBuffer(v)) return v.toString('base64');
   const out: string[] = [];
-  for (const x of v as readonly Value[]) {
+  for (const x of v) {
     const p = toProfileValue(x);
     if (p === null) continue;
     if (Array.isArray(p)) out.push(...p);

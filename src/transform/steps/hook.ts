@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HookHost } from '../hook/host';
 import type { HookConfig } from '../schema';
-import type { OktaProfile, ProfileValue } from '../types';
+import type { OktaProfile } from '../types';
 import { TransformRunError } from '../errors';
 import { finding, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
@@ -78,9 +78,9 @@ function checkProfile(v: Record<string, unknown> | null): OktaProfile | string {
   for (const [k, x] of Object.entries(prof)) {
     if (x === undefined) continue;
     if (x === null || typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))) {
-      out[k] = x as ProfileValue;
+      out[k] = x;
     } else if (Array.isArray(x) && x.every((e) => typeof e === 'string')) {
-      out[k] = x as string[];
+      out[k] = x;
     } else {
       return `profile.${k} is not a string, number, boolean, list of strings or null`;
     }

@@ -51,7 +51,7 @@ export function compileLookup(c: StepCompiler, p: Path, name: string, spec: Look
   const n = attrs.length;
   const apply = (st: RunState, row: Row) => {
     st.row = row;
-    for (let i = 0; i < n; i++) st.profile[attrs[i]!] = toProfileValue(evs[i]!(st));
+    for (let i = 0; i < n; i++) st.profile[attrs[i]] = toProfileValue(evs[i](st));
     st.row = null;
   };
 
@@ -83,7 +83,7 @@ export function compileLookup(c: StepCompiler, p: Path, name: string, spec: Look
           return;
         }
         finding(st, 'lookup.multiple', name, null, undefined, undefined, `${msg}: first used`);
-        apply(st, hit[0]!);
+        apply(st, hit[0]);
         return;
       }
       apply(st, hit);

@@ -18,14 +18,14 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
     kind: 'map',
     exec(st) {
       const p = st.profile;
-      for (let i = 0; i < n; i++) p[attrs[i]!] = toProfileValue(evs[i]!(st));
+      for (let i = 0; i < n; i++) p[attrs[i]] = toProfileValue(evs[i](st));
     },
   };
 }
 
 export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Record<string, ProfileValue>): CompiledStep {
   const keys = Object.keys(spec);
-  const values: ProfileValue[] = keys.map((k) => (Array.isArray(spec[k]) ? [...(spec[k] as string[])] : spec[k]!));
+  const values: ProfileValue[] = keys.map((k) => (Array.isArray(spec[k]) ? [...spec[k]] : spec[k]!));
   c.assigned(keys);
   const n = keys.length;
   return {
@@ -35,7 +35,7 @@ export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Rec
       const p = st.profile;
       for (let i = 0; i < n; i++) {
         const v = values[i]!;
-        p[keys[i]!] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
+        p[keys[i]] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
       }
     },
   };

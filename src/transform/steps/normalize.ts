@@ -82,7 +82,7 @@ export function compileNormalize(c: StepCompiler, path: Path, name: string, spec
     name,
     kind: 'normalize',
     exec(st) {
-      for (let i = 0; i < n && !st.stop; i++) parts[i]!(st);
+      for (let i = 0; i < n && !st.stop; i++) parts[i](st);
     },
   };
 }
@@ -121,11 +121,13 @@ function textFixer(step: string, sel: '*' | string[], fix: Fix, type: 'whitespac
       }
     } else if (Array.isArray(v)) {
       let changed = false;
-      const out = v.map((x) => {
-        const y = fix(x);
-        if (y !== x) changed = true;
-        return y;
-      }).filter((x) => x !== '');
+      const out = v
+        .map((x) => {
+          const y = fix(x);
+          if (y !== x) changed = true;
+          return y;
+        })
+        .filter((x) => x !== '');
       if (changed) {
         st.profile[a] = out.length ? out : null;
         finding(st, type, step, a, v, st.profile[a]);

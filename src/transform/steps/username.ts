@@ -71,7 +71,7 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
 
   /** The i-th login to try: the fixed candidates, then numeric suffixes on the login source. */
   function loginAt(fixed: readonly string[], source: string, i: number): string {
-    if (i < fixed.length) return fixed[i]!;
+    if (i < fixed.length) return fixed[i];
     const at = source.lastIndexOf('@');
     const local = at < 0 ? source : source.slice(0, at);
     const domain = at < 0 ? '' : source.slice(at);
@@ -84,7 +84,7 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
     const candidates: string[] = [];
     let seen: Set<string> | null = null;
     for (let i = 0; i < templates.length; i++) {
-      const v = toStr(templates[i]!(st));
+      const v = toStr(templates[i](st));
       if (v === null || v === '') continue;
       if (templates.length > 1) {
         const k = oktaLoginKey(v);
@@ -97,14 +97,22 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
       quarantine(st, name, 'no login: every username template has a missing value');
       return;
     }
-    const source = candidates[0]!;
+    const source = candidates[0];
     const prev = st.ctx.previous;
     const stable = !!prev?.login && prev.loginSource === source;
-    const fixed = stable ? [prev!.login!, ...candidates] : candidates;
+    const fixed = stable ? [prev.login!, ...candidates] : candidates;
     return search(st, reg, fixed, source, stable, [], 0);
   }
 
-  function search(st: RunState, reg: LoginRegistry, fixed: readonly string[], source: string, stable: boolean, holders: string[], i: number): void | Promise<void> {
+  function search(
+    st: RunState,
+    reg: LoginRegistry,
+    fixed: readonly string[],
+    source: string,
+    stable: boolean,
+    holders: string[],
+    i: number,
+  ): void | Promise<void> {
     const anchor = st.record.anchor;
     const total = fixed.length + (suffix ? suffix.max - suffix.start + 1 : 0);
     for (; i < total; i++) {

@@ -67,7 +67,14 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
         continue;
       }
     }
-    checks.push(textCheck(a, (s) => re.test(s), 'validate.pattern', (s) => `${a} '${s}' does not match /${src}/`));
+    checks.push(
+      textCheck(
+        a,
+        (s) => re.test(s),
+        'validate.pattern',
+        (s) => `${a} '${s}' does not match /${src}/`,
+      ),
+    );
   }
 
   c.checkProfileAttrs([...p, 'email'], spec.email);
@@ -99,8 +106,8 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     const checkLens = (st: RunState, a: string, v: ProfileValue, l: { min?: number; max: number }) => eachText(v, (s) => checkLen(st, a, s, l));
     checks.push((st) => {
       for (let i = 0; i < limitAttrs.length; i++) {
-        const a = limitAttrs[i]!;
-        const l = limitDefs[i]!;
+        const a = limitAttrs[i];
+        const l = limitDefs[i];
         const v = st.profile[a];
         if (v === undefined || v === null) continue;
         if (typeof v === 'string') checkLen(st, a, v, l);
@@ -115,7 +122,10 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   };
 
   const unique = spec.unique.map((u) => (typeof u === 'string' ? { attribute: u, ignoreCase: false } : u));
-  c.checkProfileAttrs([...p, 'unique'], unique.map((u) => u.attribute));
+  c.checkProfileAttrs(
+    [...p, 'unique'],
+    unique.map((u) => u.attribute),
+  );
   if (unique.length) c.usesAsync = true;
 
   async function claimUnique(st: RunState): Promise<void> {
@@ -153,9 +163,16 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     kind: 'validate',
     exec(st) {
       const before = st.findings.length;
-      for (let i = 0; i < checks.length; i++) checks[i]!(st, fail);
+      for (let i = 0; i < checks.length; i++) checks[i](st, fail);
       if (st.findings.length > before) {
-        quarantine(st, name, st.findings.slice(before).map((f) => f.message).join('; '));
+        quarantine(
+          st,
+          name,
+          st.findings
+            .slice(before)
+            .map((f) => f.message)
+            .join('; '),
+        );
         return;
       }
       if (unique.length) return claimUnique(st);

@@ -15,10 +15,10 @@ export function guidToString(b: Buffer): string | null {
 /** Binary SID → `S-1-5-21-…`; null if malformed. */
 export function sidToString(b: Buffer): string | null {
   if (b.length < 8) return null;
-  const count = b[1]!;
+  const count = b[1];
   if (b.length !== 8 + count * 4) return null;
   let authority = 0;
-  for (let i = 2; i < 8; i++) authority = authority * 256 + b[i]!;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + b[i];
   let out = `S-${b[0]}-${authority}`;
   for (let i = 0; i < count; i++) out += '-' + b.readUInt32LE(8 + i * 4);
   return out;

@@ -7,7 +7,10 @@ export function generalizedTimeToIso(s: string): string | null {
   const m = GT.exec(s.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, se, frac, zone] = m;
-  const year = +y!, month = +mo!, day = +d!, hour = +h!;
+  const year = +y,
+    month = +mo,
+    day = +d,
+    hour = +h;
   const minute = mi === undefined ? 0 : +mi;
   let second = se === undefined ? 0 : +se;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return null;
@@ -20,7 +23,8 @@ export function generalizedTimeToIso(s: string): string | null {
   }
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
-    const oh = +zone.slice(1, 3), om = zone.length > 3 ? +zone.slice(3, 5) : 0;
+    const oh = +zone.slice(1, 3),
+      om = zone.length > 3 ? +zone.slice(3, 5) : 0;
     if (oh > 23 || om > 59) return null;
     ms -= sign * (oh * 60 + om) * 60_000;
   }

@@ -41,7 +41,7 @@ export function parseDn(dn: string): Ava[][] | null {
     } else {
       let trailingSpaces = 0;
       while (i < n && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
-        const ch = dn[i]!;
+        const ch = dn[i];
         if (ch === '\\') {
           const h = dn.substr(i + 1, 2);
           if (/^[0-9a-fA-F]{2}$/.test(h)) {

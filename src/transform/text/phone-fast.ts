@@ -55,6 +55,7 @@ interface LibMetadata {
 
 // The object libphonenumber-js/max itself uses. Required rather than imported: an import would make
 // TypeScript type the 150 KB JSON literally on every type-check.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const metadataJson = require('libphonenumber-js/max/metadata') as MetadataJson;
 const metadata = new Metadata(metadataJson) as unknown as LibMetadata;
 
@@ -158,8 +159,8 @@ function lengthCheck(nn: string, plan: Plan): 'IS_POSSIBLE' | 'TOO_SHORT' | 'TOO
   if (!lengths) return 'IS_POSSIBLE';
   const n = nn.length;
   if (lengths[0] === n) return 'IS_POSSIBLE';
-  if (lengths[0]! > n) return 'TOO_SHORT';
-  if (lengths[lengths.length - 1]! < n) return 'TOO_LONG';
+  if (lengths[0] > n) return 'TOO_SHORT';
+  if (lengths[lengths.length - 1] < n) return 'TOO_LONG';
   return lengths.indexOf(n, 1) >= 0 ? 'IS_POSSIBLE' : 'INVALID_LENGTH';
 }
 
@@ -202,7 +203,7 @@ function callingCodeWithoutPlus(digits: string, plan: Plan): string | undefined 
  * and digits with spaces, dashes, dots, slashes and parentheses — then either trailing punctuation
  * (cut off too) or an extension "ext. 1234", "ext1234", "x1234" (1–9 digits).
  */
-const SHAPE = /^[^;+\uFF0B\p{Nd}]*(\+?[0-9 ().\/-]*?[0-9])(?:[ ().\/-]*|( *(?:ext\.?|x) *)([0-9]{1,9}))$/iu;
+const SHAPE = /^[^;+\uFF0B\p{Nd}]*(\+?[0-9 ()./-]*?[0-9])(?:[ ()./-]*|( *(?:ext\.?|x) *)([0-9]{1,9}))$/iu;
 const DIGIT_ANY_SCRIPT = /\p{Nd}/u;
 const NON_DIGITS = /[^0-9]/g;
 
@@ -217,7 +218,7 @@ export function fastE164(text: string, defaultCountry: string | undefined): Fast
   if (text.length > 64) return undefined;
   const m = SHAPE.exec(text);
   if (m === null) return undefined;
-  const number = m[1]!;
+  const number = m[1];
   const ext = m[3];
   const plus = number.charCodeAt(0) === 0x2b;
   const digits = number.replace(NON_DIGITS, '');
@@ -272,7 +273,7 @@ function parse(plus: boolean, digits: string, defaultCountry: string | undefined
   if (callingCode !== undefined) {
     const countries = countriesOf(callingCode);
     if (!countries) return undefined; // non-geographic calling code (+800, +882 …)
-    plan = planOf(countries[0]!);
+    plan = planOf(countries[0]);
   } else {
     country = defaultCountry!;
     plan = planOf(country);

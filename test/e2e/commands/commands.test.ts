@@ -32,7 +32,7 @@ const statePath = join(env.dir, 'state.db');
 beforeAll(async () => {
   const person = (uid: string, cn: string, mail?: string) => ({
     dn: `uid=${uid},${OU}`,
-    attributes: { objectClass: ['inetOrgPerson'], uid, cn, givenName: cn.split(' ')[0]!, sn: cn.split(' ')[1]!, ...(mail ? { mail } : {}) },
+    attributes: { objectClass: ['inetOrgPerson'], uid, cn, givenName: cn.split(' ')[0], sn: cn.split(' ')[1], ...(mail ? { mail } : {}) },
   });
   ldap = await startSlapd({
     seed: [
@@ -57,7 +57,13 @@ function configFile(name: string, token = sim.token): string {
   return env.file(
     `${name}.yaml`,
     [
-      ldapSourceYaml({ url: ldap.url, bindDn: ldap.serviceDn, password: ldap.servicePassword, baseDns: [OU], attributes: ['uid', 'cn', 'givenName', 'sn', 'mail'] }),
+      ldapSourceYaml({
+        url: ldap.url,
+        bindDn: ldap.serviceDn,
+        password: ldap.servicePassword,
+        baseDns: [OU],
+        attributes: ['uid', 'cn', 'givenName', 'sn', 'mail'],
+      }),
       oktaYaml({ url: sim.url, token }),
       TRANSFORMS,
       `state:\n  path: ${statePath}`,
@@ -86,7 +92,7 @@ test('preflight before the first import: exit 6 when records would be quarantine
   expect(existsSync(statePath)).toBe(false);
 });
 
-test('preflight with a revoked Okta token: exit 5, Okta\'s error, and no half-written CSV', async () => {
+test("preflight with a revoked Okta token: exit 5, Okta's error, and no half-written CSV", async () => {
   const csv = join(env.dir, 'revoked.csv');
   const r = await run('preflight', '-c', configFile('revoked', 'revoked-token-xyz'), '--csv', csv);
   expect(r.code).toBe(5);
@@ -100,7 +106,10 @@ test('after a sync: quarantine --csv on stdout (exit 0); explain exits 0, 9 for 
   expect((await sync(file)).code).toBe(6);
   const q = await run('quarantine', '-c', file, '--csv');
   expect(q.code).toBe(0);
-  const lines = q.stdout.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  const lines = q.stdout
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
   expect(lines).toHaveLength(2);
   expect(lines[1]).toMatch(/^"uid=nomail,ou=e2ecmd,dc=example,dc=com",[0-9a-f-]+,,checks,login is required,1,[0-9T:.-]+Z,[0-9T:.-]+Z,no,,$/);
 

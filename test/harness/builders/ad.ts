@@ -93,14 +93,7 @@ export function accountName(name: string, tag: string, used: Set<string>): strin
 }
 
 /** The AD user object of a person; `password: true` attaches the person's password (created enabled). */
-export function adUserEntry(
-  p: Person,
-  dns: readonly string[],
-  sam: string,
-  upnSuffix: string,
-  password: boolean,
-  enabledWithoutPassword = false,
-): AdUser {
+export function adUserEntry(p: Person, dns: readonly string[], sam: string, upnSuffix: string, password: boolean, enabledWithoutPassword = false): AdUser {
   const attrs: LdapAttributes = {
     objectClass: ['top', 'person', 'organizationalPerson', 'user'],
     sAMAccountName: sam,
@@ -125,11 +118,11 @@ export function adUserEntry(
   }
   put(attrs, 'preferredLanguage', p.preferredLanguage);
   put(attrs, 'description', p.description ?? (p.disabled ? `Disabled per HR ticket ${10000 + p.index}` : undefined));
-  if (p.managerIndex !== undefined) attrs.manager = dns[p.managerIndex] as string;
+  if (p.managerIndex !== undefined) attrs.manager = dns[p.managerIndex];
   const withPassword = password && !p.disabled;
   const notRequired = !withPassword && !p.disabled && enabledWithoutPassword;
   attrs.userAccountControl = String(UAC_NORMAL | (p.kind === 'service' ? UAC_DONT_EXPIRE_PASSWORD : 0) | (notRequired ? UF_PASSWD_NOTREQD : 0));
-  const user: AdUser = { dn: dns[p.index] as string, attributes: attrs };
+  const user: AdUser = { dn: dns[p.index], attributes: attrs };
   if (withPassword) user.password = p.password;
   if (notRequired) user.enabled = true;
   return user;
@@ -171,7 +164,7 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
   const users = people.map((p) => {
     const pw = !p.disabled && given < quota;
     if (pw) given++;
-    return adUserEntry(p, dns, samAccountNames[p.index] as string, upnSuffix, pw, opts.enabledWithoutPassword);
+    return adUserEntry(p, dns, samAccountNames[p.index], upnSuffix, pw, opts.enabledWithoutPassword);
   });
   const sam = (name: string): string => accountName(name, accountTag, usedSams);
 
@@ -179,10 +172,40 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
   const g = (name: string): string => `CN=${escapeDnValue(name, { ad: true })},${groupsOu}`;
   const groups: LdapEntry[] = [];
   const sync = g('Okta-Sync');
-  groups.push(groupEntry(sync, 'Okta-Sync', sam('Okta-Sync'), GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index] as string), { description: 'Users provisioned to Okta' }));
-  groups.push(groupEntry(g('Okta-Sync-Nested'), 'Okta-Sync-Nested', sam('Okta-Sync-Nested'), GROUP_TYPE.universalSecurity, [sync, ...(humans[1] ? [dns[humans[1].index] as string] : [])]));
-  groups.push(groupEntry(g('Admins, IT'), 'Admins, IT', sam('Admins-IT'), GROUP_TYPE.domainLocalSecurity, humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index] as string)));
-  groups.push(groupEntry(g('R&D Team (Ünïcödé ✓)'), 'R&D Team (Ünïcödé ✓)', sam('RnD-Team'), GROUP_TYPE.globalSecurity, humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index] as string)));
+  groups.push(
+    groupEntry(
+      sync,
+      'Okta-Sync',
+      sam('Okta-Sync'),
+      GROUP_TYPE.globalSecurity,
+      humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index]),
+      { description: 'Users provisioned to Okta' },
+    ),
+  );
+  groups.push(
+    groupEntry(g('Okta-Sync-Nested'), 'Okta-Sync-Nested', sam('Okta-Sync-Nested'), GROUP_TYPE.universalSecurity, [
+      sync,
+      ...(humans[1] ? [dns[humans[1].index]] : []),
+    ]),
+  );
+  groups.push(
+    groupEntry(
+      g('Admins, IT'),
+      'Admins, IT',
+      sam('Admins-IT'),
+      GROUP_TYPE.domainLocalSecurity,
+      humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index]),
+    ),
+  );
+  groups.push(
+    groupEntry(
+      g('R&D Team (Ünïcödé ✓)'),
+      'R&D Team (Ünïcödé ✓)',
+      sam('RnD-Team'),
+      GROUP_TYPE.globalSecurity,
+      humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index]),
+    ),
+  );
   groups.push(groupEntry(g('Empty Group'), 'Empty Group', sam('Empty-Group'), GROUP_TYPE.globalSecurity, []));
   const byDept = new Map<string, Person[]>();
   for (const p of humans) byDept.set(departmentKey(p.department), [...(byDept.get(departmentKey(p.department)) ?? []), p]);
@@ -192,7 +215,14 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
     const distribution = n++ % 3 === 0;
     const name = `${distribution ? 'DL' : 'SG'}-${slug}`.slice(0, 60);
     groups.push(
-      groupEntry(g(name), name, sam(name), distribution ? GROUP_TYPE.globalDistribution : GROUP_TYPE.globalSecurity, members.map((p) => dns[p.index] as string), distribution ? { mail: `${name.toLowerCase()}@example.com` } : {}),
+      groupEntry(
+        g(name),
+        name,
+        sam(name),
+        distribution ? GROUP_TYPE.globalDistribution : GROUP_TYPE.globalSecurity,
+        members.map((p) => dns[p.index]),
+        distribution ? { mail: `${name.toLowerCase()}@example.com` } : {},
+      ),
     );
   }
   const bigMembers = opts.bigGroupMembers ?? Math.min(humans.length, 2000);
@@ -200,7 +230,15 @@ export function buildAdDirectory(opts: AdDirectoryOptions): AdDirectory {
   if (bigMembers > 0) {
     if (bigMembers > humans.length) throw new Error(`bigGroupMembers ${bigMembers} > ${humans.length} people: build with users >= ${bigMembers}`);
     bigGroupDn = g('All Employees');
-    groups.push(groupEntry(bigGroupDn, 'All Employees', sam('All-Employees'), GROUP_TYPE.universalSecurity, humans.slice(0, bigMembers).map((p) => dns[p.index] as string)));
+    groups.push(
+      groupEntry(
+        bigGroupDn,
+        'All Employees',
+        sam('All-Employees'),
+        GROUP_TYPE.universalSecurity,
+        humans.slice(0, bigMembers).map((p) => dns[p.index]),
+      ),
+    );
   }
   return { baseDn, people, dns, samAccountNames, accountTag, containers, users, groups, bigGroupDn };
 }

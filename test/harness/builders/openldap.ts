@@ -53,7 +53,8 @@ export function openLdapUserEntry(p: Person, dns: readonly string[], baseDn: str
   const posix = p.kind !== 'service' && (p.index % 4 === 0 || p.quirks.includes('no-sn'));
   if (p.kind === 'service') {
     // simpleSecurityObject requires userPassword, which disabled accounts do not get
-    attrs.objectClass = p.index % 2 ? ['top', 'account', ...(p.disabled ? [] : ['simpleSecurityObject'])] : ['top', 'person', 'organizationalPerson', 'inetOrgPerson'];
+    attrs.objectClass =
+      p.index % 2 ? ['top', 'account', ...(p.disabled ? [] : ['simpleSecurityObject'])] : ['top', 'person', 'organizationalPerson', 'inetOrgPerson'];
     attrs.uid = p.uid;
     if (!(p.index % 2)) {
       attrs.cn = p.cn;
@@ -68,7 +69,14 @@ export function openLdapUserEntry(p: Person, dns: readonly string[], baseDn: str
     attrs.cn = p.cn;
     put(attrs, 'description', `${p.displayName.trim()} (${p.title?.trim() ?? 'unix account'})`);
   } else {
-    attrs.objectClass = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', ...(posix ? ['posixAccount'] : []), ...(posix && p.disabled ? ['shadowAccount'] : [])];
+    attrs.objectClass = [
+      'top',
+      'person',
+      'organizationalPerson',
+      'inetOrgPerson',
+      ...(posix ? ['posixAccount'] : []),
+      ...(posix && p.disabled ? ['shadowAccount'] : []),
+    ];
     attrs.uid = p.uid;
     attrs.cn = p.cn;
     put(attrs, 'sn', p.sn);
@@ -85,7 +93,7 @@ export function openLdapUserEntry(p: Person, dns: readonly string[], baseDn: str
     put(attrs, 'o', p.company);
     put(attrs, 'l', p.city);
     put(attrs, 'preferredLanguage', p.preferredLanguage);
-    if (p.managerIndex !== undefined) attrs.manager = dns[p.managerIndex] as string;
+    if (p.managerIndex !== undefined) attrs.manager = dns[p.managerIndex];
     if (p.disabled) attrs.description = `Disabled ${2019 + (p.index % 5)}-0${1 + (p.index % 9)}-1${p.index % 10} per HR ticket ${rng.digits(5)}`;
   }
   if (posix) {
@@ -113,21 +121,56 @@ export function openLdapGroups(people: readonly Person[], dns: readonly string[]
   const humans = people.filter((p) => p.kind !== 'service');
   const groups: LdapEntry[] = [];
   const enabled = humans.filter((p) => !p.disabled);
-  groups.push(group(baseDn, 'All Staff', enabled.map((p) => dns[p.index] as string), 'Every active employee and contractor'));
+  groups.push(
+    group(
+      baseDn,
+      'All Staff',
+      enabled.map((p) => dns[p.index]),
+      'Every active employee and contractor',
+    ),
+  );
   const byDept = new Map<string, Person[]>();
   for (const p of humans) {
     const k = departmentKey(p.department);
     byDept.set(k, [...(byDept.get(k) ?? []), p]);
   }
   for (const [k, members] of [...byDept.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    groups.push(group(baseDn, `dept-${k.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`, members.map((p) => dns[p.index] as string)));
+    groups.push(
+      group(
+        baseDn,
+        `dept-${k.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+        members.map((p) => dns[p.index]),
+      ),
+    );
   }
-  const sync = group(baseDn, 'okta-sync-users', humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index] as string), 'Users provisioned to Okta');
+  const sync = group(
+    baseDn,
+    'okta-sync-users',
+    humans.filter((p) => p.index % 2 === 0).map((p) => dns[p.index]),
+    'Users provisioned to Okta',
+  );
   groups.push(sync);
-  groups.push(group(baseDn, 'Admins, IT', humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index] as string)));
-  groups.push(group(baseDn, 'R&D Team (Ünïcödé ✓)', humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index] as string)));
-  groups.push(group(baseDn, 'okta-sync-nested', [sync.dn, ...(humans[1] ? [dns[humans[1].index] as string] : [])], 'Contains the okta-sync-users group'));
-  const dangling = group(baseDn, 'stale-members', [`uid=departed.user,ou=people,${baseDn}`, ...(humans[2] ? [dns[humans[2].index] as string] : [])], 'Has a member that no longer exists');
+  groups.push(
+    group(
+      baseDn,
+      'Admins, IT',
+      humans.filter((p) => p.index % 15 === 1).map((p) => dns[p.index]),
+    ),
+  );
+  groups.push(
+    group(
+      baseDn,
+      'R&D Team (Ünïcödé ✓)',
+      humans.filter((p) => p.index % 10 === 3).map((p) => dns[p.index]),
+    ),
+  );
+  groups.push(group(baseDn, 'okta-sync-nested', [sync.dn, ...(humans[1] ? [dns[humans[1].index]] : [])], 'Contains the okta-sync-users group'));
+  const dangling = group(
+    baseDn,
+    'stale-members',
+    [`uid=departed.user,ou=people,${baseDn}`, ...(humans[2] ? [dns[humans[2].index]] : [])],
+    'Has a member that no longer exists',
+  );
   groups.push(dangling);
   // groupOfNames needs at least one member
   return { groups: groups.filter((g) => (g.attributes.member as string[]).length > 0), danglingGroupDn: dangling.dn };

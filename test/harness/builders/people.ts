@@ -95,7 +95,21 @@ interface Locale {
 
 const LOCALES = corpus.locales as Locale[];
 const SPECIAL_ASCII: Record<string, string> = {
-  ß: 'ss', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', đ: 'd', Đ: 'D', ı: 'i', þ: 'th', Þ: 'Th', ð: 'd',
+  ß: 'ss',
+  ø: 'o',
+  Ø: 'O',
+  ł: 'l',
+  Ł: 'L',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  đ: 'd',
+  Đ: 'D',
+  ı: 'i',
+  þ: 'th',
+  Þ: 'Th',
+  ð: 'd',
 };
 
 /** "native|ascii" → [native, ascii]; otherwise the ASCII form is the name without diacritics. */
@@ -130,7 +144,10 @@ function loginFor(given: string, family: string, taken: Set<string>): string {
 }
 
 function mailLocal(given: string, family: string): string {
-  return `${given}.${family}`.toLowerCase().replace(/[\s']+/g, '').replace(/[^a-z0-9.\-]/g, '');
+  return `${given}.${family}`
+    .toLowerCase()
+    .replace(/[\s']+/g, '')
+    .replace(/[^a-z0-9.-]/g, '');
 }
 
 const SPECIAL_CNS: { quirk: string; cn: (p: { given: string; family: string; uid: string; mail: string }, rng: Rng) => string }[] = [
@@ -184,8 +201,8 @@ export function generatePeople(opts: PeopleOptions): Person[] {
     let loc = locale;
     // duplicate names: copy someone earlier
     if (i >= 31 && i % 31 === 15) {
-      const other = people[i - 15] as Person;
-      [given, givenAscii, family, familyAscii] = nameParts[i - 15] as [string, string, string, string];
+      const other = people[i - 15];
+      [given, givenAscii, family, familyAscii] = nameParts[i - 15];
       loc = LOCALES.find((l) => l.id === other.locale) ?? locale;
       quirks.push('duplicate-name');
     }
@@ -209,7 +226,7 @@ export function generatePeople(opts: PeopleOptions): Person[] {
     let cn = displayName;
     const slot = specialSlot(i, count);
     if (slot !== undefined) {
-      const special = SPECIAL_CNS[slot] as (typeof SPECIAL_CNS)[number];
+      const special = SPECIAL_CNS[slot];
       cn = special.cn({ given, family, uid, mail: cleanMail }, rng);
       quirks.push('special-dn');
     } else if (i >= exec && i % 25 === 12 && !loc.familyFirst) {
@@ -226,17 +243,30 @@ export function generatePeople(opts: PeopleOptions): Person[] {
       mail = rng.pick([` ${cleanMail}`, `${cleanMail} `, `  ${cleanMail}  `]);
       quirks.push('mail-spaces');
     } else if (i % 11 === 7) {
-      mail = rng.pick([cleanMail.toUpperCase(), cleanMail.replace(/(^|\.)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()).replace(`@${domain}`, '@Example.COM')]);
+      mail = rng.pick([
+        cleanMail.toUpperCase(),
+        cleanMail.replace(/(^|\.)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()).replace(`@${domain}`, '@Example.COM'),
+      ]);
       quirks.push('mail-case');
     } else if (i % 19 === 9) {
       mail = `${givenAscii.toLowerCase().replace(/[^a-z]/g, '')}${rng.digits(4)}@${rng.pick(corpus.personalMailDomains)}`;
       quirks.push('mail-personal');
     } else if (i % 23 === 11) {
-      const local = cleanMail.split('@')[0] as string;
-      mail = rng.pick([`${local}@examplecom`, `${local}(at)${domain}`, `${local}@@${domain}`, `${local.replace('.', ' ')}@${domain}`, `${local}@${domain}.`, `${local}`]);
+      const local = cleanMail.split('@')[0];
+      mail = rng.pick([
+        `${local}@examplecom`,
+        `${local}(at)${domain}`,
+        `${local}@@${domain}`,
+        `${local.replace('.', ' ')}@${domain}`,
+        `${local}@${domain}.`,
+        `${local}`,
+      ]);
       quirks.push('mail-malformed');
     } else if (i >= 29 && i % 29 === 13) {
-      const other = people.slice(0, i).reverse().find((p) => p.mail && !p.quirks.some((q) => q.startsWith('mail-')));
+      const other = people
+        .slice(0, i)
+        .reverse()
+        .find((p) => p.mail && !p.quirks.some((q) => q.startsWith('mail-')));
       if (other?.mail) {
         mail = other.mail;
         quirks.push('mail-duplicate');
@@ -258,14 +288,14 @@ export function generatePeople(opts: PeopleOptions): Person[] {
 
     // job
     const department = i === 0 ? 'Executive' : rng.pick(corpus.departments);
-    let title = i === 0 ? 'CEO' : contractor ? rng.pick(['Contractor', 'QA Engineer (Contract)', 'Consultant']) : rng.pick(corpus.titles);
+    const title = i === 0 ? 'CEO' : contractor ? rng.pick(['Contractor', 'QA Engineer (Contract)', 'Consultant']) : rng.pick(corpus.titles);
     if (title !== title.trim()) quirks.push('title-spaces');
     let employeeNumber: string | undefined = i % 7 === 0 ? String(10000 + i) : i % 5 === 0 ? `E-${String(10000 + i).padStart(6, '0')}` : `E${10000 + i}`;
     if (contractor) {
       employeeNumber = i % 2 ? undefined : `C-${rng.digits(4)}`;
       if (!employeeNumber) quirks.push('no-employee-number');
     } else if (i >= 37 && i % 37 === 18) {
-      employeeNumber = (people[i - 18] as Person).employeeNumber;
+      employeeNumber = people[i - 18].employeeNumber;
       quirks.push('duplicate-employee-number');
     }
 
@@ -308,9 +338,13 @@ export function generatePeople(opts: PeopleOptions): Person[] {
       department,
       company: contractor ? 'Acme Contracting Ltd' : rng.pick(corpus.companies.slice(0, 4)),
       employeeNumber,
-      employeeType: disabled ? rng.pick(['Inactive', 'inactive', 'Terminated']) : contractor ? 'Contractor' : rng.pick(['Employee', 'Employee', 'employee', 'Full-Time']),
+      employeeType: disabled
+        ? rng.pick(['Inactive', 'inactive', 'Terminated'])
+        : contractor
+          ? 'Contractor'
+          : rng.pick(['Employee', 'Employee', 'employee', 'Full-Time']),
       city: rng.pick(loc.cities),
-      preferredLanguage: i % 6 === 0 ? undefined : rng.pick([loc.id, loc.id.split('-')[0] as string, loc.id.replace('-', '_')]),
+      preferredLanguage: i % 6 === 0 ? undefined : rng.pick([loc.id, loc.id.split('-')[0], loc.id.replace('-', '_')]),
       managerIndex,
       disabled,
       password: `Tq7!${rng.hex(8)}-Zx`,

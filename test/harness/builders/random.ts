@@ -23,7 +23,7 @@ export function createRng(seed: number): Rng {
     int,
     pick: <T>(list: readonly T[]): T => {
       if (!list.length) throw new Error('pick from an empty list');
-      return list[int(list.length)] as T;
+      return list[int(list.length)];
     },
     weighted: <T>(list: readonly T[], weight: (t: T) => number): T => {
       const total = list.reduce((s, t) => s + weight(t), 0);
@@ -32,7 +32,7 @@ export function createRng(seed: number): Rng {
         r -= weight(t);
         if (r < 0) return t;
       }
-      return list[list.length - 1] as T;
+      return list[list.length - 1];
     },
     digits: (n: number): string => Array.from({ length: n }, () => String(int(10))).join(''),
     hex: (n: number): string => Array.from({ length: n }, () => int(16).toString(16)).join(''),

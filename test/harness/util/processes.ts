@@ -98,7 +98,11 @@ export async function stopProcessGroup(pid: number, termTimeoutMs = 10000): Prom
 export function tailFile(file: string, lines = 40): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'utf8');
-  return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n')
+    .trimEnd();
 }
 
 /** Runs a command to completion, collecting its output; rejects with the output when it fails. */

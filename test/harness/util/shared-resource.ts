@@ -68,7 +68,8 @@ export async function acquireShared<T>(stateDir: string, start: () => Promise<T>
       opts.onTakeover?.();
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${opts.waitTimeoutMs ?? 300000} ms waiting for process ${owner} to start the shared resource in ${stateDir}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${opts.waitTimeoutMs ?? 300000} ms waiting for process ${owner} to start the shared resource in ${stateDir}`);
     await sleep(opts.pollMs ?? 200);
   }
 }

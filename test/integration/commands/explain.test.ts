@@ -49,7 +49,9 @@ test('by login (a login the state knows; the directory finds the same entry by m
   // each step with what it changed
   expect(out).toMatch(/1\. attributes \(map\)\n\s+firstName\s+∅ → "Alice"\n\s+lastName\s+∅ → "Archer"\n\s+email\s+∅ → "Alice\.Archer@Example\.com"/);
   expect(out).toMatch(/title\s+∅ → "Senior Engineer"/);
-  expect(out).toMatch(/2\. clean \(normalize\)\n\s+email\s+"Alice\.Archer@Example\.com" → "alice\.archer@example\.com"\n\s+primaryPhone\s+"\(415\) 555-0101" → "\+14155550101"/);
+  expect(out).toMatch(
+    /2\. clean \(normalize\)\n\s+email\s+"Alice\.Archer@Example\.com" → "alice\.archer@example\.com"\n\s+primaryPhone\s+"\(415\) 555-0101" → "\+14155550101"/,
+  );
   expect(out).toMatch(/! email\.normalized email: "Alice\.Archer@Example\.com" → "alice\.archer@example\.com"/);
   expect(out).toMatch(/3\. checks \(validate\): no change/);
   expect(out).toMatch(/4\. login \(username\)\n\s+login\s+∅ → "alice\.archer@example\.com"/);
@@ -104,7 +106,7 @@ test('by DN after the directory changed: the diff against the profile last appli
     ['login', 'username'],
     ['holds', 'hook'],
   ]);
-  expect(x.steps[1]!.findings.map((fi) => fi.type)).toEqual(['email.normalized', 'phone.invalid']);
+  expect(x.steps[1].findings.map((fi) => fi.type)).toEqual(['email.normalized', 'phone.invalid']);
   expect(x.source.title).toEqual(['Staff Engineer']);
   expect(x.profile).not.toHaveProperty('primaryPhone'); // dropped: cleared in Okta
   expect(x.applied).toMatchObject({ primaryPhone: '+14155550101', title: 'Senior Engineer' });
@@ -132,11 +134,22 @@ test('a quarantined record: the step that stopped it, the reason, and that the l
 });
 
 test('a user the directory has but no run linked yet: no state, the whole profile would be created', async () => {
-  await f.ldap.add([{ dn: f.dn('Erin Evans'), attributes: { objectClass: ['inetOrgPerson'], cn: 'Erin Evans', uid: 'eevans', givenName: 'Erin', sn: 'Evans', mail: 'erin.evans@example.com' } }]);
+  await f.ldap.add([
+    {
+      dn: f.dn('Erin Evans'),
+      attributes: { objectClass: ['inetOrgPerson'], cn: 'Erin Evans', uid: 'eevans', givenName: 'Erin', sn: 'Evans', mail: 'erin.evans@example.com' },
+    },
+  ]);
   const r = await explain('eevans', '--json');
   expect(r.code).toBe(0);
   const x = JSON.parse(r.out) as Explanation;
-  expect(x).toMatchObject({ foundIn: ['directory'], state: null, applied: null, next: { action: 'create' }, lastRun: { id: 1, did: expect.stringMatching(/^nothing recorded for this user/) } });
+  expect(x).toMatchObject({
+    foundIn: ['directory'],
+    state: null,
+    applied: null,
+    next: { action: 'create' },
+    lastRun: { id: 1, did: expect.stringMatching(/^nothing recorded for this user/) },
+  });
   expect(x.next!.changes.map((c) => c.attribute)).toEqual(['email', 'firstName', 'lastName', 'login']);
   const text = await explain('eevans');
   expect(text.out).toContain('Next sync: create the Okta user erin.evans@example.com');
@@ -178,7 +191,7 @@ test('a user gone from the directory is explained from the state', async () => {
   expect(r.out).toContain('Next sync: counts it missing from the directory');
 });
 
-test('Okta refuses the token while the username step checks the login: exit 5, Okta\'s error code', async () => {
+test("Okta refuses the token while the username step checks the login: exit 5, Okta's error code", async () => {
   const revoked = f.config.replace(/\.yaml$/, '-revoked.yaml');
   writeFileSync(revoked, readFileSync(f.config, 'utf8').replace(/token: \$\{env:[A-Z0-9_]+\}/, 'token: ${env:LOS_EXPLAIN_REVOKED}'));
   process.env.LOS_EXPLAIN_REVOKED = 'revoked-token-456';

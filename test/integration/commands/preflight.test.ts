@@ -87,7 +87,14 @@ function config(name: string, o: { sim: OktaSimulator; transforms: string; match
   return env.file(
     `${name}.yaml`,
     [
-      ldapSourceYaml({ url: ldap.url, bindDn: ldap.serviceDn, password: ldap.servicePassword, baseDns: [PEOPLE_OU, SERVICE_OU], filter: o.filter ?? FILTER, attributes: ATTRIBUTES }),
+      ldapSourceYaml({
+        url: ldap.url,
+        bindDn: ldap.serviceDn,
+        password: ldap.servicePassword,
+        baseDns: [PEOPLE_OU, SERVICE_OU],
+        filter: o.filter ?? FILTER,
+        attributes: ATTRIBUTES,
+      }),
       oktaYaml({ url: o.sim.url, token: o.sim.token, match: o.match }),
       o.transforms,
       `state:\n  path: ${o.state}`,
@@ -117,7 +124,7 @@ interface Expected {
 }
 
 const expected: Expected[] = dir.people.map((person, i) => {
-  const e = dir.users[i]!;
+  const e = dir.users[i];
   const uid = one(e, 'uid')!;
   const mail = one(e, 'mail');
   const norm = mail?.trim().toLowerCase();
@@ -244,7 +251,8 @@ test('messy directory: counts per problem type match the data, examples have bef
   expect(byType(r, 'validate.required')!.bySeverity).toEqual({ quarantine: sum(withMissing, (x) => x.missing.length) });
   expect(byType(r, 'username.conflict')!.bySeverity).toEqual({ resolved: conflicts.size });
   // the data really is messy: every kind of problem is there more than once
-  for (const t of ['validate.required', 'validate.unique', 'email.invalid', 'phone.invalid', 'username.conflict']) expect(byType(r, t)!.records).toBeGreaterThan(1);
+  for (const t of ['validate.required', 'validate.unique', 'email.invalid', 'phone.invalid', 'username.conflict'])
+    expect(byType(r, t)!.records).toBeGreaterThan(1);
 
   // --- examples: bounded, with before/after
   for (const p of r.problems) expect(p.examples).toHaveLength(Math.min(3, p.occurrences));
@@ -261,9 +269,15 @@ test('messy directory: counts per problem type match the data, examples have bef
   // --- the CSV: every problem row (fixes apart), quoted, formula-safe
   const raw = readFileSync(csvFile, 'utf8');
   expect(raw.startsWith('\uFEFF')).toBe(true);
-  expect(raw.replace(/"[^"]*"/g, '').split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
-  const rows = parse(raw, { bom: true, columns: true, relax_quotes: false }) as CsvRecord[];
-  expect(Object.keys(rows[0]!)).toEqual(['dn', 'anchor', 'login', 'outcome', 'problem', 'severity', 'step', 'attribute', 'before', 'after', 'message']);
+  expect(
+    raw
+      .replace(/"[^"]*"/g, '')
+      .split('\n')
+      .slice(0, -1)
+      .every((l) => l.endsWith('\r')),
+  ).toBe(true);
+  const rows = parse<CsvRecord>(raw, { bom: true, columns: true, relax_quotes: false });
+  expect(Object.keys(rows[0])).toEqual(['dn', 'anchor', 'login', 'outcome', 'problem', 'severity', 'step', 'attribute', 'before', 'after', 'message']);
   const problemRows = r.problems.filter((p) => p.type !== 'phone.normalized' && p.type !== 'email.normalized');
   expect(rows).toHaveLength(problemRows.reduce((n, p) => n + p.occurrences, 0));
   expect(r.csv).toEqual({ path: csvFile, rows: rows.length, includesFixes: false });
@@ -299,8 +313,10 @@ test('messy directory: counts per problem type match the data, examples have bef
   const quirky = (q: Person['quirks'][number]) => inScope.filter((x) => x.person.quirks.includes(q));
   expect(new Set(rowsOf('skipped').map((x) => x.dn))).toEqual(new Set([...services.map((p) => serverDn.get(p.uid)!), ldap.serviceDn]));
   expect(dnsOf('email.invalid')).toEqual(new Set(quirky('mail-malformed').map(lower)));
-  for (const x of [...quirky('no-mail'), ...quirky('mail-malformed')]) expect(rowsOf('validate.required').some((row) => row.dn.toLowerCase() === lower(x) && row.attribute === 'email')).toBe(true);
-  for (const x of quirky('no-sn')) expect(rowsOf('validate.required').some((row) => row.dn.toLowerCase() === lower(x) && row.attribute === 'lastName')).toBe(true);
+  for (const x of [...quirky('no-mail'), ...quirky('mail-malformed')])
+    expect(rowsOf('validate.required').some((row) => row.dn.toLowerCase() === lower(x) && row.attribute === 'email')).toBe(true);
+  for (const x of quirky('no-sn'))
+    expect(rowsOf('validate.required').some((row) => row.dn.toLowerCase() === lower(x) && row.attribute === 'lastName')).toBe(true);
   // (the Unix-only 'no-sn' entries carry no phone)
   const badPhone = quirky('bad-phone').filter((x) => !x.person.quirks.includes('no-sn'));
   expect(badPhone.length).toBeGreaterThan(inScope.length / 4);
@@ -313,7 +329,7 @@ test('messy directory: counts per problem type match the data, examples have bef
   const dupNumbers = quirky('duplicate-employee-number').filter((x) => x.employeeNumber !== undefined && !x.missing.length);
   expect(dupNumbers.length).toBeGreaterThan(0);
   for (const x of dupNumbers) {
-    const original = expected[x.person.index - 18]!;
+    const original = expected[x.person.index - 18];
     if (original.missing.length) continue;
     expect(dnsOf('validate.unique').has(lower(x)) || dnsOf('validate.unique').has(lower(original))).toBe(true);
   }
@@ -327,7 +343,12 @@ test('messy directory: counts per problem type match the data, examples have bef
     expect(resolved).toHaveLength(xs.length - 1);
     for (const row of resolved) {
       const x = xs.find((y) => lower(y) === row.dn.toLowerCase())!;
-      expect(row).toMatchObject({ after: `${x.uid.toLowerCase()}@example.com`, login: `${x.uid.toLowerCase()}@example.com`, severity: 'resolved', outcome: 'create' });
+      expect(row).toMatchObject({
+        after: `${x.uid.toLowerCase()}@example.com`,
+        login: `${x.uid.toLowerCase()}@example.com`,
+        severity: 'resolved',
+        outcome: 'create',
+      });
       expect(row.message).toMatch(/claimed in this run by /);
     }
   }
@@ -341,7 +362,9 @@ test('messy directory: counts per problem type match the data, examples have bef
   expect(text.code).toBe(6);
   expect(text.out).toContain('Nothing was written to Okta or to the state.');
   expect(text.out).toMatch(new RegExp(`would be created\\s+${passing.length}\\n`));
-  expect(text.out).toMatch(new RegExp(`missing required attribute\\s+validate\\.required\\s+${withMissing.length}\\s+${sum(withMissing, (x) => x.missing.length)}\\s+quarantine`));
+  expect(text.out).toMatch(
+    new RegExp(`missing required attribute\\s+validate\\.required\\s+${withMissing.length}\\s+${sum(withMissing, (x) => x.missing.length)}\\s+quarantine`),
+  );
   expect(text.out).toMatch(/invalid phone number\s+phone\.invalid\s+\d+\s+\d+\s+dropped \d+/);
   expect(text.out).toMatch(/username conflict \(username\.conflict\)/);
   expect(text.out).toMatch(/"[^"]+" → ∅ \(dropped\)/);
@@ -382,7 +405,9 @@ transforms:
   const goneUser = sim.store.seedUser({ status: 'DEPROVISIONED', profile: { login: gone.email!, email: gone.email!, firstName: 'Long', lastName: 'Gone' } });
   const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
   const before = hash(state);
-  const files = readdirSync(env.dir).filter((f) => f.startsWith('direct-state')).sort();
+  const files = readdirSync(env.dir)
+    .filter((f) => f.startsWith('direct-state'))
+    .sort();
 
   const check = async (match: 'login' | 'none') => {
     const file = config(`direct-${match}`, { sim, transforms, state, match });
@@ -407,8 +432,18 @@ transforms:
   const conflicts = byType(linking, 'okta.conflict')!.examples;
   expect(conflicts).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ dn: active.dn, login: active.email, severity: 'resolved', message: expect.stringContaining(`Okta user ${activeUser.id} (ACTIVE); okta.match: login links it`) }),
-      expect.objectContaining({ dn: gone.dn, login: gone.email, severity: 'quarantine', message: expect.stringContaining(`Okta user ${goneUser.id} (DEPROVISIONED), deactivated`) }),
+      expect.objectContaining({
+        dn: active.dn,
+        login: active.email,
+        severity: 'resolved',
+        message: expect.stringContaining(`Okta user ${activeUser.id} (ACTIVE); okta.match: login links it`),
+      }),
+      expect.objectContaining({
+        dn: gone.dn,
+        login: gone.email,
+        severity: 'quarantine',
+        message: expect.stringContaining(`Okta user ${goneUser.id} (DEPROVISIONED), deactivated`),
+      }),
     ]),
   );
   // two directory records with the same e-mail: the second is quarantined by the plan
@@ -421,7 +456,7 @@ transforms:
   }
   expect(duplicates).toBeGreaterThan(0);
   expect(byType(linking, 'login.duplicate')).toMatchObject({ records: duplicates, bySeverity: { quarantine: duplicates } });
-  expect(byType(linking, 'login.duplicate')!.examples[0]!.message).toMatch(/^login ".+" is already used by .+ \(anchor .+\)$/);
+  expect(byType(linking, 'login.duplicate')!.examples[0].message).toMatch(/^login ".+" is already used by .+ \(anchor .+\)$/);
 
   const strict = await check('none');
   expect(strict.oktaConflicts).toMatchObject({ total: 2, link: 0, quarantine: 2 });
@@ -429,7 +464,7 @@ transforms:
   expect(strict.records.quarantine).toBe(linking.records.quarantine + 1);
 });
 
-test('Okta refuses the token while the username step checks a login: exit 5 with Okta\'s error code, not an internal error', async () => {
+test("Okta refuses the token while the username step checks a login: exit 5 with Okta's error code, not an internal error", async () => {
   const sim = await simulator();
   const file = config('revoked', { sim, transforms: MESSY_TRANSFORMS, state: join(env.dir, 'revoked-state.db') });
   const revoked = env.file('revoked-token.yaml', readFileSync(file, 'utf8').replace(/token: \$\{env:[A-Z0-9_]+\}/, `token: \${env:LOS_PREFLIGHT_REVOKED}`));

@@ -58,22 +58,27 @@ test('after syncs: table, JSON and CSV list DN, anchor, login, step, reason, sin
   const carolRow = s.users.find(f.dn('Carol Clark'))!;
   s.close();
   expect(bob.since).toBe(bobRow.createdAt); // quarantined since the first run
-  expect(bob.since! < runs[0]!.startedAt).toBe(true);
+  expect(bob.since! < runs[0].startedAt).toBe(true);
   const carol = j.records.find((e) => e.dn === f.dn('Carol Clark'))!;
   expect(carol).toMatchObject({
     anchor: carolRow.anchor,
     step: 'checks',
     reason: 'firstName is required',
     run: 2,
-    runStartedAt: runs[0]!.startedAt,
+    runStartedAt: runs[0].startedAt,
     linked: true,
     oktaId: carolRow.oktaId,
     login: 'cclark@example.com',
     link: 'created',
     since: carolRow.quarantine!.since, // kept while the record stays in quarantine
   });
-  expect(carol.since! >= runs[0]!.startedAt).toBe(true);
-  expect(j.records.filter((e) => e.step === 'holds').map((e) => e.reason).sort()).toEqual([...FORMULAS].sort());
+  expect(carol.since! >= runs[0].startedAt).toBe(true);
+  expect(
+    j.records
+      .filter((e) => e.step === 'holds')
+      .map((e) => e.reason)
+      .sort(),
+  ).toEqual([...FORMULAS].sort());
   // default order: last run first, then DN
   expect(j.records.map((e) => e.dn)).toEqual([...j.records].sort((a, b) => b.run - a.run || a.dn.localeCompare(b.dn)).map((e) => e.dn));
 
@@ -82,8 +87,16 @@ test('after syncs: table, JSON and CSV list DN, anchor, login, step, reason, sin
   if (process.env.SHOW_OUTPUT) console.log(text.out);
   expect(text.out).toContain('6 records in quarantine (by step: holds 4, checks 2); 1 already in Okta (left as they are until fixed).');
   expect(text.out).toMatch(/dn\s+anchor\s+login\s+step\s+reason\s+last run\s+since \(UTC\)\s+in Okta/);
-  expect(text.out).toMatch(new RegExp(`cn=Carol Clark,ou=quarantine,dc=example,dc=com\\s+${carolRow.anchor}\\s+cclark@example.com\\s+checks\\s+firstName is required\\s+2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+yes \\(${carolRow.oktaId}, \\w+\\)`));
-  expect(text.out).toMatch(new RegExp(`cn=Bob Baker,ou=quarantine,dc=example,dc=com\\s+${bobRow.anchor}\\s+checks\\s+email is required\\s+2\\s+${bobRow.createdAt.replace('T', ' ').slice(0, 16)}\\s+no`));
+  expect(text.out).toMatch(
+    new RegExp(
+      `cn=Carol Clark,ou=quarantine,dc=example,dc=com\\s+${carolRow.anchor}\\s+cclark@example.com\\s+checks\\s+firstName is required\\s+2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+yes \\(${carolRow.oktaId}, \\w+\\)`,
+    ),
+  );
+  expect(text.out).toMatch(
+    new RegExp(
+      `cn=Bob Baker,ou=quarantine,dc=example,dc=com\\s+${bobRow.anchor}\\s+checks\\s+email is required\\s+2\\s+${bobRow.createdAt.replace('T', ' ').slice(0, 16)}\\s+no`,
+    ),
+  );
   expect(text.out).toContain('retried every run and leave quarantine by themselves once the source is fixed');
 
   // CSV: one row per record, quoted where needed, formulas neutralised
@@ -92,15 +105,25 @@ test('after syncs: table, JSON and CSV list DN, anchor, login, step, reason, sin
   expect(csv.out.startsWith('\uFEFFdn,anchor,login,step,reason,last run,')).toBe(true);
   for (const formula of FORMULAS) expect(csv.out).not.toMatch(new RegExp(`(^|,)${formula.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
   expect(csv.out).toContain('"\'=HYPERLINK(""http://evil.example/"",""fix me"")"');
-  const rows = parse(csv.out, { bom: true, columns: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(csv.out, { bom: true, columns: true });
   expect(rows).toHaveLength(6);
-  expect(rows.filter((r) => r.step === 'holds').map((r) => r.reason).sort()).toEqual(FORMULAS.map((x) => `'${x}`).sort());
+  expect(
+    rows
+      .filter((r) => r.step === 'holds')
+      .map((r) => r.reason)
+      .sort(),
+  ).toEqual(FORMULAS.map((x) => `'${x}`).sort());
   for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@]/);
   // DNs with a comma come back whole
   expect(rows.map((r) => r.dn).sort()).toEqual(j.records.map((e) => e.dn).sort());
   // (slapd returns the comma of these CNs hex-escaped)
   const holdDn = (i: number) => `cn=Hold\\2C Number ${i},${f.ou}`;
-  expect(rows.filter((r) => r.step === 'holds').map((r) => r.dn).sort()).toEqual([1, 2, 3, 4].map(holdDn));
+  expect(
+    rows
+      .filter((r) => r.step === 'holds')
+      .map((r) => r.dn)
+      .sort(),
+  ).toEqual([1, 2, 3, 4].map(holdDn));
   expect(rows.find((r) => r.dn === f.dn('Carol Clark'))).toMatchObject({ 'in Okta': 'yes', 'Okta id': carolRow.oktaId!, login: 'cclark@example.com' });
 
   // filtered by step, sorted by DN

@@ -64,7 +64,15 @@ export async function startFixture(name: string): Promise<Fixture> {
   const dn = (cn: string) => `cn=${escapeDnValue(cn)},${ou}`;
   const person = (cn: string, uid: string, attrs: Record<string, string> = {}): LdapEntry => ({
     dn: dn(cn),
-    attributes: { objectClass: ['inetOrgPerson'], cn, uid, givenName: cn.split(' ')[0]!, sn: cn.split(' ').slice(-1)[0]!, mail: `${uid}@example.com`, ...attrs },
+    attributes: {
+      objectClass: ['inetOrgPerson'],
+      cn,
+      uid,
+      givenName: cn.split(' ')[0],
+      sn: cn.split(' ').slice(-1)[0],
+      mail: `${uid}@example.com`,
+      ...attrs,
+    },
   });
   const noMail = person('Bob Baker', 'bbaker');
   delete (noMail.attributes as Record<string, unknown>).mail;

@@ -101,7 +101,9 @@ describe('AD group with 2,000 members', () => {
     jest.spyOn(Client.prototype, 'searchPaginated').mockImplementation(function (this: Client, base, options, controls) {
       const attrs = options?.attributes;
       const isOurGroupSearch = typeof base === 'string' && normalizeDn(base) === groupsBase && attrs?.some((a) => a.toLowerCase() === 'member');
-      const asked = isOurGroupSearch ? { ...options, attributes: attrs!.map((a) => (a.toLowerCase() === 'member' ? `member;range=0-${MAX_VAL_RANGE - 1}` : a)) } : options;
+      const asked = isOurGroupSearch
+        ? { ...options, attributes: attrs!.map((a) => (a.toLowerCase() === 'member' ? `member;range=0-${MAX_VAL_RANGE - 1}` : a)) }
+        : options;
       return original.call(this, base, asked, controls);
     });
     jest.spyOn(Client.prototype, 'search').mockImplementation(function (this: Client, base, options, controls) {
@@ -113,7 +115,11 @@ describe('AD group with 2,000 members', () => {
     const keys = Array.from({ length: N }, (_, i) => `b${String(i).padStart(4, '0')}`);
     const t0 = Date.now();
     await dir.addUsers(keys.map((key) => ({ key })));
-    groupDn = await dir.addGroup('Everyone Big', keys.map((k) => dir.userDn(k)), 'all of them');
+    groupDn = await dir.addGroup(
+      'Everyone Big',
+      keys.map((k) => dir.userDn(k)),
+      'all of them',
+    );
     console.log(`loaded ${N} AD users and their group in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     env = writeConfig('ad-big-group', dir, sim);
   }, 600_000); // the shared DC may start here, and Samba adds a few hundred users a second at best
@@ -159,7 +165,10 @@ describe('AD group with 2,000 members', () => {
     expect(sim.requests.writes()).toHaveLength(0);
 
     const gone = Array.from({ length: 10 }, (_, i) => `b${String(i * 197).padStart(4, '0')}`);
-    await dir.removeMembers(groupDn, gone.map((k) => dir.userDn(k)));
+    await dir.removeMembers(
+      groupDn,
+      gone.map((k) => dir.userDn(k)),
+    );
     sim.requests.reset();
     windowReads.length = 0;
     const r = await syncRun(env.config);

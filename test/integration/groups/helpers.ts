@@ -79,7 +79,10 @@ export async function slapdGroupDirectory(ldap: SlapdServer, name: string): Prom
     addGroup: async (cn, members, description) => {
       const dn = `cn=${cn},ou=groups,${base}`;
       await ldap.add([
-        { dn, attributes: { objectClass: ['groupOfNames'], cn, member: members.length ? [...members] : [placeholder], ...(description ? { description } : {}) } },
+        {
+          dn,
+          attributes: { objectClass: ['groupOfNames'], cn, member: members.length ? [...members] : [placeholder], ...(description ? { description } : {}) },
+        },
       ]);
       return dn;
     },
@@ -124,7 +127,10 @@ export async function adGroupDirectory(ad: SambaAd, name: string): Promise<Group
     { dn: `OU=groups,${base}`, attributes: { objectClass: ['top', 'organizationalUnit'], ou: 'groups' } },
   ]);
   // sAMAccountName is unique in the whole domain (shared by every test file): tag it per scenario
-  const tag = name.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
+  const tag = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(-6);
   const sam = (key: string) => `${key}${tag}`.slice(0, 20);
   const cns = new Map<string, string>();
   const userDn = (key: string) => `CN=${escapeDnValue(cns.get(key) ?? key, { ad: true })},OU=people,${base}`;
@@ -256,7 +262,10 @@ export interface PlannedGroupJson {
 }
 
 /** `ldap-okta-sync plan -c <config> --json [flags]`, parsed. */
-export async function planJson(config: string, ...flags: '--full'[]): Promise<{ code: number; plan: { mode: string; groups: Record<string, number>; groupActions: PlannedGroupJson[] } }> {
+export async function planJson(
+  config: string,
+  ...flags: '--full'[]
+): Promise<{ code: number; plan: { mode: string; groups: Record<string, number>; groupActions: PlannedGroupJson[] } }> {
   const r = await cli('plan', '-c', config, '--json', ...flags);
   if (r.code !== 0) throw new Error(`plan exited ${r.code}: ${r.err}`);
   return { code: r.code, plan: JSON.parse(r.out) };

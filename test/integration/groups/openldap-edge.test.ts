@@ -141,11 +141,16 @@ describe('the plan command', () => {
     const lines = text.out.split('\n');
     expect(text.out).toMatch(/Plan of a incremental run/);
     expect(text.out).toContain('Groups: 2 read, 1 to create or take over, 0 to rename, members +2 -1, 0 quarantined');
-    expect(lines.find((l) => l.startsWith('Eta '))).toMatch(new RegExp(`^Eta\\s+take over ${eta.id} \\("Eta"\\); description "made by hand" → ∅\\s+1\\s+0\\s+cn=Eta,`));
-    expect(lines.find((l) => l.startsWith('Zeta '))).toMatch(/^Zeta\s+members\s+1\s+1\s+cn=Zeta,/);
-    expect(lines.filter((l) => /^(Eta|Zeta)\s+[+-]\s/.test(l)).map((l) => l.split(/\s+/).slice(0, 3).join(' ')).sort()).toEqual(
-      [`Eta + ${s.login(2)}`, `Zeta + ${s.login(2)}`, `Zeta - ${s.login(1)}`].sort(),
+    expect(lines.find((l) => l.startsWith('Eta '))).toMatch(
+      new RegExp(`^Eta\\s+take over ${eta.id} \\("Eta"\\); description "made by hand" → ∅\\s+1\\s+0\\s+cn=Eta,`),
     );
+    expect(lines.find((l) => l.startsWith('Zeta '))).toMatch(/^Zeta\s+members\s+1\s+1\s+cn=Zeta,/);
+    expect(
+      lines
+        .filter((l) => /^(Eta|Zeta)\s+[+-]\s/.test(l))
+        .map((l) => l.split(/\s+/).slice(0, 3).join(' '))
+        .sort(),
+    ).toEqual([`Eta + ${s.login(2)}`, `Zeta + ${s.login(2)}`, `Zeta - ${s.login(1)}`].sort());
     expect(s.sim.requests.writes()).toHaveLength(0);
 
     // and the run does what the plan said
@@ -163,7 +168,13 @@ describe('the plan command', () => {
     s.sim.store.seedGroup({ type: 'APP_GROUP', name: 'Theta' });
     const { plan } = await planJson(s.env.config);
     expect(plan.groupActions).toEqual([
-      expect.objectContaining({ name: 'Theta', action: 'quarantine', add: 0, remove: 0, reason: expect.stringMatching(/an Okta APP_GROUP named "Theta" \(\w+\) exists/) }),
+      expect.objectContaining({
+        name: 'Theta',
+        action: 'quarantine',
+        add: 0,
+        remove: 0,
+        reason: expect.stringMatching(/an Okta APP_GROUP named "Theta" \(\w+\) exists/),
+      }),
     ]);
     const text = await cli('plan', '-c', s.env.config);
     expect(text.out).toMatch(/Quarantined groups \(1\):\n.*\n.*\ncn=Theta,\S+\s+an Okta APP_GROUP named "Theta"/);
@@ -234,7 +245,13 @@ describe('Okta trouble', () => {
   test("a 4xx on one group quarantines that group with Okta's error; the other groups go on; the next (incremental) run retries it", async () => {
     await s.dir.addGroup('Delta', [s.u(2)]);
     await s.dir.addMembers(gamma, [s.u(3)]);
-    const body = JSON.stringify({ errorCode: 'E0000001', errorSummary: 'Api validation failed: profile', errorLink: 'E0000001', errorId: 'oae1', errorCauses: [{ errorSummary: 'name: not allowed here' }] });
+    const body = JSON.stringify({
+      errorCode: 'E0000001',
+      errorSummary: 'Api validation failed: profile',
+      errorLink: 'E0000001',
+      errorId: 'oae1',
+      errorCauses: [{ errorSummary: 'name: not allowed here' }],
+    });
     const fault = s.sim.faults.add({ endpoint: GROUP_POST, action: { type: 'http', status: 400, body, contentType: 'application/json' } });
     s.sim.requests.reset();
     const r = await syncRun(s.env.config);
@@ -287,6 +304,10 @@ describe('Okta trouble', () => {
     expect(withState(s.env, (st) => st.groups.byDn(epsilon))).toMatchObject({ oktaId: null, pending: true });
     const next = await syncRun(s.env.config);
     expect(next.report.groups).toMatchObject({ created: 1, membersAdded: 1 });
-    expect(withState(s.env, (st) => st.groups.byDn(epsilon))).toMatchObject({ oktaId: s.sim.store.groupByName('Epsilon')!.id, pending: false, link: 'created' });
+    expect(withState(s.env, (st) => st.groups.byDn(epsilon))).toMatchObject({
+      oktaId: s.sim.store.groupByName('Epsilon')!.id,
+      pending: false,
+      link: 'created',
+    });
   });
 });

@@ -79,7 +79,9 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(sim.requests.count(USER_POST)).toBe(7);
       // every membership write came after the users were created
       const writes = sim.requests.writes();
-      expect(Math.max(...writes.filter((w) => w.endpoint === USER_POST).map((w) => w.seq))).toBeLessThan(Math.min(...writes.filter((w) => w.endpoint === MEMBER_PUT).map((w) => w.seq)));
+      expect(Math.max(...writes.filter((w) => w.endpoint === USER_POST).map((w) => w.seq))).toBeLessThan(
+        Math.min(...writes.filter((w) => w.endpoint === MEMBER_PUT).map((w) => w.seq)),
+      );
 
       // matched (case-insensitively) and made what the templates say; the hand-added member stays
       expect(sim.store.groupByName('sales')).toBeUndefined();
@@ -91,7 +93,12 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(oktaMembers(sim, 'Temp')).toEqual([login(0)]);
       expect(oktaMembers(sim, 'Ops')).toEqual([login(6)]);
       // the APP_GROUP is untouched, the directory group quarantined with the reason
-      expect(sim.store.groups().filter((x) => x.profile.name === 'Finance').map((x) => x.type)).toEqual(['APP_GROUP']);
+      expect(
+        sim.store
+          .groups()
+          .filter((x) => x.profile.name === 'Finance')
+          .map((x) => x.type),
+      ).toEqual(['APP_GROUP']);
       expect(oktaMembers(sim, 'Finance')).toEqual([]);
       const q = withState(env, (s) => s.groups.quarantined());
       expect(q.map((x) => x.dn.toLowerCase())).toEqual([g.Finance.toLowerCase()]);

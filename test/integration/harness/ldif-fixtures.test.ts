@@ -18,16 +18,18 @@ describe('LDIF fixtures', () => {
       'cn=Admins\\, IT,ou=groups,dc=example,dc=com',
     ]);
     const [, ou, zoe, anna, smith, jdoe, admins] = entries;
-    expect(first(ou!, 'description')).toBe('a plain value with trailing text that is long enough to be folded across two lines; the continuation starts with one space');
-    expect(first(zoe!, 'mail')).toBe(' zoe.lefevre@example.com');
-    expect(first(zoe!, 'title')).toBe(':colon first');
-    expect(first(zoe!, 'l')).toBe('Paris ');
-    expect(first(zoe!, 'displayName')).toBe('');
-    expect(first(zoe!, 'cn;lang-fr')).toBe('Zoé Lefèvre');
-    expect(first(anna!, 'description')).toMatch(/^日本語の説明文/);
-    expect(first(smith!, 'cn')).toBe('Smith, John + "Jr" <ops> ; #1 ');
-    expect(Buffer.isBuffer(values(jdoe!, 'jpegPhoto')[0])).toBe(true);
-    expect(values(admins!, 'member')).toHaveLength(2);
+    expect(first(ou, 'description')).toBe(
+      'a plain value with trailing text that is long enough to be folded across two lines; the continuation starts with one space',
+    );
+    expect(first(zoe, 'mail')).toBe(' zoe.lefevre@example.com');
+    expect(first(zoe, 'title')).toBe(':colon first');
+    expect(first(zoe, 'l')).toBe('Paris ');
+    expect(first(zoe, 'displayName')).toBe('');
+    expect(first(zoe, 'cn;lang-fr')).toBe('Zoé Lefèvre');
+    expect(first(anna, 'description')).toMatch(/^日本語の説明文/);
+    expect(first(smith, 'cn')).toBe('Smith, John + "Jr" <ops> ; #1 ');
+    expect(Buffer.isBuffer(values(jdoe, 'jpegPhoto')[0])).toBe(true);
+    expect(values(admins, 'member')).toHaveLength(2);
   });
 
   test('crlf.ldif and the ldifde export parse', () => {
@@ -35,9 +37,9 @@ describe('LDIF fixtures', () => {
     expect(crlf.map((e) => first(e, 'cn'))).toEqual(['Windows Line Endings', 'Second']);
     const ad = parseLdif(readFileSync(path.join(DIR, 'ad-ldifde-export.ldif'), 'utf8'), { binaryAttributes: ['objectGUID', 'objectSid'] });
     expect(ad).toHaveLength(3);
-    expect(ad[1]!.dn).toBe('CN=Nguyễn Văn An,OU=Users,OU=Corp,DC=example,DC=test');
-    expect((values(ad[0]!, 'objectGUID')[0] as Buffer).length).toBe(16);
-    expect(first(ad[0]!, 'mail')).toBe('John.Smith@Example.com ');
+    expect(ad[1].dn).toBe('CN=Nguyễn Văn An,OU=Users,OU=Corp,DC=example,DC=test');
+    expect((values(ad[0], 'objectGUID')[0] as Buffer).length).toBe(16);
+    expect(first(ad[0], 'mail')).toBe('John.Smith@Example.com ');
   });
 
   test('the valid OpenLDAP fixtures load into slapd', async () => {

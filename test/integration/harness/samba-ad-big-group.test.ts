@@ -35,8 +35,12 @@ describe('Samba AD large group', () => {
     const groupDn = dir.bigGroupDn!;
     const client = await ad.client();
     const get = async (attribute: string): Promise<Record<string, number>> => {
-      const e = (await client.search(groupDn, { scope: 'base', attributes: [attribute] })).searchEntries[0]!;
-      return Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'dn').map(([k, v]) => [k, Array.isArray(v) ? v.length : 1]));
+      const e = (await client.search(groupDn, { scope: 'base', attributes: [attribute] })).searchEntries[0];
+      return Object.fromEntries(
+        Object.entries(e)
+          .filter(([k]) => k !== 'dn')
+          .map(([k, v]) => [k, Array.isArray(v) ? v.length : 1]),
+      );
     };
     try {
       expect(await get('member;range=0-*')).toEqual({ 'member;range=0-*': 2000 });
@@ -48,17 +52,20 @@ describe('Samba AD large group', () => {
       // paging through windows yields every member exactly once
       const seen = new Set<string>();
       for (let low = 0; ; low += 700) {
-        const e = (await client.search(groupDn, { scope: 'base', attributes: [`member;range=${low}-${low + 699}`] })).searchEntries[0]!;
+        const e = (await client.search(groupDn, { scope: 'base', attributes: [`member;range=${low}-${low + 699}`] })).searchEntries[0];
         const key = Object.keys(e).find((k) => k.startsWith('member;range=') && (e[k] as string[]).length > 0);
         for (const m of (key ? e[key] : []) as string[]) seen.add(m);
         if (!key || key.endsWith('-*')) break;
       }
       expect(seen.size).toBe(2000);
       // the domain's query policy carries the Windows limit all the same
-      const [policy] = await ad.search(`CN=Default Query Policy,CN=Query-Policies,CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,${ad.baseDn}`, {
-        scope: 'base',
-        attributes: ['lDAPAdminLimits'],
-      });
+      const [policy] = await ad.search(
+        `CN=Default Query Policy,CN=Query-Policies,CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,${ad.baseDn}`,
+        {
+          scope: 'base',
+          attributes: ['lDAPAdminLimits'],
+        },
+      );
       expect(policy?.lDAPAdminLimits).toEqual(expect.arrayContaining(['MaxValRange=1500']));
     } finally {
       await client.unbind();

@@ -39,31 +39,31 @@ describe('Samba AD DC', () => {
     expect(users).toHaveLength(dir.users.length);
     const bySam = new Map(users.map((u) => [String(u.sAMAccountName), u]));
     for (const p of dir.people) {
-      const u = bySam.get(dir.samAccountNames[p.index]!);
+      const u = bySam.get(dir.samAccountNames[p.index]);
       // the CN (special characters, leading/trailing spaces, non-Latin scripts) is stored as built
-      expect(u?.cn).toBe(unescapeDnValue(splitDn(dir.dns[p.index]!)[0]!.slice(3)));
-      const withPassword = dir.users[p.index]!.password !== undefined;
+      expect(u?.cn).toBe(unescapeDnValue(splitDn(dir.dns[p.index])[0].slice(3)));
+      const withPassword = dir.users[p.index].password !== undefined;
       expect(Number(u?.userAccountControl) & 2).toBe(withPassword ? 0 : 2);
     }
-    expect(dir.people.filter((p) => p.quirks.includes('special-dn')).map((p) => bySam.get(dir.samAccountNames[p.index]!)?.cn)).toEqual(
+    expect(dir.people.filter((p) => p.quirks.includes('special-dn')).map((p) => bySam.get(dir.samAccountNames[p.index])?.cn)).toEqual(
       dir.people.filter((p) => p.quirks.includes('special-dn')).map((p) => p.cn),
     );
     expect(dir.users.filter((u) => u.password).length).toBe(10);
     // messy values are stored as given (stray spaces in mail included)
     const spaced = dir.people.find((p) => p.quirks.includes('mail-spaces'));
-    expect(bySam.get(dir.samAccountNames[spaced!.index]!)?.mail).toBe(spaced!.mail);
+    expect(bySam.get(dir.samAccountNames[spaced!.index])?.mail).toBe(spaced!.mail);
     // Samba returns some escapes in hex form (\3D for '=', \3B for ';'): compare DNs normalized
     const eq = dir.people.find((p) => p.cn.includes('='));
-    if (eq) expect(bySam.get(dir.samAccountNames[eq.index]!)?.dn).toMatch(/\\3D/);
+    if (eq) expect(bySam.get(dir.samAccountNames[eq.index])?.dn).toMatch(/\\3D/);
     // AD computes memberOf
-    const synced = bySam.get(dir.samAccountNames[0]!);
+    const synced = bySam.get(dir.samAccountNames[0]);
     expect(String(synced?.memberOf)).toContain('CN=Okta-Sync,');
   });
 
   test('a user created with a password can bind with it', async () => {
     const u = dir.users.find((x) => x.password)!;
     const c = new Client({ url: ad.url });
-    await c.bind(first(u, 'userPrincipalName')!, u.password!);
+    await c.bind(first(u, 'userPrincipalName')!, u.password);
     await c.unbind();
   });
 
@@ -77,7 +77,7 @@ describe('Samba AD DC', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(await ad.invocationId()).toBe(id);
 
-    const dn = dir.dns[5]!;
+    const dn = dir.dns[5];
     await ad.modify(dn, { replace: { title: 'USN probe' } });
     const [e] = await ad.search(dn, { scope: 'base', attributes: ['uSNChanged'] });
     const after = await ad.rootDse();
@@ -87,7 +87,7 @@ describe('Samba AD DC', () => {
   });
 
   test('rename, move (modifyDN) and delete keep the objectGUID until the delete', async () => {
-    const dn = dir.dns[7]!;
+    const dn = dir.dns[7];
     const [orig] = await ad.search(dn, { scope: 'base', attributes: ['objectGUID'] });
     const renamed = `CN=Renamed Person,OU=Users,${scenario.dn}`;
     await ad.rename(dn, renamed);

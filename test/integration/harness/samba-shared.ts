@@ -18,5 +18,9 @@ export function expectOneSharedDc(ad: SambaAd): void {
   const uses = readdirSync(dir).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; host: string });
   expect(uses.length).toBeGreaterThanOrEqual(1);
   for (const u of uses) expect(u).toMatchObject({ pid: ad.pid, host: ad.host });
-  expect(registeredServers(currentRunDir()).filter((s) => s.kind === 'samba').map((s) => s.pid)).toEqual([ad.pid]);
+  expect(
+    registeredServers(currentRunDir())
+      .filter((s) => s.kind === 'samba')
+      .map((s) => s.pid),
+  ).toEqual([ad.pid]);
 }

@@ -20,9 +20,11 @@ describe('startSlapd', () => {
     const client = await server.client('service');
     try {
       const { searchEntries } = await client.search(server.baseDn, { scope: 'one', attributes: ['ou'] });
-      expect(searchEntries.map((e) => e.dn).sort()).toEqual(
-        ['ou=groups,dc=example,dc=com', 'ou=people,dc=example,dc=com', 'ou=service-accounts,dc=example,dc=com'],
-      );
+      expect(searchEntries.map((e) => e.dn).sort()).toEqual([
+        'ou=groups,dc=example,dc=com',
+        'ou=people,dc=example,dc=com',
+        'ou=service-accounts,dc=example,dc=com',
+      ]);
       const self = await client.search(server.serviceDn, { scope: 'base', attributes: ['uid'] });
       expect(self.searchEntries[0]?.uid).toBe('svc-okta-sync');
       // a normal account: ACLs and limits apply (root DN would bypass them)
@@ -73,10 +75,15 @@ describe('startSlapd', () => {
       expect(pages).toBe(Math.ceil(people.length / 200));
       // the memberof overlay saw the online group adds
       // users' passwords are not readable by the service account
-      const pw = await client.search(directory.dns[0] as string, { scope: 'base', attributes: ['userPassword', 'uid'] });
+      const pw = await client.search(directory.dns[0], { scope: 'base', attributes: ['userPassword', 'uid'] });
       expect(pw.searchEntries[0]?.uid).toBe(directory.people[0]?.uid);
       expect(pw.searchEntries[0]?.userPassword ?? []).toEqual([]); // ldapts: [] = requested, not returned
-      const staff = await client.search(`ou=people,${server.baseDn}`, { scope: 'one', filter: '(memberOf=cn=All Staff,ou=groups,dc=example,dc=com)', attributes: ['1.1'], paged: true });
+      const staff = await client.search(`ou=people,${server.baseDn}`, {
+        scope: 'one',
+        filter: '(memberOf=cn=All Staff,ou=groups,dc=example,dc=com)',
+        attributes: ['1.1'],
+        paged: true,
+      });
       expect(staff.searchEntries).toHaveLength(people.filter((p) => !p.disabled).length);
     } finally {
       await client.unbind();
@@ -88,14 +95,14 @@ describe('startSlapd', () => {
     const specials = directory.people.filter((p) => p.quirks.includes('special-dn') && p.kind !== 'service');
     expect(specials.length).toBeGreaterThanOrEqual(13);
     for (const p of specials) {
-      const [e] = await server.search(directory.dns[p.index] as string, { scope: 'base', attributes: ['cn'] });
+      const [e] = await server.search(directory.dns[p.index], { scope: 'base', attributes: ['cn'] });
       expect(e?.cn).toBe(p.cn);
     }
   });
 
   test('modify, rename/move and delete go through and show up in entryCSN and the accesslog', async () => {
     const person = directory.people.find((p) => p.kind === 'employee' && !p.quirks.includes('special-dn') && p.index > 50) ?? directory.people[60];
-    const dn = directory.dns[person!.index] as string;
+    const dn = directory.dns[person.index];
     const [before] = await server.search(dn, { scope: 'base', attributes: ['entryCSN', 'entryUUID'] });
     await new Promise((r) => setTimeout(r, 5));
     await server.modify(dn, { replace: { title: 'Chief Sync Officer' }, add: { mobile: '+1 415 555 0100' } });
@@ -103,7 +110,7 @@ describe('startSlapd', () => {
     expect(after?.title).toBe('Chief Sync Officer');
     expect(String(after?.entryCSN) > String(before?.entryCSN)).toBe(true);
 
-    const moved = `uid=${person!.uid}-moved,ou=service-accounts,${server.baseDn}`;
+    const moved = `uid=${person.uid}-moved,ou=service-accounts,${server.baseDn}`;
     await server.rename(dn, moved);
     const [m] = await server.search(moved, { scope: 'base', attributes: ['entryUUID', 'uid'] });
     expect(m?.entryUUID).toBe(before?.entryUUID);
@@ -186,7 +193,7 @@ describe('startSlapd seeding and failures', () => {
     try {
       const users = await server.search(`ou=people,${server.baseDn}`, { scope: 'one', attributes: ['memberOf'] });
       expect(users).toHaveLength(5000);
-      expect(users.filter((u) => (Array.isArray(u.memberOf) ? u.memberOf.length : u.memberOf) ).length).toBe(0);
+      expect(users.filter((u) => (Array.isArray(u.memberOf) ? u.memberOf.length : u.memberOf)).length).toBe(0);
       expect(ms).toBeLessThan(15000);
     } finally {
       await server.stop();
@@ -204,7 +211,7 @@ describe('startSlapd seeding and failures', () => {
 
   test('first() and parseLdif agree with what the builder wrote', () => {
     const dir = buildOpenLdapDirectory({ users: 20, seed: 1 });
-    expect(first(dir.users[0]!, 'uid')).toBe(dir.people[0]!.uid);
+    expect(first(dir.users[0], 'uid')).toBe(dir.people[0].uid);
   });
 });
 

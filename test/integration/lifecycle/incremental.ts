@@ -101,7 +101,9 @@ export function incrementalSuite(name: string, open: () => Promise<DirectoryAdap
     expect(report.outcome).toBe('stopped');
     expect(report.safeguard.join(' ')).toMatch(/deactivations and suspensions .*4500 planned/);
     expect(sim.requests.writes()).toHaveLength(0);
-    expect(new Database(statePath, { readonly: true }).prepare('SELECT anchor, okta_status, missing_runs FROM users ORDER BY anchor').all()).toEqual(usersBefore);
+    expect(new Database(statePath, { readonly: true }).prepare('SELECT anchor, okta_status, missing_runs FROM users ORDER BY anchor').all()).toEqual(
+      usersBefore,
+    );
     // the plan says the same, and `status` shows the stopped run
     const plan = await cli('plan', '-c', bad);
     expect(plan.out).toMatch(/A sync would stop here \(safeguards\)/);

@@ -59,12 +59,7 @@ test('non-JSON 502 from a "proxy" and a custom status', async () => {
 test('forced 429 keeps the bucket headers with Remaining 0 and does not consume the bucket', async () => {
   sim.faults.next(1, 'GET /api/v1/users', { type: 'rateLimit' });
   const r = await call(sim, 'GET', '/api/v1/users');
-  expect([r.status, r.json.errorCode, r.headers['x-rate-limit-limit'], r.headers['x-rate-limit-remaining']]).toEqual([
-    429,
-    'E0000047',
-    '600',
-    '0',
-  ]);
+  expect([r.status, r.json.errorCode, r.headers['x-rate-limit-limit'], r.headers['x-rate-limit-remaining']]).toEqual([429, 'E0000047', '600', '0']);
   expect((await call(sim, 'GET', '/api/v1/users')).headers['x-rate-limit-remaining']).toBe('599');
   sim.faults.next(1, 'GET /api/v1/users', { type: 'concurrencyLimit' });
   const c = await call(sim, 'GET', '/api/v1/users');
@@ -98,9 +93,7 @@ test('drop: without apply nothing happens; with apply the write happens and the 
 
   const u = sim.store.seedUser({ profile: testProfile(2) });
   sim.faults.next(1, 'POST /api/v1/users/{id}', { type: 'drop', apply: true });
-  await expect(call(sim, 'POST', `/api/v1/users/${u.id}`, { body: { profile: { title: 'new' } } })).rejects.toThrow(
-    /socket hang up|ECONNRESET/,
-  );
+  await expect(call(sim, 'POST', `/api/v1/users/${u.id}`, { body: { profile: { title: 'new' } } })).rejects.toThrow(/socket hang up|ECONNRESET/);
   expect(sim.store.user(u.id)!.profile.title).toBe('new');
   expect(sim.requests.writes('POST /api/v1/users/{id}')[0]).toMatchObject({ outcome: 'dropped', status: null, fault: 'drop' });
 });

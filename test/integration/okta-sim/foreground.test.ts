@@ -42,10 +42,12 @@ test('foreground: prints URL and token, serves, logs requests, applies a seed fi
     expect(res.status).toBe(200);
     expect(printed).toMatch(/GET \/api\/v1\/users\/ada%40example\.com → 200/);
     const eng = fg.sim.store.groupByName('Engineering')!;
-    expect(fg.sim.store.members(eng.id).map((id) => fg.sim.store.user(id)!.profile.login).sort()).toEqual([
-      'ada@example.com',
-      'userold@example.com',
-    ]);
+    expect(
+      fg.sim.store
+        .members(eng.id)
+        .map((id) => fg.sim.store.user(id)!.profile.login)
+        .sort(),
+    ).toEqual(['ada@example.com', 'userold@example.com']);
     expect(fg.sim.store.groupByName('Domain Admins')!.type).toBe('APP_GROUP');
   } finally {
     await fg.stop();
@@ -70,12 +72,10 @@ test('a fixed port can be chosen; a default token is generated', async () => {
 });
 
 test('seed data errors name the entry; bad files are reported', async () => {
-  await expect(
-    startOktaSimulator({ seedData: { users: [{ profile: testProfile(1) }, { profile: testProfile(1) }] } }),
-  ).rejects.toThrow(/users\[1\].*login already exists/);
-  await expect(startOktaSimulator({ seedData: { users: [{ profile: testProfile(1), groups: ['Nope'] }] } })).rejects.toThrow(
-    /unknown group Nope/,
+  await expect(startOktaSimulator({ seedData: { users: [{ profile: testProfile(1) }, { profile: testProfile(1) }] } })).rejects.toThrow(
+    /users\[1\].*login already exists/,
   );
+  await expect(startOktaSimulator({ seedData: { users: [{ profile: testProfile(1), groups: ['Nope'] }] } })).rejects.toThrow(/unknown group Nope/);
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"users": {}}');
   expect(() => loadSeedFile(bad)).toThrow(/"users" must be an array/);

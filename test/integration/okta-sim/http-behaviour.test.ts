@@ -141,12 +141,9 @@ describe('pagination', () => {
     sim.store.deleteUser(seeded[2].id); // the cursor's own user
     sim.store.seedUser({ profile: testProfile('late') });
     const second = await call(sim, 'GET', nextLink(first)!);
-    expect(second.json.map((u: any) => u.profile.login)).toEqual([
-      'user3@example.com',
-      'user4@example.com',
-      'user5@example.com',
-      'userlate@example.com',
-    ].slice(0, 3));
+    expect(second.json.map((u: any) => u.profile.login)).toEqual(
+      ['user3@example.com', 'user4@example.com', 'user5@example.com', 'userlate@example.com'].slice(0, 3),
+    );
   });
 
   test('plain list and q omit DEPROVISIONED users; search and filter include them; q is not paginated', async () => {

@@ -14,7 +14,10 @@ beforeAll(async () => {
   sim.store.seedUsers(
     (function* () {
       for (let i = 0; i < N; i++) {
-        yield { status: i % 50 === 0 ? ('DEPROVISIONED' as const) : ('ACTIVE' as const), profile: testProfile(i, { department: i % 1000 === 7 ? 'Rare' : 'Common' }) };
+        yield {
+          status: i % 50 === 0 ? ('DEPROVISIONED' as const) : ('ACTIVE' as const),
+          profile: testProfile(i, { department: i % 1000 === 7 ? 'Rare' : 'Common' }),
+        };
       }
     })(),
   );

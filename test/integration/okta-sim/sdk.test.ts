@@ -94,7 +94,7 @@ describe('simulator via the Okta SDK', () => {
 
   test('partial update sends only the given attributes and keeps the others', async () => {
     const u = sim.store.seedUser({ profile: testProfile(1, { title: 'Dev', city: 'Paris' }) });
-    const updated = await client.userApi.updateUser({ userId: u.id, user: { profile: { title: 'Lead', city: null } as any } });
+    const updated = await client.userApi.updateUser({ userId: u.id, user: { profile: { title: 'Lead', city: null } } });
     expect(updated.profile?.title).toBe('Lead');
     expect(updated.profile?.city).toBeUndefined();
     expect(updated.profile?.firstName).toBe('First1');

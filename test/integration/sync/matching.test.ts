@@ -36,7 +36,7 @@ function config(name: string, match: string, ldif: string): { file: string; stat
     `${name}.yaml`,
     [
       `source:\n  type: ldif\n  path: ${join(dir, 'd.ldif')}\n  users:\n    attributes: [uid, givenName, sn, mail, employeeNumber]`,
-      oktaYaml({ url: sim.url, token: sim.token }).replace(/  match: .*\n/, `  match: ${match}\n`),
+      oktaYaml({ url: sim.url, token: sim.token }).replace(/ {2}match: .*\n/, `  match: ${match}\n`),
       // the login is built from uid; email and employeeNumber come from the directory
       'transforms:\n  - map:\n      login: "{uid}@corp.example"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"\n      employeeNumber: "{employeeNumber}"',
       `state:\n  path: ${state}`,
@@ -55,7 +55,10 @@ afterAll(() => {
 });
 
 test('by email: the pre-existing user with the same email (any case) is linked and updated, including its login', async () => {
-  const old = sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'ada.lovelace@legacy.example', email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Old' } });
+  const old = sim.store.seedUser({
+    status: 'ACTIVE',
+    profile: { login: 'ada.lovelace@legacy.example', email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Old' },
+  });
   const { file } = config('email', '[email]', person('ada', 'ada.lovelace@example.com', 'E1', 1) + person('bob', 'bob@example.com', 'E2', 2));
   const { code, report } = await sync(file);
   expect(code).toBe(0);
@@ -67,8 +70,14 @@ test('by email: the pre-existing user with the same email (any case) is linked a
 });
 
 test('by attribute: exact by default; several candidates are ambiguous and quarantined', async () => {
-  sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'x1@legacy.example', email: 'x1@legacy.example', firstName: 'X', lastName: 'One', employeeNumber: 'E7' } });
-  sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'x2@legacy.example', email: 'x2@legacy.example', firstName: 'X', lastName: 'Two', employeeNumber: 'e8' } });
+  sim.store.seedUser({
+    status: 'ACTIVE',
+    profile: { login: 'x1@legacy.example', email: 'x1@legacy.example', firstName: 'X', lastName: 'One', employeeNumber: 'E7' },
+  });
+  sim.store.seedUser({
+    status: 'ACTIVE',
+    profile: { login: 'x2@legacy.example', email: 'x2@legacy.example', firstName: 'X', lastName: 'Two', employeeNumber: 'e8' },
+  });
   const { file, state } = config(
     'attr',
     '[{ attribute: employeeNumber }, email]',
@@ -97,7 +106,7 @@ test('a candidate already linked to another record is not taken twice', async ()
   expect(sim.store.userCount).toBe(1);
 });
 
-test('by login with no rule for it: the conflict is quarantined with Okta\'s error; with the rule, linked', async () => {
+test("by login with no rule for it: the conflict is quarantined with Okta's error; with the rule, linked", async () => {
   sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'gina@corp.example', email: 'gina@old.example', firstName: 'G', lastName: 'Ina' } });
   const none = config('nologin', '[email]', person('gina', 'gina@example.com', 'E11', 7));
   const r1 = await sync(none.file);

@@ -65,7 +65,9 @@ let env: ReturnType<typeof scenarioDir>;
 let configFile: string;
 
 beforeAll(async () => {
-  ldap = await startSlapd({ seed: [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'sync1000' } }, ...Array.from({ length: N }, (_, i) => user(i))] });
+  ldap = await startSlapd({
+    seed: [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'sync1000' } }, ...Array.from({ length: N }, (_, i) => user(i))],
+  });
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
   env = scenarioDir('sync1000');
   configFile = env.file(
@@ -110,7 +112,7 @@ test('1,000 users: the first sync creates exactly them, with the mapped profiles
     expect(u?.status).toBe('PROVISIONED'); // profile only, activated without credentials
   }
   // the creates carried the profile and nothing else (no credentials)
-  const creates = sim.requests.log("POST /api/v1/users");
+  const creates = sim.requests.log('POST /api/v1/users');
   expect(creates).toHaveLength(N);
   for (const c of creates) expect(Object.keys(c.body as object)).toEqual(['profile']);
   // informational figure for the resolving note (not an assertion: performance is measured by the benchmark)
@@ -126,7 +128,9 @@ test('a second sync with no directory change makes zero write requests', async (
   expect(report.mode).toBe('incremental');
   expect(writes()).toHaveLength(0);
   expect(report.okta.writes).toBe(0);
-  console.log(`no-change sync of ${N} users (incremental): ${ms.toFixed(0)} ms wall time, ${report.directory.entriesRead} directory entries, ${report.okta.requests} Okta requests`);
+  console.log(
+    `no-change sync of ${N} users (incremental): ${ms.toFixed(0)} ms wall time, ${report.directory.entriesRead} directory entries, ${report.okta.requests} Okta requests`,
+  );
 
   // a full run reads and compares all of them, and still writes nothing
   const t1 = performance.now();

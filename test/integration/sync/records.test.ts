@@ -73,7 +73,13 @@ function config(name: string, match: 'none' | 'login' = 'none'): { file: string;
   const file = env.file(
     'config.yaml',
     [
-      ldapSourceYaml({ url: ldap.url, bindDn: ldap.serviceDn, password: ldap.servicePassword, baseDns: [ou(name)], attributes: ['uid', 'givenName', 'sn', 'mail', 'title'] }),
+      ldapSourceYaml({
+        url: ldap.url,
+        bindDn: ldap.serviceDn,
+        password: ldap.servicePassword,
+        baseDns: [ou(name)],
+        attributes: ['uid', 'givenName', 'sn', 'mail', 'title'],
+      }),
       oktaYaml({ url: sim.url, token: sim.token, match }),
       TRANSFORMS,
       `state:\n  path: ${state}`,
@@ -140,8 +146,11 @@ test('match: login links the Okta user that already has the login and updates it
   expect((await sync(file)).report.okta.writes).toBe(0);
 });
 
-test('match: none quarantines a record whose login Okta already has, with Okta\'s error; never a duplicate', async () => {
-  const taken = sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'TAKEN@example.com', email: 'someone@example.com', firstName: 'Some', lastName: 'One' } });
+test("match: none quarantines a record whose login Okta already has, with Okta's error; never a duplicate", async () => {
+  const taken = sim.store.seedUser({
+    status: 'ACTIVE',
+    profile: { login: 'TAKEN@example.com', email: 'someone@example.com', firstName: 'Some', lastName: 'One' },
+  });
   const before = sim.store.userCount;
   const { file, state } = config('linkoff', 'none');
   const { code, report } = await sync(file);

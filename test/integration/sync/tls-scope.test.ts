@@ -23,7 +23,15 @@ const env = scenarioDir('tls');
 
 beforeAll(async () => {
   ldap = await startTlsSlapd({
-    seed: [ou('east'), ou('west'), ou('elsewhere'), person('east', 'e1', '101'), person('east', 'e2', '102'), person('west', 'w1', '201'), person('elsewhere', 'x1', '301')],
+    seed: [
+      ou('east'),
+      ou('west'),
+      ou('elsewhere'),
+      person('east', 'e1', '101'),
+      person('east', 'e2', '102'),
+      person('west', 'w1', '201'),
+      person('elsewhere', 'x1', '301'),
+    ],
   });
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
 });

@@ -10,13 +10,28 @@ import { cleanupEnv, FAST_LIMITS, oktaYaml, scenarioDir, sync } from '../../help
 
 const env = scenarioDir('username');
 const entry = (uid: string, given: string, sn: string, n: number) =>
-  [`dn: uid=${uid},ou=people,dc=example,dc=com`, 'objectClass: inetOrgPerson', `uid: ${uid}`, `cn: ${given} ${sn}`, `givenName: ${given}`, `sn: ${sn}`, `mail: ${uid}@example.com`, `entryUUID: 9c0e0000-0000-4000-8000-${String(n).padStart(12, '0')}`, '', ''].join('\n');
-const LDIF = entry('jsmith1', 'John', 'Smith', 1) + entry('jsmith2', 'John', 'Smith', 2) + entry('jsmith3', 'Jöhn', 'SMITH', 3) + entry('zm', 'Zoë', 'Müller', 4);
+  [
+    `dn: uid=${uid},ou=people,dc=example,dc=com`,
+    'objectClass: inetOrgPerson',
+    `uid: ${uid}`,
+    `cn: ${given} ${sn}`,
+    `givenName: ${given}`,
+    `sn: ${sn}`,
+    `mail: ${uid}@example.com`,
+    `entryUUID: 9c0e0000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    '',
+    '',
+  ].join('\n');
+const LDIF =
+  entry('jsmith1', 'John', 'Smith', 1) + entry('jsmith2', 'John', 'Smith', 2) + entry('jsmith3', 'Jöhn', 'SMITH', 3) + entry('zm', 'Zoë', 'Müller', 4);
 
 async function runOnce(name: string): Promise<{ sim: OktaSimulator; logins: Record<string, string>; file: string }> {
   const sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
   // a deactivated user still holds john.smith, and an active one holds zoe.muller with other accents
-  sim.store.seedUser({ status: 'DEPROVISIONED', profile: { login: 'John.Smith@corp.example', email: 'old@example.com', firstName: 'John', lastName: 'Smith' } });
+  sim.store.seedUser({
+    status: 'DEPROVISIONED',
+    profile: { login: 'John.Smith@corp.example', email: 'old@example.com', firstName: 'John', lastName: 'Smith' },
+  });
   sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'zoe.muller@corp.example', email: 'zoe@old.example', firstName: 'Zoe', lastName: 'Muller' } });
   const dir = join(env.dir, name);
   mkdirSync(dir);

@@ -62,7 +62,7 @@ test('stop aborts the run in progress through its signal and waits for it', asyn
         }),
       ),
   });
-  daemon.tick('start');
+  void daemon.tick('start');
   await daemon.stop('SIGTERM');
   expect(sawAbort).toBe(true);
   expect(daemon.running).toBe(false);

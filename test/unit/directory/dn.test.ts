@@ -161,7 +161,11 @@ describe('isUnder', () => {
 
 describe('normalizeDn is fast on the hot path', () => {
   // the former normalisation (lower case, a regex for the spaces), the yardstick
-  const former = (dn: string) => dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+  const former = (dn: string) =>
+    dn
+      .trim()
+      .toLowerCase()
+      .replace(/\s*([,=+])\s*/g, '$1');
   const bestOf3 = (f: (dn: string) => string, dns: string[]) => {
     let best = Infinity;
     for (let r = 0; r < 3; r++) {

@@ -62,12 +62,20 @@ describe('parser', () => {
     expect(parseQuery('x eq -1.5')).toEqual({ kind: 'compare', attr: 'x', op: 'eq', value: -1.5 });
   });
 
-  test.each(['', 'status', 'status eq', 'status eq "A" and', '(status eq "A"', 'status eq "A")', 'status xx "A"', 'status eq "unterminated', 'not status eq "A"', 'status eq ACTIVE'])(
-    'syntax error → E0000031: %s',
-    (src) => {
-      expect(errorCode(() => compileQuery(src, userSearchDialect))).toBe('E0000031');
-    },
-  );
+  test.each([
+    '',
+    'status',
+    'status eq',
+    'status eq "A" and',
+    '(status eq "A"',
+    'status eq "A")',
+    'status xx "A"',
+    'status eq "unterminated',
+    'not status eq "A"',
+    'status eq ACTIVE',
+  ])('syntax error → E0000031: %s', (src) => {
+    expect(errorCode(() => compileQuery(src, userSearchDialect))).toBe('E0000031');
+  });
 });
 
 describe('users search', () => {

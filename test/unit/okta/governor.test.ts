@@ -14,7 +14,7 @@ function clock(start = 1_000_000) {
   };
 }
 
-describe('bucketOf follows Okta\'s documented buckets', () => {
+describe("bucketOf follows Okta's documented buckets", () => {
   test.each([
     ['GET', '/api/v1/users', 'users'],
     ['POST', '/api/v1/users?activate=true', 'users'],
@@ -94,6 +94,8 @@ describe('parseRateHeaders', () => {
     expect(r).toEqual({ limit: 600, remaining: 10, resetAt: 1_005_000 });
   });
   test('a duplicated Reset header is ignored', () => {
-    expect(parseRateHeaders(h({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '10', 'x-rate-limit-reset': '1000, 1001' }), undefined, 0)).toBeUndefined();
+    expect(
+      parseRateHeaders(h({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '10', 'x-rate-limit-reset': '1000, 1001' }), undefined, 0),
+    ).toBeUndefined();
   });
 });

@@ -46,7 +46,13 @@ describe('planRecord', () => {
   });
 
   test('an unchanged profile makes no Okta call', () => {
-    expect(planRecord(ok('a1', P), row('a1', P), nobody)).toEqual({ kind: 'unchanged', anchor: 'a1', dn: expect.any(String), previousDn: null, wasQuarantined: false });
+    expect(planRecord(ok('a1', P), row('a1', P), nobody)).toEqual({
+      kind: 'unchanged',
+      anchor: 'a1',
+      dn: expect.any(String),
+      previousDn: null,
+      wasQuarantined: false,
+    });
   });
 
   test('an update carries only the changed attributes, with before and after', () => {
@@ -77,7 +83,14 @@ describe('planRecord', () => {
 
   test('a quarantined record that was already linked keeps its Okta id and is not written', () => {
     const d: Desired = { kind: 'quarantine', anchor: 'a1', dn: 'uid=a1', step: 'validate', reason: 'email is missing' };
-    expect(planRecord(d, row('a1', P), nobody)).toEqual({ kind: 'quarantine', anchor: 'a1', dn: 'uid=a1', step: 'validate', reason: 'email is missing', oktaId: '00ua1' });
+    expect(planRecord(d, row('a1', P), nobody)).toEqual({
+      kind: 'quarantine',
+      anchor: 'a1',
+      dn: 'uid=a1',
+      step: 'validate',
+      reason: 'email is missing',
+      oktaId: '00ua1',
+    });
   });
 
   test('a previously quarantined record that is fine and unchanged is released from quarantine', () => {
@@ -118,7 +131,7 @@ describe('planRecord: lifecycle', () => {
     const r = row('a1', P, { disabled: true, lifecycleReason: 'disabled', oktaStatus: 'SUSPENDED' });
     expect(planRecord(ok('a1', P, { disabled: true }), r, nobody).kind).toBe('unchanged');
   });
-  test('a deactivated user\'s profile is not updated until it is enabled (Okta refuses)', () => {
+  test("a deactivated user's profile is not updated until it is enabled (Okta refuses)", () => {
     const r = row('a1', P, { disabled: true, lifecycleReason: 'disabled', oktaStatus: 'DEPROVISIONED' });
     expect(planRecord(ok('a1', { ...P, title: 'New' }, { disabled: true }), r, nobody).kind).toBe('unchanged');
     expect(planRecord(ok('a1', { ...P, title: 'New' }), r, nobody)).toMatchObject({ kind: 'update', lifecycle: 'enable' });
@@ -147,7 +160,9 @@ describe('planMissing', () => {
     expect(planMissing(row('a1', P, { missingRuns: 5, lifecycleReason: 'missing' }), 'not seen by a full run', nobody)).toMatchObject({ deprovision: false });
   });
   test('policy nothing never deprovisions', () => {
-    expect(planMissing(row('a1', P, { missingRuns: 9 }), 'deleted in the directory', { lifecycle: { ...LIFECYCLE, missing: 'nothing' } })?.deprovision).toBe(false);
+    expect(planMissing(row('a1', P, { missingRuns: 9 }), 'deleted in the directory', { lifecycle: { ...LIFECYCLE, missing: 'nothing' } })?.deprovision).toBe(
+      false,
+    );
   });
   test('records that never reached Okta are not "missing"', () => {
     expect(planMissing(row('a1', null), 'not seen by a full run', nobody)).toBeUndefined();
@@ -186,8 +201,8 @@ describe('planBatch', () => {
 
 describe('diffProfiles', () => {
   test('arrays compare by value', () => {
-    expect(diffProfiles({ groups: ['a', 'b'] } as never, { groups: ['a', 'b'] } as never)).toEqual([]);
-    expect(diffProfiles({ groups: ['a', 'b'] } as never, { groups: ['b', 'a'] } as never)).toHaveLength(1);
+    expect(diffProfiles({ groups: ['a', 'b'] }, { groups: ['a', 'b'] })).toEqual([]);
+    expect(diffProfiles({ groups: ['a', 'b'] }, { groups: ['b', 'a'] })).toHaveLength(1);
   });
   test('nothing applied yet: every attribute is a change', () => {
     expect(diffProfiles(null, { a: '1' })).toEqual([{ attribute: 'a', before: undefined, after: '1' }]);

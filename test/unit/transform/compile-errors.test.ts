@@ -5,19 +5,15 @@ const known = ['sAMAccountName', 'givenName', 'sn', 'mail', 'mobile', 'departmen
 
 describe('compilePipeline errors carry paths relative to the steps list', () => {
   test('unknown function and unknown attribute, all at once, with did-you-mean', () => {
-    const errs = compileErrors(
-      [
-        { map: { login: '{sAMAccountName | lowr}@corp.example', email: '{mial}' } },
-        { skip: { if: "departmnt == 'IT'" } },
-      ],
-      { knownAttributes: known },
-    );
+    const errs = compileErrors([{ map: { login: '{sAMAccountName | lowr}@corp.example', email: '{mial}' } }, { skip: { if: "departmnt == 'IT'" } }], {
+      knownAttributes: known,
+    });
     expect(errs).toEqual([
       { path: [0, 'map', 'login'], message: expect.stringContaining("unknown function 'lowr' (did you mean 'lower'?)") },
       { path: [0, 'map', 'email'], message: expect.stringContaining("attribute 'mial' is not in source attributes (did you mean 'mail'?)") },
       { path: [1, 'skip', 'if'], message: expect.stringContaining("attribute 'departmnt' is not in source attributes (did you mean 'department'?)") },
     ]);
-    expect(errs[0]!.message).toContain('at column 19');
+    expect(errs[0].message).toContain('at column 19');
   });
 
   test('without knownAttributes any attribute is accepted', () => {
@@ -63,14 +59,12 @@ describe('compilePipeline errors carry paths relative to the steps list', () => 
   });
 
   test('arity, literal pattern, invalid regex, invalid flags', () => {
-    const errs = compileErrors([
-      { map: { a: '{substring(x)}', b: '{x | replace(y, "")}', c: '{x =~ /(/}', d: '{x | replace(/a/y, "")}' } },
-    ]);
+    const errs = compileErrors([{ map: { a: '{substring(x)}', b: '{x | replace(y, "")}', c: '{x =~ /(/}', d: '{x | replace(/a/y, "")}' } }]);
     expect(errs.map((e) => e.path[2])).toEqual(['a', 'b', 'c', 'd']);
-    expect(errs[0]!.message).toContain('substring() takes 2 to 3 arguments but got 1');
-    expect(errs[1]!.message).toContain('must be a literal');
-    expect(errs[2]!.message).toContain('invalid regular expression');
-    expect(errs[3]!.message).toContain('unsupported regular-expression flags');
+    expect(errs[0].message).toContain('substring() takes 2 to 3 arguments but got 1');
+    expect(errs[1].message).toContain('must be a literal');
+    expect(errs[2].message).toContain('invalid regular expression');
+    expect(errs[3].message).toContain('unsupported regular-expression flags');
   });
 
   test('syntax errors report the column', () => {
@@ -86,7 +80,10 @@ describe('compilePipeline errors carry paths relative to the steps list', () => 
       { normalize: { phone: { attributes: ['mobilePhone'] } } },
     ]);
     expect(errs).toEqual([
-      { path: [0, 'map', 'displayName'], message: expect.stringContaining("profile attribute 'firstNam' is not set by an earlier step (did you mean 'firstName'?)") },
+      {
+        path: [0, 'map', 'displayName'],
+        message: expect.stringContaining("profile attribute 'firstNam' is not set by an earlier step (did you mean 'firstName'?)"),
+      },
       { path: [1, 'validate', 'required', 0], message: expect.stringContaining("'login' is not set by an earlier step") },
       { path: [1, 'validate', 'email', 0], message: expect.stringContaining("'emial'") },
       { path: [2, 'normalize', 'phone', 'attributes', 0], message: expect.stringContaining("'mobilePhone'") },
@@ -95,7 +92,7 @@ describe('compilePipeline errors carry paths relative to the steps list', () => 
 
   test('row.<column> only inside a lookup map', () => {
     const errs = compileErrors([{ map: { login: '{row.x}' } }]);
-    expect(errs[0]!.message).toContain("'row.x' can only be used in a lookup step's map");
+    expect(errs[0].message).toContain("'row.x' can only be used in a lookup step's map");
   });
 
   test('lookup default consistency, sqlite table/query, hook module missing, phone region', () => {

@@ -38,8 +38,15 @@ interface GoldenFile {
   cases: GoldenCase[];
 }
 
-const files = fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.yaml')).sort();
-const loaded = files.map((f) => ({ file: f, text: fs.readFileSync(path.join(GOLDEN, f), 'utf8'), spec: parse(fs.readFileSync(path.join(GOLDEN, f), 'utf8')) as GoldenFile }));
+const files = fs
+  .readdirSync(GOLDEN)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const loaded = files.map((f) => ({
+  file: f,
+  text: fs.readFileSync(path.join(GOLDEN, f), 'utf8'),
+  spec: parse(fs.readFileSync(path.join(GOLDEN, f), 'utf8')) as GoldenFile,
+}));
 
 function toRecord(c: GoldenCase): SourceRecord {
   const attributes: SourceRecord['attributes'] = {};
@@ -78,7 +85,7 @@ function checkOutcome(out: TransformOutcome, e: GoldenCase['expect']): void {
   const want = e.findings ?? [];
   expect(out.findings.map((f) => f.type)).toEqual(want.map((f) => f.type));
   want.forEach((w, i) => {
-    const got = out.findings[i]!;
+    const got = out.findings[i];
     const { messageContains, ...fields } = w;
     expect(got).toMatchObject(fields);
     if (messageContains !== undefined) expect(got.message ?? '').toContain(messageContains);
@@ -116,7 +123,7 @@ describe('golden coverage', () => {
     expect(loaded.reduce((n, l) => n + l.spec.cases.length, 0)).toBeGreaterThanOrEqual(40);
   });
   test('every function is used by some golden file', () => {
-    const used = new Set([...all.matchAll(/([A-Za-z][A-Za-z0-9_-]*)\s*\(|\|\s*([A-Za-z][A-Za-z0-9_-]*)/g)].map((m) => fnKey(m[1] ?? m[2]!)));
+    const used = new Set([...all.matchAll(/([A-Za-z][A-Za-z0-9_-]*)\s*\(|\|\s*([A-Za-z][A-Za-z0-9_-]*)/g)].map((m) => fnKey(m[1] ?? m[2])));
     const missing = [...FUNCTIONS.keys()].filter((k) => !used.has(k));
     expect(missing).toEqual([]);
   });

@@ -41,7 +41,7 @@ describe('hook step', () => {
       const started = Date.now();
       const outs = [];
       for (const a of anchors) outs.push(await p.run(rec({ uid: a }, { anchor: a }), ctx()));
-      const summary = outs.map((o) => [o.anchor, o.kind, o.kind === 'ok' ? o.profile.hooked : o.kind === 'quarantine' ? o.findings[0]!.type : '']);
+      const summary = outs.map((o) => [o.anchor, o.kind, o.kind === 'ok' ? o.profile.hooked : o.kind === 'quarantine' ? o.findings[0].type : '']);
       expect(summary).toEqual([
         ['ok1', 'ok', true],
         ['throws', 'quarantine', 'hook.error'],
@@ -94,7 +94,7 @@ describe('hook step', () => {
   });
 
   test('the module path resolves against baseDir and must exist at compile time', () => {
-    expect(compileErrors([base, { hook: { module: 'hooks/enrich.js' } }], { baseDir: __dirname })[0]!.path).toEqual([1, 'hook', 'module']);
+    expect(compileErrors([base, { hook: { module: 'hooks/enrich.js' } }], { baseDir: __dirname })[0].path).toEqual([1, 'hook', 'module']);
   });
 
   test('after a hook, profile attributes are not checked statically (the hook may set any)', () => {

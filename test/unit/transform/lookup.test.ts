@@ -40,7 +40,9 @@ describe('lookup (CSV)', () => {
       findings: [{ type: 'lookup.no-match', step: 'hr', message: "no row with emp_id = '9999': profile kept" }],
     });
     expect(await keep.run(rec({ uid: 'a' }), ctx())).toMatchObject({ findings: [{ type: 'lookup.no-match', message: expect.stringContaining('no key') }] });
-    const dflt = compileOk([base, csvStep({ onMissing: 'default', default: { dept_name: 'Unassigned', cost_center: 'CC-000', manager_email: '' } })], { baseDir: fixtures });
+    const dflt = compileOk([base, csvStep({ onMissing: 'default', default: { dept_name: 'Unassigned', cost_center: 'CC-000', manager_email: '' } })], {
+      baseDir: fixtures,
+    });
     await dflt.beginRun();
     expect(await dflt.run(rec({ uid: 'a', employeeID: '9999' }), ctx())).toMatchObject({
       profile: { department: 'Unassigned', costCenter: 'CC-000', manager: null },
@@ -48,7 +50,11 @@ describe('lookup (CSV)', () => {
     });
     const q = compileOk([base, csvStep({ onMissing: 'quarantine' })], { baseDir: fixtures });
     await q.beginRun();
-    expect(await q.run(rec({ uid: 'a', employeeID: '9999' }), ctx())).toMatchObject({ kind: 'quarantine', step: 'hr', reason: "lookup: no row with emp_id = '9999'" });
+    expect(await q.run(rec({ uid: 'a', employeeID: '9999' }), ctx())).toMatchObject({
+      kind: 'quarantine',
+      step: 'hr',
+      reason: "lookup: no row with emp_id = '9999'",
+    });
   });
 
   test('several matches: first (finding) or quarantine', async () => {
@@ -68,7 +74,10 @@ describe('lookup (CSV)', () => {
     await p.beginRun();
     expect(await p.run(rec({ uid: 'a', employeeID: 'AB-77' }), ctx())).toMatchObject({ profile: { department: 'Contractors' } });
     const bom = compileOk(
-      [base, { lookup: { source: { type: 'csv', file: 'bom-semicolon.csv', delimiter: ';' }, key: '{employeeID}', column: 'id', map: { nickName: '{row.name}' } } }],
+      [
+        base,
+        { lookup: { source: { type: 'csv', file: 'bom-semicolon.csv', delimiter: ';' }, key: '{employeeID}', column: 'id', map: { nickName: '{row.name}' } } },
+      ],
       { baseDir: fixtures },
     );
     await bom.beginRun();
@@ -98,13 +107,22 @@ describe('lookup (CSV)', () => {
 
 describe('lookup (SQLite)', () => {
   const sqliteStep = (source: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
-    lookup: { source: { type: 'sqlite', file: 'hr.sqlite', ...source }, key: '{employeeID}', column: 'badge', map: { city: '{row.office}', floor: '{number(row.floor)}' }, ...over },
+    lookup: {
+      source: { type: 'sqlite', file: 'hr.sqlite', ...source },
+      key: '{employeeID}',
+      column: 'badge',
+      map: { city: '{row.office}', floor: '{number(row.floor)}' },
+      ...over,
+    },
   });
   test('table, numbers as text, NULL as missing, ignoreCase', async () => {
     const p = compileOk([base, sqliteStep({ table: 'employees' }, { ignoreCase: true })], { baseDir: fixtures });
     await p.beginRun();
     expect(await p.run(rec({ uid: 'a', employeeID: 'E-2' }), ctx())).toMatchObject({ profile: { city: 'Zürich', floor: 12 } });
-    expect(await p.run(rec({ uid: 'a', employeeID: 'e-3' }), ctx())).toMatchObject({ profile: { city: 'Tokyo', floor: null }, findings: [{ type: 'lookup.multiple' }] });
+    expect(await p.run(rec({ uid: 'a', employeeID: 'e-3' }), ctx())).toMatchObject({
+      profile: { city: 'Tokyo', floor: null },
+      findings: [{ type: 'lookup.multiple' }],
+    });
   });
   test('query', async () => {
     const p = compileOk([base, sqliteStep({ query: 'SELECT badge, office, floor FROM employees WHERE active = 1' })], { baseDir: fixtures });

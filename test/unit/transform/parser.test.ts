@@ -26,7 +26,11 @@ describe('expression parser', () => {
     expect(parseExpression("mail | replace(/x/, 'y')")).toMatchObject({
       t: 'call',
       name: 'replace',
-      args: [{ t: 'attr', name: 'mail' }, { t: 'regex', source: 'x' }, { t: 'lit', v: 'y' }],
+      args: [
+        { t: 'attr', name: 'mail' },
+        { t: 'regex', source: 'x' },
+        { t: 'lit', v: 'y' },
+      ],
     });
   });
 

@@ -10,10 +10,9 @@ import { fastE164 } from '../../../src/transform/text/phone-fast';
 import { isValidE164, toE164, toE164Library } from '../../../src/transform/text/phone';
 import { createRng } from '../../../src/util/rng';
 
-
 const countries = getCountries();
 const r = createRng(7);
-const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
 const digit = () => String(Math.floor(r() * 10));
 const SEPARATORS = [' ', ' ', '-', '.', '/', ''];
 
@@ -34,11 +33,16 @@ function punctuate(d: string): string {
 function mutate(d: string): string {
   const i = Math.floor(r() * d.length);
   switch (Math.floor(r() * 5)) {
-    case 0: return d.slice(0, i) + d.slice(i + 1); // dropped
-    case 1: return d.slice(0, i) + d[i] + d.slice(i); // doubled
-    case 2: return d.slice(0, i) + digit() + d.slice(i + 1); // changed
-    case 3: return d.slice(0, -3) + digit() + digit() + digit(); // other subscriber
-    default: return d + digit(); // one too many
+    case 0:
+      return d.slice(0, i) + d.slice(i + 1); // dropped
+    case 1:
+      return d.slice(0, i) + d[i] + d.slice(i); // doubled
+    case 2:
+      return d.slice(0, i) + digit() + d.slice(i + 1); // changed
+    case 3:
+      return d.slice(0, -3) + digit() + digit() + digit(); // other subscriber
+    default:
+      return d + digit(); // one too many
   }
 }
 
@@ -49,7 +53,7 @@ function corpus(): [string, string | undefined][] {
     const ex = getExampleNumber(c, examples);
     if (!ex) continue;
     const cc = getCountryCallingCode(c);
-    const nsns = [ex.nationalNumber as string];
+    const nsns = [ex.nationalNumber];
     for (let k = 0; k < 6; k++) nsns.push(mutate(pick(nsns)));
     for (const nsn of nsns) {
       const forms = [
@@ -87,15 +91,47 @@ function corpus(): [string, string | undefined][] {
 }
 
 const SPECIAL: [string, string | undefined][] = [
-  ['', 'US'], ['  ', 'US'], ['n/a', 'US'], ['-', 'DE'], ['+', 'DE'], ['0', 'DE'], ['00', 'DE'], ['12', 'US'], ['1-2', 'US'],
-  ['+1', 'US'], ['+12', undefined], ['(0)', 'GB'], ['++49 89 1234567', 'DE'], ['+49 (0) 89 1234567', 'DE'],
-  ['+44 (0)20 7946 0958 ext. 1234', 'GB'], ['x1234', 'US'], ['ext. 4711', 'DE'], ['5 x12', 'US'], ['555-1234 x12', 'US'],
-  ['(415) 555-2671)', 'US'], ['415 555 2671 -', 'US'], ['+800 1234 5678', undefined], ['+882 1234 5678', 'DE'],
-  ['+0 123 456', 'US'], ['0049 0 89 1234567', 'DE'], ['011 44 20 7946 0958', 'US'], ['tel:+1-415-555-2671', 'US'],
-  ['+1 415 555 2671;ext=12', 'US'], ['+1 415 555 2671 EXT 12', 'US'], ['+1 415 555 2671 x.12', 'US'],
-  ['\uFF0B1 415 555 2671', 'US'], ['+1 ٤١٥ 555 2671', 'US'], ['+1\u00a0415\u00a0555\u00a02671', 'US'], ['+1\t415 555 2671', 'US'],
-  ['call reception', 'US'], ['+49 89 1234567', 'XX'], ['089 1234567', 'de'], ['089 1234567', undefined], ['1'.repeat(70), 'US'],
-  ['+1 415 555 2671 x1234567890', 'US'], ['+1 415 555 2671 ext 123456789012', 'US'],
+  ['', 'US'],
+  ['  ', 'US'],
+  ['n/a', 'US'],
+  ['-', 'DE'],
+  ['+', 'DE'],
+  ['0', 'DE'],
+  ['00', 'DE'],
+  ['12', 'US'],
+  ['1-2', 'US'],
+  ['+1', 'US'],
+  ['+12', undefined],
+  ['(0)', 'GB'],
+  ['++49 89 1234567', 'DE'],
+  ['+49 (0) 89 1234567', 'DE'],
+  ['+44 (0)20 7946 0958 ext. 1234', 'GB'],
+  ['x1234', 'US'],
+  ['ext. 4711', 'DE'],
+  ['5 x12', 'US'],
+  ['555-1234 x12', 'US'],
+  ['(415) 555-2671)', 'US'],
+  ['415 555 2671 -', 'US'],
+  ['+800 1234 5678', undefined],
+  ['+882 1234 5678', 'DE'],
+  ['+0 123 456', 'US'],
+  ['0049 0 89 1234567', 'DE'],
+  ['011 44 20 7946 0958', 'US'],
+  ['tel:+1-415-555-2671', 'US'],
+  ['+1 415 555 2671;ext=12', 'US'],
+  ['+1 415 555 2671 EXT 12', 'US'],
+  ['+1 415 555 2671 x.12', 'US'],
+  ['\uFF0B1 415 555 2671', 'US'],
+  ['+1 ٤١٥ 555 2671', 'US'],
+  ['+1\u00a0415\u00a0555\u00a02671', 'US'],
+  ['+1\t415 555 2671', 'US'],
+  ['call reception', 'US'],
+  ['+49 89 1234567', 'XX'],
+  ['089 1234567', 'de'],
+  ['089 1234567', undefined],
+  ['1'.repeat(70), 'US'],
+  ['+1 415 555 2671 x1234567890', 'US'],
+  ['+1 415 555 2671 ext 123456789012', 'US'],
 ];
 
 describe('phone fast path = libphonenumber-js', () => {
@@ -108,7 +144,8 @@ describe('phone fast path = libphonenumber-js', () => {
     cases.forEach(([text, region], i) => {
       const mine = toE164(text, region);
       const lib = library[i];
-      if (JSON.stringify(mine) !== JSON.stringify(lib)) diffs.push(`${JSON.stringify(text)} ${region}: ${JSON.stringify(mine)} vs library ${JSON.stringify(lib)}`);
+      if (JSON.stringify(mine) !== JSON.stringify(lib))
+        diffs.push(`${JSON.stringify(text)} ${region}: ${JSON.stringify(mine)} vs library ${JSON.stringify(lib)}`);
       const cc = region?.toUpperCase();
       if (fastE164(text.trim(), cc && countries.includes(cc as CountryCode) ? cc : undefined) !== undefined) handled++;
     });
@@ -121,7 +158,7 @@ describe('phone fast path = libphonenumber-js', () => {
     const lib = (s: string) => /^\+[1-9]\d{6,14}$/.test(s) && toE164Library(s, undefined).e164 === s;
     const diffs: string[] = [];
     cases.forEach(([text], i) => {
-      for (const s of [library[i]!.e164, text, text.replace(/[^+\d]/g, '')]) {
+      for (const s of [library[i].e164, text, text.replace(/[^+\d]/g, '')]) {
         if (s && isValidE164(s) !== lib(s)) diffs.push(s);
       }
     });

@@ -14,7 +14,7 @@ describe('transforms schema', () => {
       const props = n.properties as Record<string, Record<string, unknown>> | undefined;
       if (props) {
         for (const [k, v] of Object.entries(props)) {
-          const described = typeof v.description === 'string' || (typeof v.$ref === 'string');
+          const described = typeof v.description === 'string' || typeof v.$ref === 'string';
           if (!described) undocumented.push(`${where}.${k}`);
           walk(v, `${where}.${k}`);
         }
@@ -36,8 +36,8 @@ describe('transforms schema', () => {
     const text = JSON.stringify(json);
     expect(text).toContain('"additionalProperties":false');
     const parsed = transformsSchema.parse([{ username: { templates: ['{uid}@x.io'] } }, { hook: { module: 'h.js' } }]);
-    expect(parsed[0]!.username).toEqual({ templates: ['{uid}@x.io'], attribute: 'login', suffix: { start: 2, max: 99, separator: '' } });
-    expect(parsed[1]!.hook).toEqual({ module: 'h.js', export: 'default', timeoutMs: 1000, memoryMb: 256 });
+    expect(parsed[0].username).toEqual({ templates: ['{uid}@x.io'], attribute: 'login', suffix: { start: 2, max: 99, separator: '' } });
+    expect(parsed[1].hook).toEqual({ module: 'h.js', export: 'default', timeoutMs: 1000, memoryMb: 256 });
   });
 });
 
@@ -56,7 +56,10 @@ describe('no JavaScript evaluation of configuration', () => {
   test('no eval, new Function or vm anywhere in src/transform; the only eval worker runs our constant source', () => {
     const offenders: string[] = [];
     for (const f of files) {
-      const src = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      const src = fs
+        .readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
       if (/\beval\s*\(|new\s+Function\s*\(|require\(['"](node:)?vm['"]\)|from ['"](node:)?vm['"]/.test(src)) offenders.push(path.relative(root, f));
       if (/eval:\s*true/.test(src) && !/new Worker\(HOOK_WORKER_SOURCE, \{\s*eval: true/.test(src)) offenders.push(path.relative(root, f) + ' (eval worker)');
     }

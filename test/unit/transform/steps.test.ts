@@ -77,8 +77,15 @@ describe('skip and when', () => {
     });
   });
   test('when: then-branch, nested skip named after its parent', async () => {
-    expect(await run(steps, { sAMAccountName: 'c1', employeeType: 'Contractor' })).toMatchObject({ kind: 'skip', step: 'when#2/skip#1', reason: 'contractor without sponsor' });
-    expect(await run(steps, { sAMAccountName: 'c1', employeeType: 'Contractor', manager: 'CN=Boss' })).toMatchObject({ kind: 'ok', profile: { userType: 'Contractor' } });
+    expect(await run(steps, { sAMAccountName: 'c1', employeeType: 'Contractor' })).toMatchObject({
+      kind: 'skip',
+      step: 'when#2/skip#1',
+      reason: 'contractor without sponsor',
+    });
+    expect(await run(steps, { sAMAccountName: 'c1', employeeType: 'Contractor', manager: 'CN=Boss' })).toMatchObject({
+      kind: 'ok',
+      profile: { userType: 'Contractor' },
+    });
   });
   test('when: else-branch', async () => {
     expect(await run(steps, { sAMAccountName: 'e1' })).toMatchObject({ kind: 'ok', profile: { userType: 'Employee', department: 'Unassigned' } });
@@ -89,11 +96,30 @@ describe('skip and when', () => {
 });
 
 describe('normalize', () => {
-  const base = { map: { login: 'u@corp.example', email: '{mail}', secondEmail: '{otherMail}', mobilePhone: '{mobile}', primaryPhone: '{telephoneNumber}', title: '{title}', city: '{l}' } };
+  const base = {
+    map: {
+      login: 'u@corp.example',
+      email: '{mail}',
+      secondEmail: '{otherMail}',
+      mobilePhone: '{mobile}',
+      primaryPhone: '{telephoneNumber}',
+      title: '{title}',
+      city: '{l}',
+    },
+  };
   test('whitespace, unicode, email and phone with findings', async () => {
     const out = await run(
-      [base, { normalize: { whitespace: {}, unicode: {}, email: { attributes: ['email'] }, phone: { attributes: ['mobilePhone', 'primaryPhone'], region: 'GB' } } }],
-      { mail: '  Ana.Garcia@Corp.Example ', mobile: '07911 123456', telephoneNumber: '+44 20 7946 0958 ext. 42', title: '  Senior\u00a0\u00a0Engineer ', l: 'Montre\u0301al' },
+      [
+        base,
+        { normalize: { whitespace: {}, unicode: {}, email: { attributes: ['email'] }, phone: { attributes: ['mobilePhone', 'primaryPhone'], region: 'GB' } } },
+      ],
+      {
+        mail: '  Ana.Garcia@Corp.Example ',
+        mobile: '07911 123456',
+        telephoneNumber: '+44 20 7946 0958 ext. 42',
+        title: '  Senior\u00a0\u00a0Engineer ',
+        l: 'Montre\u0301al',
+      },
     );
     expect(out).toMatchObject({
       kind: 'ok',
@@ -107,17 +133,26 @@ describe('normalize', () => {
       ['phone.normalized', 'mobilePhone', '07911 123456', '+447911123456'],
       ['phone.normalized', 'primaryPhone', '+44 20 7946 0958 ext. 42', '+442079460958'],
     ]);
-    expect(out.findings[5]!.message).toContain('extension 42 dropped');
+    expect(out.findings[5].message).toContain('extension 42 dropped');
   });
 
   test('invalid phone: drop (default), keep, quarantine', async () => {
     const attrs = { mobile: '12345' };
     const drop = await run([base, { normalize: { phone: { attributes: ['mobilePhone'] } } }], attrs);
-    expect(drop).toMatchObject({ kind: 'ok', profile: { mobilePhone: null }, findings: [{ type: 'phone.invalid', attribute: 'mobilePhone', before: '12345', after: null }] });
+    expect(drop).toMatchObject({
+      kind: 'ok',
+      profile: { mobilePhone: null },
+      findings: [{ type: 'phone.invalid', attribute: 'mobilePhone', before: '12345', after: null }],
+    });
     const keep = await run([base, { normalize: { phone: { attributes: ['mobilePhone'], invalid: 'keep' } } }], attrs);
     expect(keep).toMatchObject({ kind: 'ok', profile: { mobilePhone: '12345' }, findings: [{ type: 'phone.invalid' }] });
     const q = await run([base, { name: 'clean', normalize: { phone: { attributes: ['mobilePhone'], invalid: 'quarantine' } } }], attrs);
-    expect(q).toMatchObject({ kind: 'quarantine', step: 'clean', reason: expect.stringContaining("mobilePhone: '12345'"), findings: [{ type: 'phone.invalid' }] });
+    expect(q).toMatchObject({
+      kind: 'quarantine',
+      step: 'clean',
+      reason: expect.stringContaining("mobilePhone: '12345'"),
+      findings: [{ type: 'phone.invalid' }],
+    });
   });
 
   test('phone region from a template (the country attribute)', async () => {
@@ -129,8 +164,15 @@ describe('normalize', () => {
   test('invalid email: quarantine (default), drop', async () => {
     const q = await run([base, { normalize: { email: { attributes: ['email'] } } }], { mail: 'not an email' });
     expect(q).toMatchObject({ kind: 'quarantine', step: 'normalize#1', findings: [{ type: 'email.invalid', before: 'not an email' }] });
-    const d = await run([base, { normalize: { email: { attributes: ['email', 'secondEmail'], invalid: 'drop', lowercase: false } } }], { mail: 'A@B.io', otherMail: 'x@@y' });
-    expect(d).toMatchObject({ kind: 'ok', profile: { email: 'A@B.io', secondEmail: null }, findings: [{ type: 'email.invalid', attribute: 'secondEmail', after: null }] });
+    const d = await run([base, { normalize: { email: { attributes: ['email', 'secondEmail'], invalid: 'drop', lowercase: false } } }], {
+      mail: 'A@B.io',
+      otherMail: 'x@@y',
+    });
+    expect(d).toMatchObject({
+      kind: 'ok',
+      profile: { email: 'A@B.io', secondEmail: null },
+      findings: [{ type: 'email.invalid', attribute: 'secondEmail', after: null }],
+    });
   });
 });
 
@@ -197,7 +239,7 @@ describe('trace', () => {
       ['normalize#2', '', '', 'title'],
       ['skip#3', '', 'skip', ''],
     ]);
-    expect(out.trace!.steps[3]!.changed.title).toEqual({ before: 'CEO ', after: 'CEO' });
+    expect(out.trace!.steps[3].changed.title).toEqual({ before: 'CEO ', after: 'CEO' });
   });
   test('no trace unless asked', async () => {
     expect((await run([{ map: { login: 'a@b.io' } }], {})).trace).toBeUndefined();

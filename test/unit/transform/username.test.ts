@@ -93,7 +93,11 @@ describe('username step', () => {
       findings: [{ type: 'username.conflict', before: 'bob@x.io', after: null }],
     });
     const small = compileOk([{ username: { templates: ['{uid}@x.io'], suffix: { start: 1, max: 2, separator: '.' } } }]);
-    const taken = new InMemoryLoginRegistry([['bob@x.io', 'b0'], ['bob.1@x.io', 'b1'], ['bob.2@x.io', 'b2']]);
+    const taken = new InMemoryLoginRegistry([
+      ['bob@x.io', 'b0'],
+      ['bob.1@x.io', 'b1'],
+      ['bob.2@x.io', 'b2'],
+    ]);
     expect(await small.run(rec({ uid: 'bob' }), ctx({ logins: taken }))).toMatchObject({ kind: 'quarantine', reason: expect.stringContaining('suffixes 1–2') });
     const free = new InMemoryLoginRegistry([['bob@x.io', 'b0']]);
     expect(await small.run(rec({ uid: 'bob' }), ctx({ logins: free }))).toMatchObject({ kind: 'ok', login: 'bob.1@x.io' });

@@ -14,7 +14,13 @@ afterAll(() => {
 let n = 0;
 function configWith(groupsYaml: string): string {
   const text = [
-    ldapSourceYaml({ url: 'ldap://127.0.0.1:1', bindDn: 'cn=svc,dc=x', password: 'p', baseDns: ['ou=people,dc=x'], attributes: ['uid', 'mail', 'givenName', 'sn'] }),
+    ldapSourceYaml({
+      url: 'ldap://127.0.0.1:1',
+      bindDn: 'cn=svc,dc=x',
+      password: 'p',
+      baseDns: ['ou=people,dc=x'],
+      attributes: ['uid', 'mail', 'givenName', 'sn'],
+    }),
     oktaYaml({ url: 'https://example.okta.com', token: 't' }),
     'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
     `state:\n  path: ${env.dir}/state.db`,

@@ -13,7 +13,11 @@ import { MIGRATIONS } from '../../../../src/state/migrations';
 import { StateStore } from '../../../../src/state/store';
 
 /** What version 3 stored as dn_norm. */
-const formerNorm = (dn: string) => dn.trim().toLowerCase().replace(/\s*([,=+])\s*/g, '$1');
+const formerNorm = (dn: string) =>
+  dn
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([,=+])\s*/g, '$1');
 
 const SMITH = 'CN=Smith\\, John,OU=People,DC=corp,DC=test'; // how AD names the entry
 const SMITH_MEMBER = 'CN=Smith\\2C John,OU=People,DC=corp,DC=test'; // how a member value may name it
@@ -37,8 +41,10 @@ function version3State(o: { memberLists: boolean }): string {
     VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`);
   user.run('u-smith', SMITH, formerNorm(SMITH), '00u1', 'jsmith@x.test', 'jsmith@x.test', NOW, NOW);
   user.run('u-eq', EQ, formerNorm(EQ), '00u2', 'eq@x.test', 'eq@x.test', NOW, NOW);
-  db.prepare(`INSERT INTO groups (anchor, dn, dn_norm, want_name, okta_id, name, name_norm, link, created_at, updated_at)
-    VALUES ('g-sales', ?, ?, 'Sales, EMEA', '00g1', 'Sales, EMEA', 'sales, emea', 'created', ?, ?)`).run(GROUP, formerNorm(GROUP), NOW, NOW);
+  db.prepare(
+    `INSERT INTO groups (anchor, dn, dn_norm, want_name, okta_id, name, name_norm, link, created_at, updated_at)
+    VALUES ('g-sales', ?, ?, 'Sales, EMEA', '00g1', 'Sales, EMEA', 'sales, emea', 'created', ?, ?)`,
+  ).run(GROUP, formerNorm(GROUP), NOW, NOW);
   if (o.memberLists) {
     db.prepare('INSERT INTO group_direct_members (group_anchor, member_dn) VALUES (?, ?)').run('g-sales', formerNorm(SMITH));
     db.prepare('INSERT INTO group_members (group_anchor, user_anchor) VALUES (?, ?)').run('g-sales', 'u-smith');

@@ -56,9 +56,12 @@ beforeEach(() => {
   const path = join(dir, 'state.db');
   StateStore.open(path).close();
   const db = new Database(path);
-  const user = db.prepare(`INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, link, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`);
+  const user = db.prepare(
+    `INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, link, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`,
+  );
   user.run('u-old', userDn('old'), userDn('old'), '00u1', 'old@x.test', 'old@x.test', NOW, NOW);
-  const grp = db.prepare(`INSERT INTO groups (anchor, dn, dn_norm, want_name, want_description, okta_id, name, description, name_norm, link, removed_run, created_at, updated_at)
+  const grp =
+    db.prepare(`INSERT INTO groups (anchor, dn, dn_norm, want_name, want_description, okta_id, name, description, name_norm, link, removed_run, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)`);
   grp.run('g-Sales', groupDn('Sales'), groupDn('sales'), 'Sales', 'Sales people', '00gS', 'Sales', 'Sales people', 'sales', null, NOW, NOW);
   grp.run('g-Temp', groupDn('Temp'), groupDn('temp'), 'Temp', null, '00gT', 'Temp', null, 'temp', null, NOW, NOW);
@@ -84,7 +87,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const okta = (type: OktaGroup['type'], id: string, name: string, description: string | null = null): OktaGroup => ({ id, type, name, description }) as OktaGroup;
+const okta = (type: OktaGroup['type'], id: string, name: string, description: string | null = null): OktaGroup => ({ id, type, name, description });
 
 /** Okta as the first contacts find it. */
 const sink = {
@@ -176,7 +179,7 @@ test('a bad token while looking up stops the plan (as it would stop the run)', a
   await expect(lookUpFirstContacts(spool, state, fatal, { limit: 10, concurrency: 2 })).rejects.toBeInstanceOf(OktaFatalError);
 });
 
-test('JSON: every group with its action, counts and members; appended to the users\' plan document', async () => {
+test("JSON: every group with its action, counts and members; appended to the users' plan document", async () => {
   await plan(scenario());
   const fc = await lookUpFirstContacts(spool, state, sink, { limit: 200, concurrency: 2 });
   const users = ['{"mode":"full","counts":{"create":1},"actions":[', '\n{"kind":"create"}', '\n]}\n'];

@@ -103,7 +103,11 @@ describe('the default templates', () => {
     expect(checkGroupsConfig(c)).toEqual([]);
     expect(groupTemplateSources(c).description).toBeNull();
     const compiled = compileGroupTemplates(c);
-    expect(nameGroup(compiled.templates, group({ cn: ['Sales'], info: ['x'], description: ['not read'] }), NOW)).toEqual({ ok: true, name: 'Sales', description: null });
+    expect(nameGroup(compiled.templates, group({ cn: ['Sales'], info: ['x'], description: ['not read'] }), NOW)).toEqual({
+      ok: true,
+      name: 'Sales',
+      description: null,
+    });
   });
 
   test('an explicit description template is checked as written, also the default text', () => {
@@ -115,7 +119,10 @@ describe('the default templates', () => {
 
   test('the default name without cn among the attributes: one issue that says what the default is and how to fix it', () => {
     expect(checkGroupsConfig(cfg({ attributes: ['name'] }))).toEqual([
-      { path: ['groups', 'name'], message: 'the default name template "{cn}" reads cn, which is not in groups.attributes (name): add cn to groups.attributes, or set groups.name' },
+      {
+        path: ['groups', 'name'],
+        message: 'the default name template "{cn}" reads cn, which is not in groups.attributes (name): add cn to groups.attributes, or set groups.name',
+      },
     ]);
     expect(checkGroupsConfig(cfg({ attributes: ['name'], name: '{name}' }))).toEqual([]);
   });

@@ -5,12 +5,40 @@ import type { Finding, TransformOutcome } from '../../../../src/transform';
 import type { Action } from '../../../../src/sync/types';
 
 const DN = 'uid=jdoe,ou=people,dc=example,dc=com';
-const ok = (findings: Finding[] = [], login = 'jdoe@example.com'): TransformOutcome => ({ kind: 'ok', anchor: 'a1', profile: { login }, login, loginSource: null, findings });
-const quarantined = (step: string, reason: string, findings: Finding[] = []): TransformOutcome => ({ kind: 'quarantine', anchor: 'a1', step, reason, findings });
-const create = (login = 'jdoe@example.com'): Action => ({ kind: 'create', anchor: 'a1', dn: DN, login, loginSource: null, profile: { login }, disabled: false });
+const ok = (findings: Finding[] = [], login = 'jdoe@example.com'): TransformOutcome => ({
+  kind: 'ok',
+  anchor: 'a1',
+  profile: { login },
+  login,
+  loginSource: null,
+  findings,
+});
+const quarantined = (step: string, reason: string, findings: Finding[] = []): TransformOutcome => ({
+  kind: 'quarantine',
+  anchor: 'a1',
+  step,
+  reason,
+  findings,
+});
+const create = (login = 'jdoe@example.com'): Action => ({
+  kind: 'create',
+  anchor: 'a1',
+  dn: DN,
+  login,
+  loginSource: null,
+  profile: { login },
+  disabled: false,
+});
 const qAction = (step: string, reason: string): Action => ({ kind: 'quarantine', anchor: 'a1', dn: DN, step, reason, oktaId: null });
 const user = (status: string, id = '00u1'): OktaUser => ({ id, status, profile: { login: 'jdoe@example.com' } });
-const f = (type: Finding['type'], step: string, before?: Finding['before'], after?: Finding['after'], attribute: string | null = 'x'): Finding => ({ type, step, attribute, before, after, message: `${type} message` });
+const f = (type: Finding['type'], step: string, before?: Finding['before'], after?: Finding['after'], attribute: string | null = 'x'): Finding => ({
+  type,
+  step,
+  attribute,
+  before,
+  after,
+  message: `${type} message`,
+});
 const LOGIN = matchRulesOf('login');
 const NONE = matchRulesOf('none');
 
@@ -21,7 +49,10 @@ describe('matchRulesOf', () => {
     ['login', { login: true, other: [], describe: 'login' }],
     [[], { login: false, other: [], describe: 'none' }],
     [[{ by: 'email' }, { by: 'login' }], { login: true, other: ['email'], describe: 'login, email' }],
-    [[{ by: 'attribute', attribute: 'employeeNumber', caseInsensitive: false }], { login: false, other: ['attribute employeeNumber'], describe: 'attribute employeeNumber' }],
+    [
+      [{ by: 'attribute', attribute: 'employeeNumber', caseInsensitive: false }],
+      { login: false, other: ['attribute employeeNumber'], describe: 'attribute employeeNumber' },
+    ],
     [['email', { attribute: 'employeeNumber' }], { login: false, other: ['email', 'attribute employeeNumber'], describe: 'email, attribute employeeNumber' }],
   ])('%j', (match, rules) => expect(matchRulesOf(match)).toEqual(rules));
 });
@@ -50,18 +81,40 @@ describe('oktaVerdict (as sync/apply decides a create whose login Okta has)', ()
     });
   });
   test('a deactivated user, or one already linked to another record, is not linked: quarantined', () => {
-    expect(oktaVerdict('j@x.com', { user: user('DEPROVISIONED') }, LOGIN)).toMatchObject({ fate: 'quarantine', message: expect.stringContaining('(DEPROVISIONED), deactivated') });
-    expect(oktaVerdict('j@x.com', { user: user('ACTIVE'), linkedTo: 'uid=other' }, LOGIN)).toMatchObject({ fate: 'quarantine', message: expect.stringContaining('already linked to uid=other') });
+    expect(oktaVerdict('j@x.com', { user: user('DEPROVISIONED') }, LOGIN)).toMatchObject({
+      fate: 'quarantine',
+      message: expect.stringContaining('(DEPROVISIONED), deactivated'),
+    });
+    expect(oktaVerdict('j@x.com', { user: user('ACTIVE'), linkedTo: 'uid=other' }, LOGIN)).toMatchObject({
+      fate: 'quarantine',
+      message: expect.stringContaining('already linked to uid=other'),
+    });
   });
-  test('no rule: quarantined with Okta\'s error; other rules only: decided at sync', () => {
-    expect(oktaVerdict('j@x.com', { user: user('STAGED') }, NONE)).toMatchObject({ fate: 'quarantine', severity: 'quarantine', message: expect.stringContaining('no login rule') });
-    expect(oktaVerdict('j@x.com', { user: user('ACTIVE') }, matchRulesOf(['email']))).toMatchObject({ fate: 'create-or-link', severity: 'warning', message: expect.stringContaining('okta.match (email) decides at sync') });
+  test("no rule: quarantined with Okta's error; other rules only: decided at sync", () => {
+    expect(oktaVerdict('j@x.com', { user: user('STAGED') }, NONE)).toMatchObject({
+      fate: 'quarantine',
+      severity: 'quarantine',
+      message: expect.stringContaining('no login rule'),
+    });
+    expect(oktaVerdict('j@x.com', { user: user('ACTIVE') }, matchRulesOf(['email']))).toMatchObject({
+      fate: 'create-or-link',
+      severity: 'warning',
+      message: expect.stringContaining('okta.match (email) decides at sync'),
+    });
   });
 });
 
 describe('assess', () => {
   test('a create with findings: fixes and dropped values are problems, the record is created', () => {
-    const a = assess({ anchor: 'a1', dn: DN, outcome: ok([f('phone.normalized', 'clean', '1', '+1'), f('phone.invalid', 'clean', 'n/a', null, 'mobilePhone')]), action: create() }, NONE);
+    const a = assess(
+      {
+        anchor: 'a1',
+        dn: DN,
+        outcome: ok([f('phone.normalized', 'clean', '1', '+1'), f('phone.invalid', 'clean', 'n/a', null, 'mobilePhone')]),
+        action: create(),
+      },
+      NONE,
+    );
     expect(a.fate).toBe('create');
     expect(a.login).toBe('jdoe@example.com');
     expect(a.problems.map((p) => [p.type, p.severity, p.attribute, p.before, p.after])).toEqual([
@@ -71,21 +124,51 @@ describe('assess', () => {
   });
 
   test('a skipped record has only its skip (findings of steps before the rule are out of scope)', () => {
-    const outcome: TransformOutcome = { kind: 'skip', anchor: 'a1', step: 'svc', reason: 'service account', findings: [f('phone.invalid', 'clean', 'n/a', null)] };
+    const outcome: TransformOutcome = {
+      kind: 'skip',
+      anchor: 'a1',
+      step: 'svc',
+      reason: 'service account',
+      findings: [f('phone.invalid', 'clean', 'n/a', null)],
+    };
     const a = assess({ anchor: 'a1', dn: DN, outcome, action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'svc', reason: 'service account' } }, NONE);
-    expect(a).toEqual({ fate: 'skip', login: null, problems: [{ type: 'skipped', severity: 'skip', step: 'svc', attribute: null, message: 'service account' }] });
+    expect(a).toEqual({
+      fate: 'skip',
+      login: null,
+      problems: [{ type: 'skipped', severity: 'skip', step: 'svc', attribute: null, message: 'service account' }],
+    });
   });
 
   test('a record disabled in the directory and not created (lifecycle.createDisabled: false)', () => {
-    const a = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'lifecycle', reason: 'disabled in the directory' } }, NONE);
+    const a = assess(
+      { anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'lifecycle', reason: 'disabled in the directory' } },
+      NONE,
+    );
     expect(a.problems[0]).toMatchObject({ type: 'lifecycle.disabled', severity: 'skip' });
   });
 
   test('a quarantine explained by its findings gets no extra row; one without a finding gets `quarantined` with step and reason', () => {
-    const withFinding = assess({ anchor: 'a1', dn: DN, outcome: quarantined('checks', 'email is required', [f('validate.required', 'checks', null, undefined, 'email')]), action: qAction('checks', 'email is required') }, NONE);
+    const withFinding = assess(
+      {
+        anchor: 'a1',
+        dn: DN,
+        outcome: quarantined('checks', 'email is required', [f('validate.required', 'checks', null, undefined, 'email')]),
+        action: qAction('checks', 'email is required'),
+      },
+      NONE,
+    );
     expect(withFinding.fate).toBe('quarantine');
     expect(withFinding.problems.map((p) => p.type)).toEqual(['validate.required']);
-    const hookError = assess({ anchor: 'a1', dn: DN, outcome: quarantined('custom', 'internal error in step custom: boom'), action: qAction('custom', 'internal error in step custom: boom'), knownLogin: 'old@example.com' }, NONE);
+    const hookError = assess(
+      {
+        anchor: 'a1',
+        dn: DN,
+        outcome: quarantined('custom', 'internal error in step custom: boom'),
+        action: qAction('custom', 'internal error in step custom: boom'),
+        knownLogin: 'old@example.com',
+      },
+      NONE,
+    );
     expect(hookError).toEqual({
       fate: 'quarantine',
       login: 'old@example.com',
@@ -94,30 +177,74 @@ describe('assess', () => {
   });
 
   test('transforms passed but the plan quarantined it: another record has the login', () => {
-    const a = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: qAction('login-unique', 'login "jdoe@example.com" is already used by uid=other (anchor a2)') }, NONE);
+    const a = assess(
+      { anchor: 'a1', dn: DN, outcome: ok(), action: qAction('login-unique', 'login "jdoe@example.com" is already used by uid=other (anchor a2)') },
+      NONE,
+    );
     expect(a.fate).toBe('quarantine');
-    expect(a.problems).toEqual([{ type: 'login.duplicate', severity: 'quarantine', step: 'login-unique', attribute: 'login', before: 'jdoe@example.com', message: 'login "jdoe@example.com" is already used by uid=other (anchor a2)' }]);
+    expect(a.problems).toEqual([
+      {
+        type: 'login.duplicate',
+        severity: 'quarantine',
+        step: 'login-unique',
+        attribute: 'login',
+        before: 'jdoe@example.com',
+        message: 'login "jdoe@example.com" is already used by uid=other (anchor a2)',
+      },
+    ]);
   });
 
   test('an entry the reader rejected', () => {
     const a = assess({ anchor: 'dn:cn=x', dn: 'cn=x', outcome: null, action: qAction('directory', 'no entryUUID') }, NONE);
-    expect(a).toEqual({ fate: 'rejected', login: null, problems: [{ type: 'directory.rejected', severity: 'quarantine', step: 'directory', attribute: null, message: 'no entryUUID' }] });
+    expect(a).toEqual({
+      fate: 'rejected',
+      login: null,
+      problems: [{ type: 'directory.rejected', severity: 'quarantine', step: 'directory', attribute: null, message: 'no entryUUID' }],
+    });
   });
 
   test('a create whose login Okta holds: link, quarantine or decided at sync, with an okta.conflict problem', () => {
     const linked = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, LOGIN);
     expect(linked.fate).toBe('link');
-    expect(linked.problems).toEqual([expect.objectContaining({ type: 'okta.conflict', severity: 'resolved', step: 'okta', attribute: 'login', before: 'jdoe@example.com' })]);
+    expect(linked.problems).toEqual([
+      expect.objectContaining({ type: 'okta.conflict', severity: 'resolved', step: 'okta', attribute: 'login', before: 'jdoe@example.com' }),
+    ]);
     const refused = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, NONE);
     expect(refused.fate).toBe('quarantine');
     expect(refused.problems.map((p) => [p.type, p.severity])).toEqual([['okta.conflict', 'quarantine']]);
-    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, matchRulesOf(['email'])).fate).toBe('create-or-link');
+    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, matchRulesOf(['email'])).fate).toBe(
+      'create-or-link',
+    );
   });
 
   test('already linked users: update, unchanged, status change', () => {
-    const upd: Action = { kind: 'update', anchor: 'a1', dn: DN, oktaId: '00u1', login: 'jdoe@example.com', loginSource: null, changes: [], profile: {}, disabled: false, previousDn: null, lifecycle: null };
+    const upd: Action = {
+      kind: 'update',
+      anchor: 'a1',
+      dn: DN,
+      oktaId: '00u1',
+      login: 'jdoe@example.com',
+      loginSource: null,
+      changes: [],
+      profile: {},
+      disabled: false,
+      previousDn: null,
+      lifecycle: null,
+    };
     expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: upd }, NONE).fate).toBe('update');
-    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'unchanged', anchor: 'a1', dn: DN, previousDn: null, wasQuarantined: false } }, NONE).fate).toBe('unchanged');
-    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'lifecycle', anchor: 'a1', dn: DN, oktaId: '00u1', login: null, op: 'disable', disabled: true, previousDn: null } }, NONE).fate).toBe('lifecycle');
+    expect(
+      assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'unchanged', anchor: 'a1', dn: DN, previousDn: null, wasQuarantined: false } }, NONE).fate,
+    ).toBe('unchanged');
+    expect(
+      assess(
+        {
+          anchor: 'a1',
+          dn: DN,
+          outcome: ok(),
+          action: { kind: 'lifecycle', anchor: 'a1', dn: DN, oktaId: '00u1', login: null, op: 'disable', disabled: true, previousDn: null },
+        },
+        NONE,
+      ).fate,
+    ).toBe('lifecycle');
   });
 });

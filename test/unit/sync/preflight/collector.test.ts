@@ -12,7 +12,14 @@ import type { Assessment } from '../../../../src/sync/preflight/categorize';
 const dir = mkdtempSync(join(tmpdir(), 'los-collector-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const p = (type: Problem['type'], severity: Problem['severity'], extra: Partial<Problem> = {}): Problem => ({ type, severity, step: 'clean', attribute: 'primaryPhone', message: `${type}!`, ...extra });
+const p = (type: Problem['type'], severity: Problem['severity'], extra: Partial<Problem> = {}): Problem => ({
+  type,
+  severity,
+  step: 'clean',
+  attribute: 'primaryPhone',
+  message: `${type}!`,
+  ...extra,
+});
 const rec = (i: number) => ({ anchor: `a${i}`, dn: `uid=u${i},ou=people,dc=example,dc=com` });
 
 function feed(c: PreflightCollector): void {
@@ -20,7 +27,11 @@ function feed(c: PreflightCollector): void {
     const problems: Problem[] = [];
     let fate: Assessment['fate'] = 'create';
     if (i % 2 === 0) problems.push(p('phone.normalized', 'fixed', { before: '415 555 0100', after: '+14155550100' }));
-    if (i % 5 === 0) problems.push(p('phone.invalid', 'dropped', { before: 'n/a', after: null }), p('phone.invalid', 'dropped', { attribute: 'mobilePhone', before: '-', after: null }));
+    if (i % 5 === 0)
+      problems.push(
+        p('phone.invalid', 'dropped', { before: 'n/a', after: null }),
+        p('phone.invalid', 'dropped', { attribute: 'mobilePhone', before: '-', after: null }),
+      );
     if (i % 10 === 3) {
       fate = 'quarantine';
       problems.push(p('validate.required', 'quarantine', { step: 'checks', attribute: 'email', before: null, message: 'email is required' }));
@@ -31,7 +42,9 @@ function feed(c: PreflightCollector): void {
     }
     if (i === 98) {
       fate = 'link';
-      problems.push(p('okta.conflict', 'resolved', { step: 'okta', attribute: 'login', before: 'u98@example.com', message: 'held by Okta user 00u9 (ACTIVE)' }));
+      problems.push(
+        p('okta.conflict', 'resolved', { step: 'okta', attribute: 'login', before: 'u98@example.com', message: 'held by Okta user 00u9 (ACTIVE)' }),
+      );
     }
     c.add(rec(i), { fate, login: `u${i}@example.com`, problems }, i === 98 ? 'ACTIVE' : undefined);
   }
@@ -47,8 +60,28 @@ test('counts records and values per type, by severity; keeps the first N example
   expect(t['validate.required']).toMatchObject({ records: 10, occurrences: 10, bySeverity: { quarantine: 10 } });
   expect(t['phone.normalized']).toMatchObject({ records: 50, occurrences: 50, bySeverity: { fixed: 50 } });
   expect(t['phone.invalid'].examples).toEqual([
-    { dn: rec(0).dn, anchor: 'a0', login: 'u0@example.com', severity: 'dropped', step: 'clean', attribute: 'primaryPhone', before: 'n/a', after: null, message: 'phone.invalid!' },
-    { dn: rec(0).dn, anchor: 'a0', login: 'u0@example.com', severity: 'dropped', step: 'clean', attribute: 'mobilePhone', before: '-', after: null, message: 'phone.invalid!' },
+    {
+      dn: rec(0).dn,
+      anchor: 'a0',
+      login: 'u0@example.com',
+      severity: 'dropped',
+      step: 'clean',
+      attribute: 'primaryPhone',
+      before: 'n/a',
+      after: null,
+      message: 'phone.invalid!',
+    },
+    {
+      dn: rec(0).dn,
+      anchor: 'a0',
+      login: 'u0@example.com',
+      severity: 'dropped',
+      step: 'clean',
+      attribute: 'mobilePhone',
+      before: '-',
+      after: null,
+      message: 'phone.invalid!',
+    },
     expect.objectContaining({ dn: rec(5).dn, attribute: 'primaryPhone' }),
   ]);
   expect(s.problems.map((x) => x.type)).toEqual(['validate.required', 'skipped', 'phone.invalid', 'okta.conflict', 'phone.normalized']);
@@ -64,7 +97,7 @@ test('every problem goes to the CSV as it comes; fixes only when asked for', () 
     const c = new PreflightCollector({ examples: 1, csv, csvFixes: fixes });
     feed(c);
     csv.close();
-    const rows = parse(readFileSync(path, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(path, 'utf8'), { bom: true, columns: true });
     expect(rows).toHaveLength(40 + 10 + 1 + 1 + (fixes ? 50 : 0));
     expect(rows.filter((r) => r.problem === 'phone.normalized')).toHaveLength(fixes ? 50 : 0);
     expect(rows.find((r) => r.problem === 'phone.invalid' && r.attribute === 'mobilePhone')).toEqual({

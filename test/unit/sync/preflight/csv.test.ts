@@ -41,7 +41,7 @@ describe('csvCell', () => {
     const values = [['x', 'comma, inside', 'quote " inside', 'line\nbreak', '=SUM(1)', 'ünïcødé ✓', '']];
     const doc = csvDocument(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'], values);
     expect(doc.startsWith('\uFEFFh1,h2')).toBe(true);
-    const back = parse(doc, { bom: true, columns: true }) as Record<string, string>[];
+    const back = parse<Record<string, string>>(doc, { bom: true, columns: true });
     expect(back).toEqual([{ h1: 'x', h2: 'comma, inside', h3: 'quote " inside', h4: 'line\nbreak', h5: "'=SUM(1)", h6: 'ünïcødé ✓', h7: '' }]);
   });
 });
@@ -60,7 +60,7 @@ describe('CsvFileWriter', () => {
     w.close(); // idempotent
     expect(w.rows).toBe(1000);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const rows = parse(readFileSync(path, 'utf8'), { bom: true, columns: true }) as { n: string; text: string }[];
+    const rows = parse<{ n: string; text: string }>(readFileSync(path, 'utf8'), { bom: true, columns: true });
     expect(rows).toHaveLength(1000);
     expect(rows[7]).toEqual({ n: '7', text: `'+7, "quoted"` });
     expect(rows[999]).toEqual({ n: '999', text: 'row 999 ✓' });
