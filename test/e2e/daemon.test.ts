@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../helpers/agent';
+import { transformsYaml } from '../helpers/fixtures';
 import { start } from '../helpers/process';
 
 const BASE = 'dc=example,dc=com';
@@ -37,7 +38,7 @@ beforeAll(async () => {
     [
       ldapSourceYaml({ url: ldap.url, bindDn: ldap.serviceDn, password: ldap.servicePassword, baseDns: [OU], attributes: ['uid', 'givenName', 'sn', 'mail'] }),
       oktaYaml({ url: sim.url, token: sim.token }).replace('concurrency: 8', 'concurrency: 2'),
-      'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
+      transformsYaml('mail-login'),
       `state:\n  path: ${statePath}`,
       'schedule:\n  full: "0 3 * * *"\n  runOnStart: true',
       'log:\n  level: info\n  format: json',

@@ -8,17 +8,10 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../helpers/agent';
+import { transformsYaml } from '../helpers/fixtures';
 
 const BASE = 'dc=example,dc=com';
 const OU = `ou=failures,${BASE}`;
-const TRANSFORMS = `
-transforms:
-  - map:
-      login: "{mail}"
-      email: "{mail}"
-      firstName: "{givenName}"
-      lastName: "{sn}"
-`;
 
 let ldap: SlapdServer;
 let sim: OktaSimulator;
@@ -71,7 +64,7 @@ function writeConfig(name: string, o: { url?: string; password?: string; token?:
         attributes: ['uid', 'givenName', 'sn', 'mail'],
       }),
       oktaYaml({ url: sim.url, token: o.token ?? sim.token }),
-      TRANSFORMS,
+      transformsYaml('mail-login'),
       `state:\n  path: ${join(env.dir, 'state.db')}`,
     ].join('\n'),
   );

@@ -6,23 +6,19 @@ describe('Samba AD large group', () => {
   let ad: SambaAd;
   let scenario: AdScenario;
   let dir: AdDirectory;
-  let loadMs = 0;
 
   beforeAll(async () => {
     ad = await getSambaAd();
     recordSambaUse('samba-ad-big-group', ad);
     scenario = await ad.createScenario('HarnessBigGroup');
     dir = buildAdDirectory({ baseDn: scenario.dn, users: 2000, passwords: false, bigGroupMembers: 2000, seed: 5 });
-    const t0 = Date.now();
     await scenario.load(dir, { concurrency: 6 });
-    loadMs = Date.now() - t0;
   }, 300_000); // measured 50-55 s (2 cores, load average 3-5 from other suites); allow for worse
 
   test('2,000 disabled users load in bulk', async () => {
     const users = await ad.search(scenario.dn, { filter: '(&(objectCategory=person)(objectClass=user))', attributes: ['userAccountControl'] });
     expect(users).toHaveLength(dir.users.length);
     expect(users.every((u) => (Number(u.userAccountControl) & 2) === 2)).toBe(true);
-    expect(loadMs).toBeLessThan(300_000);
   });
 
   /**

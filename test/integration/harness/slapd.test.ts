@@ -47,9 +47,7 @@ describe('startSlapd', () => {
   });
 
   test('1,000 messy users and their groups load online; a paged search as the service account returns them all', async () => {
-    const t0 = Date.now();
     await server.add(directory.entries);
-    const loadMs = Date.now() - t0;
     const client = await server.client('service');
     try {
       let count = 0;
@@ -88,7 +86,6 @@ describe('startSlapd', () => {
     } finally {
       await client.unbind();
     }
-    expect(loadMs).toBeLessThan(60000);
   });
 
   test('special-character DNs round-trip', async () => {
@@ -185,16 +182,14 @@ describe('startSlapd seeding and failures', () => {
     }
   });
 
-  test('a generated directory seeds offline fast (no memberOf: slapadd bypasses overlays)', async () => {
+  // how fast offline seeding is: `npm run bench sync` prints it at 10k and 100k users
+  test('a generated directory seeds offline (no memberOf: slapadd bypasses overlays)', async () => {
     const dir = buildOpenLdapDirectory({ users: 5000, seed: 3 });
-    const t0 = Date.now();
     const server = await startSlapd({ seed: dir.entries });
-    const ms = Date.now() - t0;
     try {
       const users = await server.search(`ou=people,${server.baseDn}`, { scope: 'one', attributes: ['memberOf'] });
       expect(users).toHaveLength(5000);
       expect(users.filter((u) => (Array.isArray(u.memberOf) ? u.memberOf.length : u.memberOf)).length).toBe(0);
-      expect(ms).toBeLessThan(15000);
     } finally {
       await server.stop();
     }

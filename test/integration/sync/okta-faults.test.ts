@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { StateStore } from '../../../src/state/store';
 import { cleanupEnv, FAST_LIMITS, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
+import { transformsYaml } from '../../helpers/fixtures';
 
 const N = 20;
 let sim: OktaSimulator;
@@ -39,7 +40,7 @@ function config(name: string, extraOkta = ''): string {
     [
       `source:\n  type: ldif\n  path: ${join(dir, 'directory.ldif')}\n  users:\n    attributes: [uid, givenName, sn, mail]`,
       oktaYaml({ url: sim.url, token: sim.token, extra: extraOkta }).replace('requestTimeoutMs: 5000', 'requestTimeoutMs: 1500'),
-      'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
+      transformsYaml('mail-login'),
       `state:\n  path: ${join(dir, 'state.db')}`,
       // these tests rewrite every user on purpose
       'safeguards:\n  updates: { percent: 100 }',

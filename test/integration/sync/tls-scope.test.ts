@@ -9,6 +9,7 @@ import { StateStore } from '../../../src/state/store';
 import { startTlsSlapd, type TlsSlapdServer } from '../../harness';
 import type { LdapEntry } from '../../harness/ldif';
 import { cleanupEnv, cli, FAST_LIMITS, oktaYaml, scenarioDir, secretEnv, sync } from '../../helpers/agent';
+import { transformsYaml } from '../../helpers/fixtures';
 
 const BASE = 'dc=example,dc=com';
 const ou = (n: string): LdapEntry => ({ dn: `ou=${n},${BASE}`, attributes: { objectClass: ['organizationalUnit'], ou: n } });
@@ -47,12 +48,7 @@ afterAll(async () => {
 function config(name: string, source: string): string {
   return env.file(
     `${name}.yaml`,
-    [
-      source,
-      oktaYaml({ url: sim.url, token: sim.token }),
-      'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
-      `state:\n  path: ${join(env.dir, `${name}.db`)}`,
-    ].join('\n'),
+    [source, oktaYaml({ url: sim.url, token: sim.token }), transformsYaml('mail-login'), `state:\n  path: ${join(env.dir, `${name}.db`)}`].join('\n'),
   );
 }
 

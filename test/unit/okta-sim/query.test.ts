@@ -57,9 +57,25 @@ describe('parser', () => {
   });
 
   test('operators and keywords are case-insensitive; escapes, numbers, booleans, null', () => {
-    expect(parseQuery('profile.x EQ "a\\"b" AND y GT 5 Or z eq true OR w eq null')).toBeDefined();
+    const cmp = (attr: string, op: string, value: unknown) => ({ kind: 'compare', attr, op, value });
+    // Upper/mixed-case EQ, AND, GT, Or, OR parse as the lower-case operators with the usual precedence;
+    // the escaped quote is unescaped, 5 is a number, true a boolean, null the null literal.
+    expect(parseQuery('profile.x EQ "a\\"b" AND y GT 5 Or z eq true OR w eq null')).toEqual({
+      kind: 'or',
+      left: { kind: 'or', left: { kind: 'and', left: cmp('profile.x', 'eq', 'a"b'), right: cmp('y', 'gt', 5) }, right: cmp('z', 'eq', true) },
+      right: cmp('w', 'eq', null),
+    });
+    expect(parseQuery('x eq false')).toEqual(cmp('x', 'eq', false));
+    expect(parseQuery('x Eq TRUE or y eq NULL')).toEqual({ kind: 'or', left: cmp('x', 'eq', true), right: cmp('y', 'eq', null) });
+    expect(parseQuery('x ge 12')).toEqual(cmp('x', 'ge', 12));
+    expect(parseQuery('x eq "12"')).toEqual(cmp('x', 'eq', '12'));
+    expect(parseQuery('Profile.Login PR')).toEqual({ kind: 'present', attr: 'Profile.Login' });
+    expect(parseQuery('x eq "back\\\\slash"')).toEqual(cmp('x', 'eq', 'back\\slash'));
     expect(parseQuery('x eq "say \\"hi\\""')).toEqual({ kind: 'compare', attr: 'x', op: 'eq', value: 'say "hi"' });
     expect(parseQuery('x eq -1.5')).toEqual({ kind: 'compare', attr: 'x', op: 'eq', value: -1.5 });
+    // and upper-case operators select the same records as lower-case ones
+    expect(ids('status EQ "active" OR profile.employeeNumber GE 42')).toEqual(ids('status eq "active" or profile.employeeNumber ge 42'));
+    expect(ids('status EQ "active" OR profile.employeeNumber GE 42')).toEqual(['00u1', '00u3']);
   });
 
   test.each([

@@ -1,5 +1,5 @@
 import { compilePipeline, compilePipelineOrThrow, PipelineCompileError } from '../../../src/transform';
-import { compileErrors, compileOk } from './helpers';
+import { compileErrors, compileOk, ctx, rec } from './helpers';
 
 const known = ['sAMAccountName', 'givenName', 'sn', 'mail', 'mobile', 'department', 'employeeID', 'c'];
 
@@ -16,8 +16,16 @@ describe('compilePipeline errors carry paths relative to the steps list', () => 
     expect(errs[0].message).toContain('at column 19');
   });
 
-  test('without knownAttributes any attribute is accepted', () => {
-    expect(() => compileOk([{ map: { login: '{whatever}' } }])).not.toThrow();
+  test('without knownAttributes any attribute is accepted', async () => {
+    const steps = [{ map: { login: '{whatever}' } }];
+    const r = compilePipeline(steps, { baseDir: __dirname });
+    expect(r).toMatchObject({ ok: true, pipeline: { referencedAttributes: ['whatever'] } });
+    // the same step with a list of known attributes that lacks it is an error
+    expect(compileErrors(steps, { knownAttributes: known })).toEqual([
+      { path: [0, 'map', 'login'], message: expect.stringContaining("attribute 'whatever' is not in source attributes") },
+    ]);
+    // and the compiled pipeline reads the attribute
+    expect(await compileOk(steps).run(rec({ whatever: 'w@corp.example' }), ctx())).toMatchObject({ kind: 'ok', login: 'w@corp.example' });
   });
 
   test('schema errors: unknown key, no kind, two kinds, wrong type, nested when', () => {

@@ -4,6 +4,7 @@
  * without range options.
  */
 import { cleanupEnv, cli, ldapSourceYaml, oktaYaml, scenarioDir } from '../../../helpers/agent';
+import { transformsYaml } from '../../../helpers/fixtures';
 
 const env = scenarioDir('groups-config');
 afterAll(() => {
@@ -22,7 +23,7 @@ function configWith(groupsYaml: string): string {
       attributes: ['uid', 'mail', 'givenName', 'sn'],
     }),
     oktaYaml({ url: 'https://example.okta.com', token: 't' }),
-    'transforms:\n  - map:\n      login: "{mail}"\n      email: "{mail}"\n      firstName: "{givenName}"\n      lastName: "{sn}"',
+    transformsYaml('mail-login'),
     `state:\n  path: ${env.dir}/state.db`,
     'groups:',
     '  baseDns: ["ou=groups,dc=x"]',
