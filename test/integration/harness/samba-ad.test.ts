@@ -53,18 +53,25 @@ describe('Samba AD DC', () => {
     const spaced = dir.people.find((p) => p.quirks.includes('mail-spaces'));
     expect(bySam.get(dir.samAccountNames[spaced!.index])?.mail).toBe(spaced!.mail);
     // Samba returns some escapes in hex form (\3D for '=', \3B for ';'): compare DNs normalized
-    const eq = dir.people.find((p) => p.cn.includes('='));
-    if (eq) expect(bySam.get(dir.samAccountNames[eq.index])?.dn).toMatch(/\\3D/);
+    // (one of the builder's special CNs holds '=': "… (ext=1234)")
+    const eq = dir.people.find((p) => p.cn.includes('='))!;
+    expect(eq.cn).toMatch(/\(ext=\d{4}\)$/);
+    expect(bySam.get(dir.samAccountNames[eq.index])?.dn).toMatch(/\\3D/);
     // AD computes memberOf
     const synced = bySam.get(dir.samAccountNames[0]);
     expect(String(synced?.memberOf)).toContain('CN=Okta-Sync,');
   });
 
-  test('a user created with a password can bind with it', async () => {
+  test('a user created with a password can bind with it, and not with another', async () => {
     const u = dir.users.find((x) => x.password)!;
+    const upn = first(u, 'userPrincipalName')!;
     const c = new Client({ url: ad.url });
-    await c.bind(first(u, 'userPrincipalName')!, u.password);
-    await c.unbind();
+    try {
+      await expect(c.bind(upn, `${u.password}-wrong`)).rejects.toBeInstanceOf(InvalidCredentialsError);
+      await expect(c.bind(upn, u.password)).resolves.toBeUndefined();
+    } finally {
+      await c.unbind();
+    }
   });
 
   test('rootDSE highestCommittedUSN, dsServiceName, dnsHostName and the DC invocationId are readable', async () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Client, InvalidCredentialsError } from 'ldapts';
-import { buildOpenLdapDirectory, first, parseLdif, startSlapd, useSlapd, type SlapdServer } from '../../harness';
+import { buildOpenLdapDirectory, first, parseLdif, startSlapd, toLdif, useSlapd, values, type LdapEntry, type SlapdServer } from '../../harness';
 import { isAlive } from '../../harness/util/processes';
 
 /** The throwaway slapd: start/stop, service account, offline seeding, online loads, writes, failures. */
@@ -206,7 +206,14 @@ describe('startSlapd seeding and failures', () => {
 
   test('first() and parseLdif agree with what the builder wrote', () => {
     const dir = buildOpenLdapDirectory({ users: 20, seed: 1 });
-    expect(first(dir.users[0], 'uid')).toBe(dir.people[0].uid);
+    expect(dir.users.map((u) => first(u, 'uid'))).toEqual(dir.people.map((p) => p.uid));
+    // every entry survives toLdif → parseLdif: same DNs, same attributes, same values in the same order
+    const canonical = (e: LdapEntry) => ({
+      dn: e.dn,
+      attributes: Object.fromEntries(Object.keys(e.attributes).map((k) => [k.toLowerCase(), values(e, k).map((v) => Buffer.from(v).toString('base64'))])),
+    });
+    const parsed = parseLdif(toLdif(dir.entries));
+    expect(parsed.map(canonical)).toEqual(dir.entries.map(canonical));
   });
 });
 

@@ -78,7 +78,8 @@ test('timeout holds the request without answering; the write is not applied unle
 
   sim.faults.next(1, 'POST /api/v1/users', { type: 'timeout', apply: true });
   await expect(call(sim, 'POST', '/api/v1/users', { body: { profile: testProfile(2) }, timeoutMs: 200 })).rejects.toThrow('client timeout');
-  expect(sim.store.user('user2@example.com')).toBeDefined();
+  expect(sim.store.user('user2@example.com')?.profile).toMatchObject(testProfile(2));
+  expect(sim.requests.log('POST /api/v1/users')[1]).toMatchObject({ outcome: 'held', status: null, fault: 'timeout' });
 });
 
 test('held requests are released on close', async () => {

@@ -216,7 +216,7 @@ describe('simulator via the Okta SDK', () => {
     sim.faults.next(1, 'POST /api/v1/users', { type: 'drop', apply: true });
     const err = await rejection(client.userApi.createUser({ body: { profile: testProfile('dup') } }));
     expect(err.name).toBe('FetchError');
-    expect(sim.store.user('userdup@example.com')).toBeDefined();
+    expect(sim.store.user('userdup@example.com')?.profile).toMatchObject(testProfile('dup'));
     expect(sim.requests.log('POST /api/v1/users')[0].outcome).toBe('dropped');
     const retry = await rejection(client.userApi.createUser({ body: { profile: testProfile('dup') } }));
     expect(retry).toMatchObject({ status: 400, errorCode: 'E0000001' });

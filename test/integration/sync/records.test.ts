@@ -94,7 +94,10 @@ test('a user missing a required attribute is quarantined and reported; the other
   expect(code).toBe(6); // completed with quarantined records
   expect(report.counts.created).toBe(4);
   expect(report.counts.quarantined).toBe(1);
-  for (const u of ['q1', 'q2', 'q3', 'q4']) expect(sim.store.user(`${u}@example.com`)).toBeDefined();
+  // the other four are in Okta with their mapped profiles
+  for (const u of ['q1', 'q2', 'q3', 'q4']) {
+    expect(sim.store.user(`${u}@example.com`)?.profile).toMatchObject({ login: `${u}@example.com`, firstName: u.toUpperCase(), lastName: 'Tester' });
+  }
   const s = StateStore.open(state, { readonly: true });
   const q = s.users.quarantined();
   s.close();

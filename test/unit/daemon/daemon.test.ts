@@ -24,13 +24,13 @@ test('never two runs at once: a tick during a run is skipped and logged', async 
     },
   });
   const first = daemon.tick('schedule');
-  expect(first).toBeDefined();
+  expect(first).toBeInstanceOf(Promise);
   expect(daemon.tick('schedule')).toBeUndefined();
   expect(lines.some((l) => /^warn a scheduled full run was skipped/.test(l))).toBe(true);
   release();
   await first;
   const third = daemon.tick('schedule');
-  expect(third).toBeDefined();
+  expect(third).toBeInstanceOf(Promise);
   release();
   await third;
   expect(maxRunning).toBe(1);

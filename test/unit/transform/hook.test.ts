@@ -112,7 +112,36 @@ describe('hook step', () => {
     }
   });
 
-  test('transliterate used by hooks and templates agree', () => {
-    expect(transliterate('Юлия Ёлкина')).toBe('Yuliya Elkina');
+  test('transliterate and asciiFold used by hooks and templates agree', async () => {
+    const steps = [
+      {
+        map: {
+          login: '{uid}@corp.example',
+          firstName: '{givenName}',
+          templateTransliterate: '{givenName | transliterate}',
+          templateAsciiFold: '{givenName | asciiFold}',
+        },
+      },
+      { hook: { module: 'hooks/helpers-echo.js' } },
+    ];
+    const p = compileOk(steps, { baseDir: fixtures });
+    await p.beginRun();
+    try {
+      for (const name of ['Юлия Ёлкина', 'Νίκος Παπαδόπουλος', 'Zoë-Łucja Ødegård', 'Dmitriy']) {
+        const out = await p.run(rec({ uid: 'x', givenName: name }), ctx());
+        expect(out).toMatchObject({
+          kind: 'ok',
+          profile: {
+            templateTransliterate: transliterate(name),
+            hookTransliterate: transliterate(name),
+            templateAsciiFold: asciiFold(name),
+            hookAsciiFold: asciiFold(name),
+          },
+        });
+      }
+      expect(transliterate('Юлия Ёлкина')).toBe('Yuliya Elkina');
+    } finally {
+      await p.close();
+    }
   });
 });
