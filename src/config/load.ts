@@ -1,7 +1,8 @@
 /**
  * Loads a configuration file: YAML → zod schema (defaults, unknown keys rejected, secrets
- * resolved) → semantic checks (transforms compiled, cron expressions, paths). Every problem is
- * collected and reported at once as a {@link ConfigError}, each issue with file, line and key path.
+ * resolved) → every stage's semantic checks (transforms compiled, cron expressions, paths, DN
+ * lists). Every error is collected and reported at once as a {@link ConfigError}, each issue with
+ * file, line and key path; warnings come back with the loaded configuration, for the command to log.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -9,7 +10,8 @@ import type { z } from 'zod';
 import { configSchema, sourceSchema, type Config } from './schema';
 import { semanticChecks, transformChecks } from './checks';
 import { transformsSchema } from '../transform/schema';
-import { parseYamlWithPositions, type KeyPath, type ParsedYaml } from './yaml-positions';
+import type { CheckIssue, KeyPath } from '../util/config-check';
+import { parseYamlWithPositions, type ParsedYaml } from './yaml-positions';
 
 export interface ConfigIssue {
   file: string;
@@ -18,6 +20,8 @@ export interface ConfigIssue {
   /** Dotted key path, e.g. `source.users.baseDns[0]`. */
   path: string;
   message: string;
+  /** A warning does not make the configuration invalid. Default: an error. */
+  severity?: 'error' | 'warning';
 }
 
 export class ConfigError extends Error {
@@ -29,7 +33,8 @@ export class ConfigError extends Error {
 
 export function formatIssue(i: ConfigIssue): string {
   const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
-  return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
+  const what = i.severity === 'warning' ? `${where}: warning` : where;
+  return i.path ? `${what}: ${i.path}: ${i.message}` : `${what}: ${i.message}`;
 }
 
 export function formatPath(path: KeyPath): string {
@@ -44,6 +49,8 @@ export interface LoadedConfig {
   file: string;
   /** Directory relative paths in the config are resolved against. */
   baseDir: string;
+  /** What the checks found suspicious but not wrong (e.g. a DN list YAML split): every command logs these. */
+  warnings: ConfigIssue[];
 }
 
 export function loadConfig(file: string): LoadedConfig {
@@ -75,20 +82,26 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   if (transforms.success) {
     const source = result.success ? { success: true as const, data: result.data.source } : sourceSchema.safeParse(raw.source);
     const src = source.success ? resolvePaths({ source: source.data } as Config, baseDir).source : undefined;
-    for (const i of transformChecks(transforms.data, src, baseDir)) issues.push(located(parsed, file, i.path, i.message));
+    for (const i of transformChecks(transforms.data, src, baseDir)) issues.push(checkIssue(parsed, file, i));
   }
   if (!result.success) throw new ConfigError(sortIssues(issues));
 
   const config = resolvePaths(result.data, baseDir);
-  for (const i of semanticChecks(config)) issues.push(located(parsed, file, i.path, i.message));
+  const warnings: ConfigIssue[] = [];
+  for (const i of semanticChecks(config)) (i.severity === 'warning' ? warnings : issues).push(checkIssue(parsed, file, i));
   if (issues.length) throw new ConfigError(sortIssues(issues));
-  return { config, file, baseDir };
+  return { config, file, baseDir, warnings: sortIssues(warnings) };
 }
 
 function located(parsed: ParsedYaml, file: string, path: KeyPath, message: string, key?: string): ConfigIssue {
   const p = parsed.positionOf(path, { key });
   const full = key !== undefined ? [...path, key] : path;
   return { file, line: p?.line, column: p?.column, path: formatPath(full), message };
+}
+
+function checkIssue(parsed: ParsedYaml, file: string, i: CheckIssue): ConfigIssue {
+  const issue = located(parsed, file, i.path, i.message);
+  return i.severity === 'warning' ? { ...issue, severity: 'warning' } : issue;
 }
 
 function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string): ConfigIssue[] {

@@ -1,38 +1,19 @@
 /**
- * Secrets in the configuration are only ever references, resolved at load time:
- *   ${env:NAME}          an environment variable
- *   ${file:/abs/path}    the contents of a file (trailing newline stripped)
- *   ${credential:NAME}   a systemd credential ($CREDENTIALS_DIRECTORY/NAME, see LoadCredential=)
- * A resolved secret is wrapped in {@link Secret}, whose string and JSON forms are redacted, so
- * a secret that reaches a log line, an error message or a report prints as `[redacted]`.
+ * Resolving secret references (syntax and the redacting {@link Secret} wrapper: util/secret.ts)
+ * while the configuration loads, so a reference that cannot be resolved is reported with the other
+ * configuration errors (file, line, key).
+ *
+ * Why resolution is injected into the stage schemas rather than done by them: resolving reads the
+ * environment and files, which is the loader's business, not a stage's. A stage that has a secret
+ * field (directory/schema.ts: bindPassword, okta/schema.ts: token) builds its section from a
+ * {@link secretRef}-shaped factory it is given; config/schema.ts gives it this one. The stages so
+ * declare "a secret goes here" and its output type (Secret) without importing config/.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { Secret, SECRET_REFERENCE } from '../util/secret';
 
-export class Secret {
-  readonly #value: string;
-  constructor(
-    value: string,
-    readonly reference: string,
-  ) {
-    this.#value = value;
-  }
-  /** The secret itself: call only where it is handed to a client library. */
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  toJSON(): string {
-    return `[redacted ${this.reference}]`;
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Secret(${this.reference})`;
-  }
-}
-
-export const SECRET_REFERENCE = /^\$\{(env|file|credential):([^}]+)\}$/;
 
 export type SecretResult = { ok: true; secret: Secret } | { ok: false; message: string };
 
@@ -66,4 +47,22 @@ export function resolveSecret(reference: string, env: NodeJS.ProcessEnv = proces
   } catch (e) {
     return { ok: false, message: `${reference}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
+}
+
+/**
+ * A secret field of the configuration: a reference (documented in the JSON schema), resolved to a
+ * {@link Secret} while parsing; an unresolvable reference is an issue on that key.
+ */
+export function secretRef(what: string): z.ZodType<Secret, string> {
+  return z
+    .string()
+    .describe(`${what}, as a reference: \${env:NAME}, \${file:/absolute/path} or \${credential:NAME} (systemd LoadCredential=). Never the secret itself.`)
+    .transform((ref, ctx): Secret => {
+      const r = resolveSecret(ref);
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      }
+      return r.secret;
+    });
 }

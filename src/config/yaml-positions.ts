@@ -3,8 +3,7 @@
  * the line and column in the file, so every configuration error names file, line and key.
  */
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-
-export type KeyPath = ReadonlyArray<string | number>;
+import type { KeyPath } from '../util/config-check';
 
 export interface ParsedYaml {
   value: unknown;

@@ -3,7 +3,7 @@
  * The flavour seam: everything that differs between OpenLDAP and Active Directory reading lives in
  * a {@link Flavor} record, so adding a flavour is adding a record.
  */
-import type { GroupsConfig, SourceConfig } from '../config/schema';
+import type { GroupSourceConfig, SourceConfig } from './schema';
 
 export interface Flavor {
   name: 'openldap' | 'ad';
@@ -103,11 +103,11 @@ export function userFilterOf(source: SourceConfig): string {
   return source.users.filter ?? flavorOf(source).defaultFilter;
 }
 
-export function groupFilterOf(source: SourceConfig, groups: GroupsConfig): string {
+export function groupFilterOf(source: SourceConfig, groups: GroupSourceConfig): string {
   return groups.filter ?? flavorOf(source).defaultGroupFilter;
 }
 
-export function memberAttributesOf(source: SourceConfig, groups: GroupsConfig): string[] {
+export function memberAttributesOf(source: SourceConfig, groups: GroupSourceConfig): string[] {
   return groups.memberAttributes ?? flavorOf(source).defaultMemberAttributes;
 }
 

@@ -33,6 +33,18 @@ export function isUnder(dn: string, base: string): boolean {
   return sep > 0 && d.charCodeAt(sep) === 44 /* , */ && d.endsWith(b) && !escapedAt(d, sep);
 }
 
+/**
+ * How many RDNs `dn` has: `cn=Smith\, John+uid=js,ou=people,dc=example` has 3 (an escaped comma and
+ * a multi-valued RDN do not separate RDNs); 0 when the string is not a DN.
+ */
+export function rdnCount(dn: string): number {
+  const normal = parse(dn);
+  if (!normal) return 0;
+  let count = 1;
+  for (let i = 0; i < normal.length; i++) if (normal.charCodeAt(i) === 44 /* , */ && !escapedAt(normal, i)) count++;
+  return count;
+}
+
 /** Whether the character at `i` is escaped (an odd number of backslashes before it). */
 function escapedAt(s: string, i: number): boolean {
   let n = 0;

@@ -1,10 +1,10 @@
 /** The directory stage: pick the reader for the configured source. */
-import type { GroupsConfig, SourceConfig } from '../config/schema';
+import type { GroupSourceConfig, SourceConfig } from './schema';
 import { LdapDirectorySource } from './ldap/reader';
 import { LdifDirectorySource } from './ldif/reader';
 import type { DirectorySource } from './source';
 
-export function createDirectorySource(source: SourceConfig, groups?: GroupsConfig, now?: () => Date): DirectorySource {
+export function createDirectorySource(source: SourceConfig, groups?: GroupSourceConfig, now?: () => Date): DirectorySource {
   return source.type === 'ldap' ? new LdapDirectorySource(source, groups, now) : new LdifDirectorySource(source, groups, now);
 }
 

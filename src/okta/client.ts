@@ -5,7 +5,7 @@
  * Only profiles are sent: never credentials beyond the provider type.
  */
 import { Client } from '@okta/okta-sdk-nodejs';
-import type { OktaConfig } from '../config/schema';
+import type { OktaConfig } from './schema';
 import { GovernedRequestExecutor, type RequestCounts } from './executor';
 import { OktaError, OktaFatalError, toOktaError } from './errors';
 import { RateGovernor, type Bucket } from './governor';

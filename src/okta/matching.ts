@@ -4,7 +4,7 @@
  * strict: exactly one candidate across all rules → link it; several → ambiguous (the record is
  * quarantined for a person to decide); none → create. Never guessed.
  */
-import type { MatchRule } from '../config/schema';
+import type { MatchRule } from './schema';
 import type { OktaSink, OktaUser } from './client';
 import type { Profile } from './profile';
 

@@ -10,7 +10,8 @@
  * - update: a partial update with only the changed attributes.
  * - quarantine / unchanged / skip: state only (or nothing), no Okta call.
  */
-import type { LifecycleConfig, OktaConfig } from '../config/schema';
+import type { OktaConfig } from '../okta/schema';
+import type { LifecycleConfig } from './schema';
 import type { OktaSink, OktaUser } from '../okta/client';
 import { OktaError, OktaFatalError, toOktaError } from '../okta/errors';
 import { findMatch, type MatchDecision } from '../okta/matching';

@@ -5,9 +5,9 @@
  * run. (Lookup files changing on disk are not covered: the scheduled full runs pick those up.)
  */
 import { createHash } from 'node:crypto';
-import type { Config } from '../config/schema';
+import type { RunConfig } from './schema';
 
-export function configFingerprint(config: Config): string {
+export function configFingerprint(config: RunConfig): string {
   const { source, transforms, groups, lifecycle } = config;
   const relevant = {
     source: { ...source, bindPassword: undefined, connectTimeoutMs: undefined, timeoutMs: undefined, pageSize: undefined },

@@ -5,7 +5,7 @@
  * or to the state file; the spool lives in temp tables. Used by `plan` and by `sync` before it
  * applies (and before the safeguards decide whether it may).
  */
-import type { LifecycleConfig } from '../config/schema';
+import type { LifecycleConfig } from './schema';
 import type { Checkpoint, DirectorySource } from '../directory/source';
 import type { SourcePage, SourceRecord } from '../directory/types';
 import { normalizeLogin } from '../okta/profile';

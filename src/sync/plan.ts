@@ -11,7 +11,7 @@
  * - quarantine / skip: as the transforms decided;
  * - missing: a managed user the directory no longer shows; deprovisioned after the grace.
  */
-import type { LifecycleConfig } from '../config/schema';
+import type { LifecycleConfig } from './schema';
 import { normalizeLogin, profileValuesEqual, type Profile } from '../okta/profile';
 import type { UserRow } from '../state/users';
 import type { Action, AttributeChange, Desired, LifecycleIntent, MissingAction } from './types';

@@ -5,7 +5,7 @@
  * The users table changes only as Okta confirms writes; a run that fails or is stopped before
  * applying leaves it as it was and records why.
  */
-import type { Config } from '../config/schema';
+import type { RunConfig as Config } from './schema';
 import type { Checkpoint, DirectorySource } from '../directory/source';
 import type { OktaSink } from '../okta/client';
 import type { StateStore } from '../state/store';

@@ -3,7 +3,7 @@
  * update too many users stops. Pure: the plan's totals and the configured thresholds in, a verdict
  * with the reasons out. An operator lets one run through with `sync --allow-mass-change`.
  */
-import type { SafeguardsConfig } from '../config/schema';
+import type { SafeguardsConfig } from './schema';
 import type { PlanTotals } from './plan-run';
 
 export interface SafeguardInput extends PlanTotals {

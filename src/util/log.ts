@@ -12,9 +12,13 @@ export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
 }
 
+/** The log levels and line formats (the `log:` config section offers these). */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export const LOG_FORMATS = ['auto', 'json', 'text'] as const;
+
 export interface LogOptions {
-  level: 'error' | 'warn' | 'info' | 'debug';
-  format: 'auto' | 'json' | 'text';
+  level: (typeof LOG_LEVELS)[number];
+  format: (typeof LOG_FORMATS)[number];
   /** Where lines go; defaults to stdout. Tests pass a stream. */
   stream?: NodeJS.WritableStream;
   isTty?: boolean;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, InvalidCredentialsError, type Control, type Entry, type SearchOptions } from 'ldapts';
-import type { LdapSourceConfig } from '../../config/schema';
+import type { LdapSourceConfig } from '../schema';
 import { DirectoryError } from '../types';
 
 export type { Control, Entry, SearchOptions };

@@ -5,7 +5,7 @@
  * AD deletions come from the Deleted Objects container (Show Deleted control); AD groups with
  * more members than MaxValRange are read completely by ranged retrieval.
  */
-import type { GroupsConfig, LdapSourceConfig } from '../../config/schema';
+import type { GroupSourceConfig, LdapSourceConfig } from '../schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume, changedSince } from '../checkpoint';
 import { isUnder } from '../dn';
@@ -36,7 +36,7 @@ export class LdapDirectorySource implements DirectorySource {
 
   constructor(
     private readonly cfg: LdapSourceConfig,
-    private readonly groupsCfg?: GroupsConfig,
+    private readonly groupsCfg?: GroupSourceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.id = `${cfg.url.toLowerCase()} ${cfg.users.baseDns.join(' | ')}`;

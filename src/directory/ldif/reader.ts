@@ -4,7 +4,7 @@
  * pages of SourceRecords streamed as the file is read. Malformed entries are rejected with their
  * line number; the rest of the file is read.
  */
-import type { GroupsConfig, LdifSourceConfig } from '../../config/schema';
+import type { GroupSourceConfig, LdifSourceConfig } from '../schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume } from '../checkpoint';
 import { compileFilter, filterAttributes, type EntryPredicate } from '../ldap/filter-match';
@@ -28,7 +28,7 @@ export class LdifDirectorySource implements DirectorySource {
 
   constructor(
     private readonly cfg: LdifSourceConfig,
-    private readonly groupsCfg?: GroupsConfig,
+    private readonly groupsCfg?: GroupSourceConfig,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.id = `ldif:${cfg.path}`;

@@ -19,7 +19,7 @@ import type { DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
 import type { OktaSink } from '../../okta/client';
 import type { Profile } from '../../okta/profile';
-import type { Config } from '../../config/schema';
+import type { RunConfig as Config } from '../schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
 import type { Finding, Pipeline, ProfileValue, TraceStep, TransformOutcome } from '../../transform';
 import { diffProfiles, planRecord } from '../plan';

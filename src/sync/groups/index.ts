@@ -9,7 +9,7 @@
  * - {@link applyGroups} applies that plan after the users were applied.
  * - {@link checkGroupsConfig} reports template problems of the `groups:` section for `config validate`.
  */
-import type { Config } from '../../config/schema';
+import type { RunConfig as Config } from '../schema';
 import type { Checkpoint, DirectorySource } from '../../directory/source';
 import type { OktaSink } from '../../okta/client';
 import type { PlanSpool, StateStore } from '../../state/store';

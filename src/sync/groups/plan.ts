@@ -14,7 +14,7 @@
  *   their ancestors), and groups left pending or quarantined by an earlier run. Groups not read are
  *   flattened from their stored direct members.
  */
-import type { GroupsConfig } from '../../config/schema';
+import type { GroupsConfig } from './schema';
 import type { GroupPlanTables, RunGroupRow, RunUserKind } from '../../state/groups';
 import type { GroupsRunContext, GroupPlanSummary } from './index';
 import { diffMembership, flattenMembers, memberDnOf } from './members';

@@ -14,7 +14,7 @@
  * error, also for `{description}`. The default name needs `cn` among the attributes; when it is not,
  * the error says so (a group cannot do without a name).
  */
-import type { GroupsConfig } from '../../config/schema';
+import type { GroupsConfig } from './schema';
 import type { SourceGroup } from '../../directory/source';
 import type { CompileEnv, ExprIssue } from '../../transform/expr/compile';
 import type { EvalScope } from '../../transform/expr/scope';

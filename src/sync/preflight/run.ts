@@ -15,7 +15,7 @@
 import { normalizeLogin } from '../../okta/profile';
 import type { OktaSink, OktaUser } from '../../okta/client';
 import type { DirectorySource } from '../../directory/source';
-import type { Config } from '../../config/schema';
+import type { RunConfig as Config } from '../schema';
 import type { StateStore } from '../../state/store';
 import type { Pipeline, TransformOutcome } from '../../transform';
 import type { Logger } from '../../util/log';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { Secret } from '../../../src/config/secret';
+import { Secret } from '../../../src/util/secret';
 import { createLogger, scrub } from '../../../src/util/log';
 
 function capture(format: 'json' | 'text' | 'auto', isTty?: boolean) {

@@ -1,0 +1,76 @@
+/**
+ * The `okta:` config section: the org users are written to, first-contact matching rules, request
+ * pacing. src/config/schema.ts composes it. The schema checks everything there is to check here,
+ * so this section has no semantic checks of its own.
+ */
+import { z } from 'zod';
+import type { Secret } from '../util/secret';
+
+/** A rule for finding an existing Okta user that is the same person as a directory record. */
+export type MatchRule = { by: 'login' } | { by: 'email' } | { by: 'attribute'; attribute: string; caseInsensitive: boolean };
+
+const matchRuleSchema = z.union([
+  z
+    .enum(['login', 'email'])
+    .describe(
+      "login: the Okta user whose login equals the record's (compared as Okta does: case and diacritics ignored); email: whose profile.email equals the record's email (case-insensitive).",
+    ),
+  z
+    .strictObject({
+      attribute: z.string().min(1).describe("An Okta profile attribute, e.g. employeeNumber: the Okta user whose value equals the record's."),
+      caseInsensitive: z.boolean().default(false).describe('Compare ignoring case (default: exact).'),
+    })
+    .describe('Match by a profile attribute.'),
+]);
+
+const matchSchema = z
+  .union([z.literal('none'), z.enum(['login', 'email']), z.array(matchRuleSchema)])
+  .default('none')
+  .describe(
+    "First contact with Okta users that existed before the agent: rules that find the same person (login, email, or a profile attribute). A record with exactly one candidate across all rules is linked to it and updated from then on; several candidates (ambiguous) or a candidate already linked to another record → quarantined, never guessed; none → created. `none` (no rules): a login Okta already has quarantines the record with Okta's error. Never a duplicate.",
+  )
+  .transform((v): MatchRule[] => {
+    const list = v === 'none' ? [] : Array.isArray(v) ? v : [v];
+    return list.map((r) => (typeof r === 'string' ? { by: r } : { by: 'attribute' as const, attribute: r.attribute, caseInsensitive: r.caseInsensitive }));
+  });
+
+/**
+ * The `okta:` section. `secret` makes the API token field: a reference in the file, a Secret once
+ * parsed; the composer of the configuration resolves it while loading (config/secret.ts).
+ */
+export function oktaSection(secret: (what: string) => z.ZodType<Secret, string>) {
+  return z
+    .strictObject({
+      orgUrl: z
+        .string()
+        .regex(/^https?:\/\/[^/\s]+$/, 'must be the org URL without a path or trailing slash, e.g. https://corp.okta.com')
+        .describe('Okta org URL, e.g. https://corp.okta.com (no trailing slash).'),
+      token: secret('Okta API token (SSWS)'),
+      activate: z.boolean().default(true).describe('Activate users when they are created (false: create them STAGED).'),
+      provider: z
+        .enum(['okta', 'federation'])
+        .default('okta')
+        .describe(
+          'okta: users get their password from Okta flows (or a delegated-auth agent); federation: users sign in through a federated IdP (created with provider FEDERATION).',
+        ),
+      match: matchSchema,
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(32)
+        .default(4)
+        .describe("Okta requests in flight at once (Okta's org-wide concurrency limit is typically 75; bulk loads rarely need more than 10)."),
+      rateLimitShare: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.5)
+        .describe('Fraction of each rate-limit bucket (X-Rate-Limit-Limit) the agent may use, leaving the rest to other integrations and admins.'),
+      requestTimeoutMs: z.number().int().min(1000).default(30_000).describe('Give up on one Okta HTTP request after this many milliseconds (then retry).'),
+      maxRetries: z.number().int().min(0).max(20).default(5).describe('Retries of a request that failed with 429, 5xx or a network error, with backoff.'),
+    })
+    .describe('The Okta org users are written to.');
+}
+
+export type OktaConfig = z.output<ReturnType<typeof oktaSection>>;
