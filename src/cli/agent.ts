@@ -3,7 +3,7 @@
  * transform pipeline, Okta sink). The only place that knows how the stages are put together.
  */
 import type { LoadedConfig } from '../config/load';
-import { ConfigError, formatPath } from '../config/load';
+import { ConfigError, formatIssue, formatPath } from '../config/load';
 import type { Config } from '../config/schema';
 import { createDirectorySource, type DirectorySource } from '../directory';
 import { sourceAttributeList } from '../directory/attributes';
@@ -12,6 +12,7 @@ import { StateStore } from '../state/store';
 import { compilePipeline, type Pipeline } from '../transform';
 import { PipelineTransformer } from '../sync/transformer';
 import { createLogger, type Logger } from '../util/log';
+import type { Io } from './io';
 
 export interface Agent {
   config: Config;
@@ -35,9 +36,15 @@ export function compile(loaded: LoadedConfig): Pipeline {
   return r.pipeline;
 }
 
+/** The configuration's warnings, for a command that does not log (config validate, status, quarantine): on stderr. */
+export function printConfigWarnings(loaded: Pick<LoadedConfig, 'warnings'>, io: Io): void {
+  for (const w of loaded.warnings) io.err(`warning: ${formatIssue(w)}`);
+}
+
 export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log: Logger; sink?: OktaSink }): Agent {
   const { config } = loaded;
   const log = opts.log;
+  for (const w of loaded.warnings) log.warn(formatIssue(w));
   if (config.source.type === 'ldap' && !config.source.tls.rejectUnauthorized) {
     log.warn('TLS certificate verification of the directory is OFF (source.tls.rejectUnauthorized: false)');
   }

@@ -33,8 +33,7 @@ export class ConfigError extends Error {
 
 export function formatIssue(i: ConfigIssue): string {
   const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
-  const what = i.severity === 'warning' ? `${where}: warning` : where;
-  return i.path ? `${what}: ${i.path}: ${i.message}` : `${what}: ${i.message}`;
+  return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
 }
 
 export function formatPath(path: KeyPath): string {

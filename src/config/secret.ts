@@ -14,7 +14,6 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { Secret, SECRET_REFERENCE } from '../util/secret';
 
-
 export type SecretResult = { ok: true; secret: Secret } | { ok: false; message: string };
 
 /** Resolve one reference; never throws, never puts the secret value in a message. */

@@ -85,7 +85,13 @@ const ldapSourceSchema = (secret: SecretField) =>
     bindPassword: secret('Password for bindDn'),
     connectTimeoutMs: z.number().int().min(100).default(10_000).describe('Give up connecting after this many milliseconds.'),
     timeoutMs: z.number().int().min(100).default(120_000).describe('Give up on a single LDAP operation (one page) after this many milliseconds.'),
-    pageSize: z.number().int().min(1).max(5000).default(500).describe('Entries per page of the paged search (RFC 2696). Memory grows with it; 200–500 is best.'),
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(500)
+      .describe('Entries per page of the paged search (RFC 2696). Memory grows with it; 200–500 is best.'),
     users: usersSchema,
     anchorAttribute: z
       .string()
@@ -202,7 +208,7 @@ function checkFilter(path: KeyPath, filter: string | undefined): CheckIssue[] {
  */
 export function checkDnList(path: KeyPath, dns: readonly string[]): CheckIssue[] {
   const issues: CheckIssue[] = [];
-  for (let i = 0; i < dns.length; ) {
+  for (let i = 0; i < dns.length;) {
     let end = i;
     while (end < dns.length && rdnCount(dns[end]) === 1) end++;
     if (end - i >= 2) {

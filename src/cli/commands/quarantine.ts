@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/load';
 import { StateStore, type UserRow } from '../../state/store';
 import { csvDocument } from '../../sync/preflight/csv';
 import { table } from '../../sync/report';
+import { printConfigWarnings } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
@@ -54,7 +55,9 @@ export async function cmdQuarantine(opts: QuarantineOpts, io: Io): Promise<ExitC
     io.err('ldap-okta-sync: choose one of --json and --csv');
     return EXIT.USAGE;
   }
-  const { config } = loadConfig(opts.config);
+  const loaded = loadConfig(opts.config);
+  const { config } = loaded;
+  printConfigWarnings(loaded, io);
   const state = StateStore.open(config.state.path, { readonly: true });
   let entries: QuarantineEntry[];
   try {

@@ -2,11 +2,14 @@
 import { loadConfig } from '../../config/load';
 import { StateStore } from '../../state/store';
 import { table } from '../../sync/report';
+import { printConfigWarnings } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
 export async function cmdStatus(opts: { config: string; json?: boolean; runs?: number }, io: Io): Promise<ExitCode> {
-  const { config } = loadConfig(opts.config);
+  const loaded = loadConfig(opts.config);
+  const { config } = loaded;
+  printConfigWarnings(loaded, io);
   const state = StateStore.open(config.state.path, { readonly: true });
   try {
     const runs = state.runs.latest(opts.runs ?? 10);
