@@ -108,20 +108,19 @@ export const lookupSchema = z
   })
   .describe('Enrich from a CSV file or SQLite table keyed by an attribute.');
 
+const suffixFields = z.strictObject({
+  start: z.number().int().min(0).default(2).describe('First number tried.'),
+  max: z.number().int().min(1).default(99).describe('Last number tried before the record is quarantined.'),
+  separator: z.string().default('').describe("Text between the name and the number, e.g. '.' for john.doe.2."),
+});
+
 export const usernameSchema = z
   .strictObject({
     templates: z.array(template('A login candidate')).min(1).describe('Login candidates in order of preference; the first is the login source.'),
     attribute: attrName.default('login').describe('Profile attribute to set.'),
     suffix: z
-      .union([
-        z.literal(false),
-        z.strictObject({
-          start: z.number().int().min(0).default(2).describe('First number tried.'),
-          max: z.number().int().min(1).default(99).describe('Last number tried before the record is quarantined.'),
-          separator: z.string().default('').describe("Text between the name and the number, e.g. '.' for john.doe.2."),
-        }),
-      ])
-      .default({ start: 2, max: 99, separator: '' })
+      .union([z.literal(false), suffixFields])
+      .default(() => suffixFields.parse({}))
       .describe("Numeric suffix fallback on the first candidate, before '@' (john.doe2@corp.example); false to quarantine instead."),
   })
   .describe('Build a unique login: candidates in order, then numeric suffixes; stable across runs while its source is unchanged.');
