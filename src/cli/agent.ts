@@ -10,7 +10,6 @@ import { sourceAttributeList } from '../directory/attributes';
 import { SdkOktaSink, type OktaSink } from '../okta/client';
 import { StateStore } from '../state/store';
 import { compilePipeline, type Pipeline } from '../transform';
-import { PipelineTransformer } from '../sync/transformer';
 import { createLogger, type Logger } from '../util/log';
 import type { Io } from './io';
 
@@ -21,7 +20,6 @@ export interface Agent {
   source: DirectorySource;
   pipeline: Pipeline;
   sink: OktaSink;
-  transformer: PipelineTransformer;
   close(): Promise<void>;
 }
 
@@ -57,7 +55,6 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
   const state = StateStore.open(config.state.path, { readonly: opts.readonly });
   const pipeline = compile(loaded);
   const source = createDirectorySource(config.source, config.groups);
-  const transformer = new PipelineTransformer(pipeline, state, sink);
   return {
     config,
     log,
@@ -65,7 +62,6 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
     source,
     pipeline,
     sink,
-    transformer,
     async close() {
       await source.close().catch(() => undefined);
       await pipeline.close().catch(() => undefined);

@@ -18,9 +18,9 @@ import { findMatch, type MatchDecision } from '../okta/matching';
 import { normalizeLogin, profileValuesEqual, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Logger } from '../util/log';
-import { chooseOp, statusAfter } from './lifecycle';
-import { diffProfiles } from './plan';
-import type { Action, CreateAction, LifecycleAction, LifecycleIntent, MissingAction, QuarantineAction, UnchangedAction, UpdateAction } from './types';
+import { chooseOp, statusAfter } from './plan/lifecycle';
+import { diffProfiles } from './plan/plan';
+import type { Action, CreateAction, LifecycleAction, LifecycleIntent, MissingAction, QuarantineAction, UnchangedAction, UpdateAction } from './plan/types';
 
 export interface ApplyDeps {
   state: StateStore;

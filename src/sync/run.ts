@@ -1,21 +1,20 @@
 /**
- * One sync run end to end: lock → recover unfinished writes → checkpoint and mode (full, or
- * incremental from the stored watermark) → read and plan users and groups (spooled) → safeguards
- * → apply → record the run and, only if every write is durable, advance the watermark.
+ * One sync run end to end: lock → recover unfinished writes → the plan phase (plan-phase.ts: mode,
+ * users and groups spooled, the safeguards' verdict) → stop if a safeguard says so → apply →
+ * record the run and, only if every write is durable, advance the watermark.
  * The users table changes only as Okta confirms writes; a run that fails or is stopped before
  * applying leaves it as it was and records why.
  */
-import type { RunConfig as Config } from './schema';
-import type { Checkpoint, DirectorySource } from '../directory/source';
+import type { RunConfig } from './schema';
+import type { DirectorySource } from '../directory/source';
 import type { OktaSink } from '../okta/client';
 import type { StateStore } from '../state/store';
+import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import { applyPlan, recoverJournal, type ApplyResult } from './apply';
-import { applyGroups, NO_GROUPS_APPLIED, planGroups, type GroupApplyCounts } from './groups';
-import { planRun, type PlannedRun, type RecordTransformer } from './plan-run';
+import { applyGroups, NO_GROUPS_APPLIED, type GroupApplyCounts } from './groups';
+import { planPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import { emptyReport, type RunReport } from './report';
-import { configFingerprint } from './fingerprint';
-import { checkSafeguards } from './safeguards';
 
 export class RunLockedError extends Error {
   constructor(readonly holder: { pid: number; host: string; runId: number | null; acquiredAt: string }) {
@@ -25,10 +24,10 @@ export class RunLockedError extends Error {
 }
 
 export interface SyncDeps {
-  config: Config;
+  config: RunConfig;
   source: DirectorySource;
   state: StateStore;
-  transformer: RecordTransformer;
+  pipeline: Pipeline;
   sink: OktaSink;
   log: Logger;
   trigger: 'cli' | 'schedule' | 'start';
@@ -38,39 +37,9 @@ export interface SyncDeps {
 
 export interface SyncOptions {
   /** auto (default): incremental when the stored watermark allows it, else full. */
-  mode?: 'auto' | 'full' | 'incremental';
+  mode?: RequestedMode;
   /** Let this one run through the safeguards. */
   allowMassChange?: boolean;
-}
-
-/** What is stored per source after a run whose writes are all durable. */
-export interface Watermark {
-  checkpoint: Checkpoint;
-  /** configFingerprint() of the run that stored it. */
-  fingerprint: string;
-}
-
-export interface ModeDecision {
-  mode: 'full' | 'incremental';
-  since?: Checkpoint;
-  reason: string;
-}
-
-/** Full or incremental, and why (logged with the run). Pure. */
-export function decideMode(
-  requested: SyncOptions['mode'],
-  previous: Watermark | undefined,
-  current: Checkpoint,
-  fingerprint: string,
-  source: Pick<DirectorySource, 'canResume'>,
-): ModeDecision {
-  if (requested === 'full') return { mode: 'full', reason: 'a full run was requested' };
-  if (!previous?.checkpoint) return { mode: 'full', reason: 'no watermark yet (first run, or the source or its scope changed)' };
-  if (previous.fingerprint !== fingerprint)
-    return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
-  const verdict = source.canResume(previous.checkpoint, current);
-  if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
-  return { mode: 'incremental', since: previous.checkpoint, reason: 'changes since the last run' };
 }
 
 export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<RunReport> {
@@ -92,29 +61,26 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     const recovered = await recoverJournal({ state, sink: deps.sink, log, runId });
     if (recovered) report.counts.recovered = recovered;
 
-    await source.open();
-    const checkpoint = await source.checkpoint();
-    const fingerprint = configFingerprint(config);
-    const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source);
-    report.mode = decision.mode;
-    report.modeReason = decision.reason;
-    state.runs.setMode(runId, decision.mode);
-    if (opts.mode === 'incremental' && decision.mode === 'full') log.warn(`an incremental run was requested, but this is a full run: ${decision.reason}`);
-    else log.info(`${decision.mode} run: ${decision.reason}`, { runId });
-
-    planned = await planRun(source, state, deps.transformer, {
-      since: decision.since,
-      lifecycle: config.lifecycle,
-      onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
-    });
-    const groupsCtx = { config, source, state, spool: planned.spool, log, since: decision.since };
-    const groupPlan = await planGroups(groupsCtx);
-    report.directory.entriesRead = source.entriesRead;
+    planned = await planPhase(
+      { config, source, state, pipeline: deps.pipeline, okta: deps.sink, log },
+      {
+        mode: opts.mode,
+        onDecision: (decision) => {
+          report.mode = decision.mode;
+          report.modeReason = decision.reason;
+          state.runs.setMode(runId, decision.mode);
+          if (opts.mode === 'incremental' && decision.mode === 'full') log.warn(`an incremental run was requested, but this is a full run: ${decision.reason}`);
+          else log.info(`${decision.mode} run: ${decision.reason}`, { runId });
+        },
+        onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
+      },
+    );
+    const { decision, verdict } = planned;
+    report.directory.entriesRead = planned.entriesRead;
     await source.close();
     Object.assign(report.plan, planned.counts);
-    if (config.groups) report.groupsPlan = groupPlan;
+    if (config.groups) report.groupsPlan = planned.groups;
 
-    const verdict = checkSafeguards({ ...planned.totals, membershipRemovals: groupPlan.memberRemoves }, config.safeguards);
     if (!verdict.ok) {
       if (!opts.allowMassChange) {
         report.outcome = 'stopped';
@@ -136,7 +102,19 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       signal: deps.signal,
     });
     let groupsApplied: GroupApplyCounts = NO_GROUPS_APPLIED;
-    if (!applied.interrupted) groupsApplied = await applyGroups({ ...groupsCtx, sink: deps.sink, runId, signal: deps.signal });
+    if (!applied.interrupted) {
+      groupsApplied = await applyGroups({
+        config,
+        source,
+        state,
+        spool: planned.spool,
+        log,
+        since: decision.since,
+        sink: deps.sink,
+        runId,
+        signal: deps.signal,
+      });
+    }
     Object.assign(report.counts, applied.counts);
     if (config.groups) report.groups = groupsApplied;
     report.failures = applied.failures;
@@ -150,7 +128,8 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     const failed = applied.failures.length + groupsApplied.failed;
     report.outcome = applied.interrupted ? 'interrupted' : report.counts.quarantined > 0 || groupsApplied.quarantined > 0 || failed > 0 ? 'quarantined' : 'ok';
     // the next incremental run starts here only if every write of this one is durable
-    if (!applied.interrupted && failed === 0) state.watermarks.set(source.id, { checkpoint, fingerprint } satisfies Watermark, runId);
+    if (!applied.interrupted && failed === 0)
+      state.watermarks.set(source.id, { checkpoint: planned.checkpoint, fingerprint: planned.fingerprint } satisfies Watermark, runId);
     else log.warn('the watermark stays where it was: the next run reads these changes again', { runId, failed, interrupted: applied.interrupted });
   } catch (e) {
     report.outcome = 'failed';

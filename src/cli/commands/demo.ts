@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { startOktaSimulator } from '../../okta-sim/simulator';
-import { formatReport, summaryLine } from '../../sync/report';
+import { formatReport, summaryLine } from '../../output/report';
 import { syncRun } from '../../sync/run';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
-import { lookUpFirstContacts } from '../../sync/groups/plan-output';
-import { planNow, planText } from './plan';
+import { planNow, printPlan } from './plan';
 import { exitCodeOfReport } from './sync';
 
 export const DEMO_CONFIG = resolve(__dirname, '../../../config/demo/demo.yaml');
@@ -46,10 +45,12 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     {
       const agent = createAgent(loaded, { readonly: true, log });
       try {
-        const p = await planNow(agent, false);
-        const firstContacts = await lookUpFirstContacts(p.planned.spool, agent.state, agent.sink, { limit: 15, concurrency: agent.config.okta.concurrency });
-        for (const chunk of planText(agent, p, 15, firstContacts)) io.out(chunk);
-        p.planned.spool.close();
+        const planned = await planNow(agent, false);
+        try {
+          await printPlan(agent, planned, 15, io);
+        } finally {
+          planned.spool.close();
+        }
       } finally {
         await agent.close();
       }

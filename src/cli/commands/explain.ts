@@ -7,7 +7,8 @@
  * matches several (they are listed; name one by anchor or DN).
  */
 import { loadConfig } from '../../config/load';
-import { explainKey, formatCandidates, formatExplanation } from '../../sync/explain';
+import { explainKey } from '../../inspect/explain';
+import { formatCandidates, formatExplanation } from '../../output/explain';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';

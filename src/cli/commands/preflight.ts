@@ -9,7 +9,9 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../config/load';
-import { CsvFileWriter, CSV_HEADER, formatPreflight, preflightJson, runPreflight } from '../../sync/preflight';
+import { CSV_HEADER, runPreflight } from '../../inspect/preflight';
+import { CsvFileWriter } from '../../output/csv';
+import { formatPreflight, preflightJson } from '../../output/preflight';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';

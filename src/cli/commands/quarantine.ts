@@ -9,8 +9,8 @@
  */
 import { loadConfig } from '../../config/load';
 import { StateStore, type UserRow } from '../../state/store';
-import { csvDocument } from '../../sync/preflight/csv';
-import { table } from '../../sync/report';
+import { csvDocument } from '../../output/csv';
+import { table } from '../../output/table';
 import { printConfigWarnings } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';

@@ -1,7 +1,7 @@
 /** `run`: the daemon. Logs go to stdout (journald); one summary line per run. */
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { Daemon } from '../../daemon/daemon';
-import { summaryLine } from '../../sync/report';
+import { summaryLine } from '../../output/report';
 import { syncRun } from '../../sync/run';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { describeError } from '../errors';

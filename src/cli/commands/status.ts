@@ -1,7 +1,7 @@
 /** `status`: the last runs and their counts, users linked and quarantined, a run in progress. Read-only. */
 import { loadConfig } from '../../config/load';
 import { StateStore } from '../../state/store';
-import { table } from '../../sync/report';
+import { table } from '../../output/table';
 import { printConfigWarnings } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';

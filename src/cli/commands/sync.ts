@@ -1,6 +1,7 @@
 /** `sync`: read → transform → plan → apply → report, once. */
 import { loadConfig } from '../../config/load';
-import { summaryLine, formatReport, type RunReport } from '../../sync/report';
+import { formatReport, summaryLine } from '../../output/report';
+import type { RunReport } from '../../sync/report';
 import { syncRun } from '../../sync/run';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';

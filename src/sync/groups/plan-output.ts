@@ -17,7 +17,7 @@ import type { OktaSink } from '../../okta/client';
 import { OktaFatalError, toOktaError } from '../../okta/errors';
 import type { GroupPlanTables } from '../../state/groups';
 import type { PlanSpool, StateStore } from '../../state/store';
-import { table } from '../report';
+import { table } from '../../output/table';
 import { decideFirstContact, type FirstContact } from './first-contact';
 import type { EnsurePayload, GonePayload, KeepPayload, QuarantinePayload, RenamePayload } from './plan';
 import { planOf } from './plan';

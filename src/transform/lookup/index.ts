@@ -4,7 +4,7 @@
  * Per record a lookup is one Map get.
  */
 import { readCsvLookup } from './csv';
-import { readSqliteLookup } from '../../state/sqlite-lookup';
+import { readSqliteLookup } from './sqlite';
 import { didYouMean } from '../suggest';
 
 export type Row = Record<string, string>;

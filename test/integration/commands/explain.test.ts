@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cli, sync } from '../../helpers/agent';
-import type { Explanation } from '../../../src/sync/explain';
+import type { Explanation } from '../../../src/inspect/explain';
 import { startFixture, type Fixture } from './setup';
 
 let f: Fixture;

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { normalizeLogin } from '../../../src/okta/profile';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
-import type { PreflightReport, ProblemSummary } from '../../../src/sync/preflight';
+import type { PreflightReport, ProblemSummary } from '../../../src/inspect/preflight';
 import { toE164 } from '../../../src/transform/text/phone';
 import { buildOpenLdapDirectory, startSlapd, type SlapdServer } from '../../harness';
 import type { Person } from '../../harness/builders/people';

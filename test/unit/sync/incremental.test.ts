@@ -1,7 +1,7 @@
 import { canResume, changedSince, generalizedTimeMinus } from '../../../src/directory/checkpoint';
 import type { Checkpoint } from '../../../src/directory/source';
-import { decideMode, type Watermark } from '../../../src/sync/run';
-import { checkSafeguards } from '../../../src/sync/safeguards';
+import { decideMode, type Watermark } from '../../../src/sync/plan-phase';
+import { checkSafeguards } from '../../../src/sync/plan/safeguards';
 
 const ad = (o: Partial<Extract<Checkpoint, { kind: 'ad-usn' }>> = {}): Checkpoint => ({
   kind: 'ad-usn',

@@ -2,7 +2,7 @@
  * The vocabulary of planning and applying: what the transforms produced for one directory record
  * ({@link Desired}), and what the plan decided to do about it ({@link Action}).
  */
-import type { Profile, ProfileValue } from '../okta/profile';
+import type { Profile, ProfileValue } from '../../okta/profile';
 
 /** One directory record after the transforms. */
 export type Desired =

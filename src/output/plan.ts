@@ -3,11 +3,11 @@
  * streamed action by action so a plan of millions of records never sits in memory).
  */
 import type { PlanSpool } from '../state/store';
-import type { ProfileValue } from '../okta/profile';
-import { table } from './report';
-import type { Action } from './types';
+import type { PlannedRun } from '../sync/plan-phase';
+import type { Action } from '../sync/plan/types';
+import { table } from './table';
+import { showValue } from './value';
 
-const show = (v: ProfileValue | undefined) => (v === undefined ? '∅' : v === null ? 'null' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 const clip = (s: string, max = 60) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
 export function formatPlanSummary(counts: Record<string, number>): string {
@@ -46,7 +46,7 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
   yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], (a) =>
     a.kind === 'update'
       ? [
-          ...a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(show(ch.before), 40), clip(show(ch.after), 40)]),
+          ...a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(showValue(ch.before), 40), clip(showValue(ch.after), 40)]),
           ...(a.lifecycle ? [['', '(status)', '', a.lifecycle === 'disable' ? 'disabled in the directory' : 'enabled again']] : []),
         ]
       : [],
@@ -60,6 +60,27 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
   yield* section('quarantine', 'Quarantine', ['dn', 'step', 'reason'], (a) => (a.kind === 'quarantine' ? [[clip(a.dn), a.step, a.reason]] : []));
   yield* section('skip', 'Skip', ['dn', 'step', 'reason'], (a) => (a.kind === 'skip' ? [[clip(a.dn), a.step, a.reason]] : []));
 }
+
+/**
+ * A planned run as a person reads it: the mode and why, the users' tables, the groups' (given, when
+ * groups are configured: the group plan renderer's lines), the safeguards' verdict.
+ */
+export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterable<string> }): Generator<string> {
+  const { decision, groups, verdict } = p;
+  yield `Plan of a ${decision.mode} run (${decision.reason}); ${p.entriesRead} directory entries read.`;
+  yield* formatPlan(p.spool, planCounts(p), opts.limit);
+  if (opts.groups) {
+    yield `\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`;
+    yield* opts.groups;
+  }
+  if (!verdict.ok) {
+    yield '\nA sync would stop here (safeguards), before any write:';
+    for (const r of verdict.reasons) yield `  - ${r}`;
+  }
+}
+
+/** The users' counts a plan shows: action counts, records read and rejected, directory entries read. */
+export const planCounts = (p: PlannedRun): Record<string, number> => ({ ...p.counts, entriesRead: p.entriesRead });
 
 /** The whole plan as one JSON document, produced in pieces. Unchanged records are counted, not listed. */
 export function* planJson(spool: PlanSpool, counts: Record<string, number>, extra: Record<string, unknown> = {}): Generator<string> {

@@ -3,7 +3,7 @@
  * database file. Opened read-only (the file must exist); a statement that could write is refused.
  * Rows are streamed to the caller (which indexes them once per run), then the database is closed.
  */
-import Database from 'better-sqlite3';
+import { openReadOnlySqlite, type ReadOnlyDatabase, type ReadOnlyStatement } from '../../state/sqlite-readonly';
 
 export interface SqliteLookupSpec {
   file: string;
@@ -29,23 +29,23 @@ export function quoteIdent(name: string): string {
  */
 export function readSqliteLookup(spec: SqliteLookupSpec, onColumns: (columns: string[]) => void, onRow: (row: Record<string, string>) => void): void {
   if ((spec.table === undefined) === (spec.query === undefined)) throw new SqliteLookupError('give exactly one of table or query');
-  let db: Database.Database;
+  let db: ReadOnlyDatabase;
   try {
-    db = new Database(spec.file, { readonly: true, fileMustExist: true });
+    db = openReadOnlySqlite(spec.file);
   } catch (e) {
     throw new SqliteLookupError(`cannot open SQLite file ${spec.file}: ${(e as Error).message}`, { cause: e });
   }
   try {
     const sql = spec.table !== undefined ? `SELECT * FROM ${quoteIdent(spec.table)}` : spec.query!;
-    let stmt: Database.Statement;
+    let stmt: ReadOnlyStatement;
     try {
       stmt = db.prepare(sql);
     } catch (e) {
       throw new SqliteLookupError(`${spec.file}: ${(e as Error).message}`, { cause: e });
     }
-    if (!stmt.reader || !stmt.readonly) throw new SqliteLookupError(`${spec.file}: the lookup query must be a read-only SELECT`);
-    onColumns(stmt.columns().map((c) => c.name));
-    for (const raw of stmt.iterate() as IterableIterator<Record<string, unknown>>) {
+    if (!stmt.readsOnly) throw new SqliteLookupError(`${spec.file}: the lookup query must be a read-only SELECT`);
+    onColumns(stmt.columns());
+    for (const raw of stmt.rows()) {
       const row: Record<string, string> = {};
       for (const k in raw) {
         const v = raw[k];

@@ -1,15 +1,8 @@
 /** `explain` for people: source values, each step, the final profile and its diff, the state, the last run. */
-import { profileValuesEqual, type Profile, type ProfileValue } from '../../okta/profile';
-import { table } from '../report';
-import type { Candidate, Explanation } from './explain';
-
-/** Strings quoted (stray spaces show), ∅ = no value. */
-export function show(v: ProfileValue | undefined): string {
-  if (v === undefined || v === null) return '∅';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
-  return String(v);
-}
+import type { Candidate, Explanation } from '../inspect/explain/explain';
+import { profileValuesEqual, type Profile } from '../okta/profile';
+import { table } from './table';
+import { showValue } from './value';
 
 const indent = (text: string, n: number) =>
   text
@@ -50,9 +43,10 @@ export function formatExplanation(x: Explanation): string {
                 ? ''
                 : 'no change';
       out.push(`  ${i + 1}. ${s.step} (${s.kind})${s.note ? `: ${s.note}` : ''}${what ? `: ${what}` : ''}`);
-      if (changed.length) out.push(indent(table(changed.map(([a, c]) => [a, `${show(c.before)} → ${show(c.after)}`])), 7));
+      if (changed.length) out.push(indent(table(changed.map(([a, c]) => [a, `${showValue(c.before)} → ${showValue(c.after)}`])), 7));
       for (const f of s.findings) {
-        const values = f.before !== undefined || f.after !== undefined ? ` ${show(f.before)}${f.after !== undefined ? ` → ${show(f.after)}` : ''}` : '';
+        const values =
+          f.before !== undefined || f.after !== undefined ? ` ${showValue(f.before)}${f.after !== undefined ? ` → ${showValue(f.after)}` : ''}` : '';
         out.push(`       ! ${f.type}${f.attribute ? ` ${f.attribute}` : ''}:${values}${f.message ? ` (${f.message})` : ''}`);
       }
     });
@@ -70,7 +64,7 @@ export function formatExplanation(x: Explanation): string {
   if (x.next) {
     out.push('', `Next sync: ${x.next.summary}`);
     if (x.next.action === 'update' && x.next.changes.length) {
-      out.push(indent(table(x.next.changes.map((c) => [c.attribute, `${show(c.before)} → ${show(c.after)}`])), 2));
+      out.push(indent(table(x.next.changes.map((c) => [c.attribute, `${showValue(c.before)} → ${showValue(c.after)}`])), 2));
     }
   } else if (!x.inDirectory && x.state?.oktaId) {
     out.push('', 'Next sync: counts it missing from the directory (lifecycle.missing decides when it is deprovisioned).');
@@ -114,18 +108,18 @@ function profileTable(profile: Profile | null, applied: Profile | null): string 
   const names = [...new Set([...Object.keys(profile ?? {}), ...Object.keys(applied ?? {})])].sort();
   if (!profile)
     return table(
-      names.map((n) => [n, show(applied![n])]),
+      names.map((n) => [n, showValue(applied![n])]),
       ['attribute', 'last applied'],
     );
   if (!applied)
     return table(
-      names.map((n) => [n, show(profile[n])]),
+      names.map((n) => [n, showValue(profile[n])]),
       ['attribute', 'value'],
     );
   return table(
     names.map((n) => {
       const same = profileValuesEqual(profile[n] ?? null, applied[n] ?? null);
-      return [n, show(profile[n]), show(applied[n]), same ? '' : profile[n] === undefined ? 'cleared' : 'changed'];
+      return [n, showValue(profile[n]), showValue(applied[n]), same ? '' : profile[n] === undefined ? 'cleared' : 'changed'];
     }),
     ['attribute', 'value', 'last applied in Okta', ''],
   );

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { PreflightCollector } from '../../../../src/sync/preflight/collector';
-import { CsvFileWriter } from '../../../../src/sync/preflight/csv';
-import { CSV_HEADER, type PreflightReport, type Problem } from '../../../../src/sync/preflight/model';
-import { formatPreflight, preflightJson } from '../../../../src/sync/preflight/render';
-import type { Assessment } from '../../../../src/sync/preflight/categorize';
+import { PreflightCollector } from '../../../../src/inspect/preflight/collector';
+import { CsvFileWriter } from '../../../../src/output/csv';
+import { CSV_HEADER, type PreflightReport, type Problem } from '../../../../src/inspect/preflight/model';
+import { formatPreflight, preflightJson } from '../../../../src/output/preflight';
+import type { Assessment } from '../../../../src/inspect/preflight/categorize';
 
 const dir = mkdtempSync(join(tmpdir(), 'los-collector-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

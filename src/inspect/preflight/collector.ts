@@ -5,23 +5,22 @@
  * severity `fixed` only when asked for).
  */
 import type { Assessment } from './categorize';
-import type { CsvFileWriter } from './csv';
 import {
   PROBLEM_LABELS,
   SEVERITIES,
   type OktaConflictSummary,
   type PreflightReport,
   type ProblemExample,
+  type ProblemRowWriter,
   type ProblemSummary,
   type ProblemType,
   type RecordFate,
-  type Severity,
 } from './model';
 
 export interface CollectorOptions {
   /** Examples kept per problem type. */
   examples: number;
-  csv?: CsvFileWriter | null;
+  csv?: ProblemRowWriter | null;
   /** Also write `fixed` problems (normalised values) to the CSV. */
   csvFixes?: boolean;
 }
@@ -103,6 +102,8 @@ export class PreflightCollector {
     });
     const byCount = (m: Map<string, number>) =>
       [...m.entries()].map(([step, records]) => ({ step, records })).sort((a, b) => b.records - a.records || a.step.localeCompare(b.step));
+    // severities in report order (worst first)
+    for (const t of problems) t.bySeverity = Object.fromEntries(SEVERITIES.flatMap((s) => (t.bySeverity[s] ? [[s, t.bySeverity[s]]] : [])));
     return {
       records: { read: this.read, ...this.fates },
       problems,
@@ -112,9 +113,4 @@ export class PreflightCollector {
       examplesPerType: this.opts.examples,
     };
   }
-}
-
-/** Severities in report order (for renderers). */
-export function severityCounts(t: ProblemSummary): [Severity, number][] {
-  return SEVERITIES.flatMap((s) => ((t.bySeverity[s] ?? 0) > 0 ? [[s, t.bySeverity[s]!] as [Severity, number]] : []));
 }

@@ -1,8 +1,8 @@
 /** From transform outcomes, planned actions and the Okta check to a record's fate and its problems. */
 import type { OktaUser } from '../../../../src/okta/client';
-import { assess, matchRulesOf, oktaVerdict, severityOf } from '../../../../src/sync/preflight/categorize';
+import { assess, matchRulesOf, oktaVerdict, severityOf } from '../../../../src/inspect/preflight/categorize';
 import type { Finding, TransformOutcome } from '../../../../src/transform';
-import type { Action } from '../../../../src/sync/types';
+import type { Action } from '../../../../src/sync/plan/types';
 
 const DN = 'uid=jdoe,ou=people,dc=example,dc=com';
 const ok = (findings: Finding[] = [], login = 'jdoe@example.com'): TransformOutcome => ({

@@ -1,4 +1,4 @@
-/** `explain`: one user through the transforms, the plan and the state (read-only), and its renderer. */
+/** `explain`: one user through the record path (with the transforms' trace) and the state, read-only (renderer: src/output/explain.ts). */
 export {
   explainKey,
   lastRunFor,
@@ -10,4 +10,3 @@ export {
   type LastRun,
   type NextSync,
 } from './explain';
-export { formatCandidates, formatExplanation, show } from './render';

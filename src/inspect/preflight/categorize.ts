@@ -6,7 +6,7 @@
  */
 import type { OktaUser } from '../../okta/client';
 import type { Finding, TransformOutcome } from '../../transform/types';
-import type { Action } from '../types';
+import type { Action } from '../../sync/plan/types';
 import type { Problem, RecordFate, Severity } from './model';
 
 /** `okta.match` as rules, whatever shape the configuration gives it ('none' | 'login' | a list of rules). */

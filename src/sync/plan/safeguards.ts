@@ -3,8 +3,30 @@
  * update too many users stops. Pure: the plan's totals and the configured thresholds in, a verdict
  * with the reasons out. An operator lets one run through with `sync --allow-mass-change`.
  */
-import type { SafeguardsConfig } from './schema';
-import type { PlanTotals } from './plan-run';
+import type { LifecycleConfig, SafeguardsConfig } from '../schema';
+import type { Action } from './types';
+
+/** What the safeguards weigh of the users' plan (before any write). */
+export interface PlanTotals {
+  /** Users the agent manages in Okta now. */
+  managed: number;
+  /** Existing users to suspend or deactivate: disabled in the directory, or missing past the grace. */
+  deprovisions: number;
+  /** Managed users missing for the first time (they will be deprovisioned after the grace). */
+  newlyMissing: number;
+  updates: number;
+}
+
+/** Count one planned action into the totals. */
+export function countAction(totals: PlanTotals, a: Action, lifecycle: Pick<LifecycleConfig, 'disabled'>): void {
+  if (a.kind === 'update') totals.updates++;
+  const disables = (a.kind === 'update' && a.lifecycle === 'disable') || (a.kind === 'lifecycle' && a.op === 'disable');
+  if (disables && lifecycle.disabled !== 'nothing') totals.deprovisions++;
+  if (a.kind === 'missing') {
+    if (a.deprovision) totals.deprovisions++;
+    else if (a.missingRuns === 1) totals.newlyMissing++;
+  }
+}
 
 export interface SafeguardInput extends PlanTotals {
   membershipRemovals: number;

@@ -1,19 +1,10 @@
 /** The preflight report for people (text tables) and for programs (JSON). */
-import type { ProfileValue } from '../../transform/types';
-import { table } from '../report';
-import { severityCounts } from './collector';
-import { FATE_LABELS, type PreflightReport, type ProblemSummary, type RecordFate } from './model';
+import type { PreflightReport, ProblemSummary, RecordFate } from '../inspect/preflight/model';
+import type { ProfileValue } from '../okta/profile';
+import { table } from './table';
+import { showValue } from './value';
 
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
-
-/** A value as shown in an example: strings quoted (stray spaces show), null = no value. */
-export function showValue(v: ProfileValue | undefined): string {
-  if (v === undefined) return '';
-  if (v === null) return '∅';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
-  return String(v);
-}
 
 function change(before: ProfileValue | undefined, after: ProfileValue | undefined, severity: string): string {
   if (before === undefined && after === undefined) return '';
@@ -23,9 +14,22 @@ function change(before: ProfileValue | undefined, after: ProfileValue | undefine
 }
 
 const effect = (t: ProblemSummary) =>
-  severityCounts(t)
+  Object.entries(t.bySeverity)
+    .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
+
+const FATE_LABELS: Record<RecordFate, string> = {
+  create: 'would be created',
+  link: 'would be linked to the Okta user holding its login',
+  'create-or-link': 'created or linked, as okta.match rules decide at sync',
+  update: 'already linked: would be updated',
+  unchanged: 'already linked: unchanged',
+  lifecycle: 'already linked: status change only',
+  quarantine: 'would be quarantined',
+  skip: 'would be skipped',
+  rejected: 'rejected by the directory reader',
+};
 
 const FATE_ORDER: RecordFate[] = ['create', 'link', 'create-or-link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
 

@@ -12,28 +12,23 @@
  * a login an Okta user holds is not available, so the username step takes the next candidate or
  * suffix). The answers Okta gave during a page are reused for the creates of that page.
  */
-import { normalizeLogin } from '../../okta/profile';
-import type { OktaSink, OktaUser } from '../../okta/client';
 import type { DirectorySource } from '../../directory/source';
-import type { RunConfig as Config } from '../schema';
+import type { OktaSink, OktaUser } from '../../okta/client';
+import { normalizeLogin } from '../../okta/profile';
+import type { RunConfig } from '../../sync/schema';
 import type { StateStore } from '../../state/store';
-import type { Pipeline, TransformOutcome } from '../../transform';
+import { RecordPath } from '../../sync/record';
+import type { Pipeline } from '../../transform';
 import type { Logger } from '../../util/log';
-import { planBatch } from '../plan';
-import { planContext, rejectedAnchor } from '../plan-run';
-import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
-import type { Action } from '../types';
 import { assess, matchRulesOf, type OktaHolder } from './categorize';
 import { PreflightCollector } from './collector';
-import type { CsvFileWriter } from './csv';
-import { fatalCause } from './errors';
-import type { PreflightReport } from './model';
+import type { PreflightReport, ProblemRowWriter } from './model';
 
 /** The only part of the Okta sink a preflight may use. */
 export type OktaReader = Pick<OktaSink, 'getUser' | 'requestCounts'>;
 
 export interface PreflightDeps {
-  config: Config;
+  config: RunConfig;
   source: DirectorySource;
   /** Opened read-only. */
   state: StateStore;
@@ -45,7 +40,7 @@ export interface PreflightDeps {
 
 export interface PreflightOptions {
   examples?: number;
-  csv?: CsvFileWriter | null;
+  csv?: ProblemRowWriter | null;
   csvFixes?: boolean;
   stateExists: boolean;
   onPage?: (read: number) => void;
@@ -78,36 +73,12 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   await source.open();
   const spool = state.spool();
   try {
-    const logins = new RunLoginRegistry(state, spool, okta);
-    const unique = new RunUniqueRegistry(spool, logins.dns);
-    await pipeline.beginRun();
-    const ctx = planContext(state, spool, config.lifecycle);
-
+    // the records are planned as a full sync plans them (the same path, the same clock for every record)
+    const path = await RecordPath.begin({ pipeline, state, spool, okta, lifecycle: config.lifecycle, now: () => started });
     for await (const page of source.users()) {
-      const rows = state.users.getMany(page.records.map((r) => r.anchor));
-      const outcomes: TransformOutcome[] = await Promise.all(
-        page.records.map(async (record) => {
-          logins.dns.set(record.anchor, record.dn);
-          try {
-            const prev = rows.get(record.anchor);
-            return await pipeline.run(record, {
-              logins,
-              unique,
-              previous: prev ? { login: prev.login, loginSource: prev.loginSource } : null,
-              now: started,
-            });
-          } finally {
-            logins.dns.delete(record.anchor);
-          }
-        }),
-      );
-      const actions: Action[] = planBatch(
-        outcomes.map((o, i) => toDesired(page.records[i], o)),
-        rows,
-        ctx,
-      );
+      const planned = await path.planPage(page);
       const holders: (OktaHolder | null)[] = await Promise.all(
-        actions.map(async (a) => {
+        planned.records.map(async ({ action: a }) => {
           if (a.kind !== 'create') return null;
           const user = await okta.getUser(a.login);
           if (!user) return null;
@@ -115,30 +86,21 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
           return { user, linkedTo: other && other.anchor !== a.anchor ? other.dn : undefined };
         }),
       );
-      actions.forEach((a, i) => {
-        const record = page.records[i];
-        const assessment = assess(
-          { anchor: record.anchor, dn: record.dn, outcome: outcomes[i], action: a, okta: holders[i], knownLogin: rows.get(record.anchor)?.login },
-          match,
-        );
+      planned.records.forEach(({ record, previous, outcome, action }, i) => {
+        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome, action, okta: holders[i], knownLogin: previous?.login }, match);
         collector.add(record, assessment, holders[i]?.user.status);
       });
-      for (const rej of page.rejected) {
-        const anchor = rejectedAnchor(rej.dn);
-        const action: Action = { kind: 'quarantine', anchor, dn: rej.dn, step: 'directory', reason: rej.reason, oktaId: null };
-        collector.add({ anchor, dn: rej.dn }, assess({ anchor, dn: rej.dn, outcome: null, action }, match));
+      for (const action of planned.rejected) {
+        collector.add(action, assess({ anchor: action.anchor, dn: action.dn, outcome: null, action }, match));
       }
       // later pages see this page's logins (as a sync's plan does); the actions themselves are not kept
-      spool.addPage(
-        [],
-        [],
-        actions.flatMap((a) => (a.kind === 'create' || a.kind === 'update' ? [{ loginNorm: normalizeLogin(a.login), anchor: a.anchor, dn: a.dn }] : [])),
+      path.keep(
+        planned.records.map((r) => r.action),
+        'logins',
       );
       answers = new Map();
       opts.onPage?.(collector.read);
     }
-  } catch (e) {
-    throw fatalCause(e);
   } finally {
     spool.close();
   }

@@ -11,9 +11,9 @@
  * - quarantine / skip: as the transforms decided;
  * - missing: a managed user the directory no longer shows; deprovisioned after the grace.
  */
-import type { LifecycleConfig } from './schema';
-import { normalizeLogin, profileValuesEqual, type Profile } from '../okta/profile';
-import type { UserRow } from '../state/users';
+import type { LifecycleConfig } from '../schema';
+import { normalizeLogin, profileValuesEqual, type Profile } from '../../okta/profile';
+import type { UserRow } from '../../state/users';
 import type { Action, AttributeChange, Desired, LifecycleIntent, MissingAction } from './types';
 
 export interface PlanContext {

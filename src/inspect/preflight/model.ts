@@ -72,18 +72,6 @@ export interface Problem {
  */
 export type RecordFate = 'create' | 'link' | 'create-or-link' | 'update' | 'unchanged' | 'lifecycle' | 'quarantine' | 'skip' | 'rejected';
 
-export const FATE_LABELS: Record<RecordFate, string> = {
-  create: 'would be created',
-  link: 'would be linked to the Okta user holding its login',
-  'create-or-link': 'created or linked, as okta.match rules decide at sync',
-  update: 'already linked: would be updated',
-  unchanged: 'already linked: unchanged',
-  lifecycle: 'already linked: status change only',
-  quarantine: 'would be quarantined',
-  skip: 'would be skipped',
-  rejected: 'rejected by the directory reader',
-};
-
 export interface ProblemExample {
   dn: string;
   anchor: string;
@@ -103,7 +91,7 @@ export interface ProblemSummary {
   records: number;
   /** Problems of this type (a record may have several, e.g. two missing attributes). */
   occurrences: number;
-  /** Occurrences by severity. */
+  /** Occurrences by severity, in the order of {@link SEVERITIES}. */
   bySeverity: Partial<Record<Severity, number>>;
   examples: ProblemExample[];
 }
@@ -134,6 +122,14 @@ export interface PreflightReport {
   oktaConflicts: OktaConflictSummary;
   examplesPerType: number;
   csv: { path: string; rows: number; includesFixes: boolean } | null;
+}
+
+/** Where problem rows go as they come, one row per problem, columns as {@link CSV_HEADER} (a CSV file: src/output/csv.ts). */
+export interface ProblemRowWriter {
+  readonly path: string;
+  /** Rows written so far. */
+  readonly rows: number;
+  write(cells: readonly unknown[]): void;
 }
 
 export const CSV_HEADER = ['dn', 'anchor', 'login', 'outcome', 'problem', 'severity', 'step', 'attribute', 'before', 'after', 'message'] as const;

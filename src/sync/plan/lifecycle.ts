@@ -10,7 +10,7 @@
  * - policy `nothing`: no Okta call.
  * Okta users are never deleted.
  */
-import type { LifecycleOp } from '../okta/client';
+import type { LifecycleOp } from '../../okta/client';
 
 const SUSPENDABLE = new Set(['ACTIVE', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY']);
 

@@ -19,17 +19,15 @@ import type { DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
 import type { OktaSink } from '../../okta/client';
 import type { Profile } from '../../okta/profile';
-import type { RunConfig as Config } from '../schema';
+import type { RunConfig } from '../../sync/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
+import { diffProfiles } from '../../sync/plan/plan';
+import type { Action, AttributeChange } from '../../sync/plan/types';
+import { RecordPath } from '../../sync/record';
 import type { Finding, Pipeline, ProfileValue, TraceStep, TransformOutcome } from '../../transform';
-import { diffProfiles, planRecord } from '../plan';
-import { planContext } from '../plan-run';
-import { fatalCause } from '../preflight/errors';
-import { RunLoginRegistry, RunUniqueRegistry, toDesired } from '../transformer';
-import type { Action, AttributeChange } from '../types';
 
 export interface ExplainDeps {
-  config: Config;
+  config: RunConfig;
   source: DirectorySource;
   /** Opened read-only. */
   state: StateStore;
@@ -159,21 +157,11 @@ async function explainUser(
   if (record) {
     const spool = state.spool();
     try {
-      const logins = new RunLoginRegistry(state, spool, deps.okta);
-      const unique = new RunUniqueRegistry(spool, logins.dns);
-      logins.dns.set(record.anchor, record.dn);
-      await pipeline.beginRun();
-      outcome = await pipeline.run(
-        record,
-        { logins, unique, previous: row ? { login: row.login, loginSource: row.loginSource } : null, now: (deps.now ?? (() => new Date()))() },
-        { trace: true },
-      );
-      const ctx = planContext(state, spool, config.lifecycle);
-      const desired = toDesired(record, outcome);
-      if (desired.kind === 'ok') profile = desired.profile;
-      next = describeNext(planRecord(desired, row, ctx));
-    } catch (e) {
-      throw fatalCause(e);
+      const path = await RecordPath.begin({ pipeline, state, spool, okta: deps.okta, lifecycle: config.lifecycle, now: deps.now });
+      const [planned] = (await path.planPage({ records: [record], rejected: [] }, { trace: true })).records;
+      outcome = planned.outcome;
+      if (planned.desired.kind === 'ok') profile = planned.desired.profile;
+      next = describeNext(planned.action);
     } finally {
       spool.close();
     }

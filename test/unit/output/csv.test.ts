@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CsvFileWriter, csvCell, csvDocument, csvRow } from '../../../../src/sync/preflight/csv';
+import { CsvFileWriter, csvCell, csvDocument, csvRow } from '../../../src/output/csv';
 
 describe('csvCell', () => {
   test.each([

@@ -1,7 +1,7 @@
-import { diffProfiles, planBatch, planMissing, planRecord, type PlanContext } from '../../../src/sync/plan';
-import { chooseOp } from '../../../src/sync/lifecycle';
-import type { Desired } from '../../../src/sync/types';
-import type { UserRow } from '../../../src/state/users';
+import { diffProfiles, planBatch, planMissing, planRecord, type PlanContext } from '../../../../src/sync/plan/plan';
+import { chooseOp } from '../../../../src/sync/plan/lifecycle';
+import type { Desired } from '../../../../src/sync/plan/types';
+import type { UserRow } from '../../../../src/state/users';
 
 const LIFECYCLE: PlanContext['lifecycle'] = { createDisabled: false, missing: 'deactivate', missingGraceRuns: 2 };
 const nobody: PlanContext = { loginHolder: () => undefined, lifecycle: LIFECYCLE };

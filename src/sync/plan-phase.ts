@@ -1,0 +1,171 @@
+/**
+ * The plan phase of a run: mode decision (incremental from the stored watermark, or full) → plan
+ * the users (stream the directory page by page through the record path into the plan spool, then
+ * the users the directory no longer shows) → plan the groups → the safeguards' verdict. Nothing is
+ * written to Okta or to the state file: the spool lives in temp tables. It returns the plan as a
+ * value: `sync` applies it (run.ts), `plan` and `demo` print it.
+ */
+import type { Checkpoint, DirectorySource } from '../directory/source';
+import type { SourcePage } from '../directory/types';
+import type { OktaSink } from '../okta/client';
+import type { PlanSpool, StateStore } from '../state/store';
+import type { Pipeline } from '../transform';
+import type { Logger } from '../util/log';
+import { configFingerprint } from './fingerprint';
+import { planGroups, type GroupPlanSummary } from './groups';
+import { planMissing } from './plan/plan';
+import type { RunConfig } from './schema';
+import { checkSafeguards, countAction, type PlanTotals, type SafeguardVerdict } from './plan/safeguards';
+import type { MissingAction } from './plan/types';
+import { actionsOf, RecordPath } from './record';
+
+/** What is stored per source after a run whose writes are all durable. */
+export interface Watermark {
+  checkpoint: Checkpoint;
+  /** configFingerprint() of the run that stored it. */
+  fingerprint: string;
+}
+
+export type RequestedMode = 'auto' | 'full' | 'incremental';
+
+export interface ModeDecision {
+  mode: 'full' | 'incremental';
+  since?: Checkpoint;
+  reason: string;
+}
+
+/** Full or incremental, and why (logged with the run). Pure. */
+export function decideMode(
+  requested: RequestedMode | undefined,
+  previous: Watermark | undefined,
+  current: Checkpoint,
+  fingerprint: string,
+  source: Pick<DirectorySource, 'canResume'>,
+): ModeDecision {
+  if (requested === 'full') return { mode: 'full', reason: 'a full run was requested' };
+  if (!previous?.checkpoint) return { mode: 'full', reason: 'no watermark yet (first run, or the source or its scope changed)' };
+  if (previous.fingerprint !== fingerprint)
+    return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
+  const verdict = source.canResume(previous.checkpoint, current);
+  if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
+  return { mode: 'incremental', since: previous.checkpoint, reason: 'changes since the last run' };
+}
+
+export interface PlanPhaseDeps {
+  config: RunConfig;
+  source: DirectorySource;
+  state: StateStore;
+  pipeline: Pipeline;
+  /** Whether an Okta user holds a login (the username step): reads only. */
+  okta: Pick<OktaSink, 'getUser'>;
+  log: Logger;
+}
+
+export interface PlanProgress {
+  pages: number;
+  read: number;
+}
+
+export interface PlanPhaseOptions {
+  /** auto (default): incremental when the stored watermark allows it, else full. */
+  mode?: RequestedMode;
+  /** Told the mode decision before anything is read. */
+  onDecision?: (d: ModeDecision) => void;
+  onPage?: (p: PlanProgress) => void;
+}
+
+/** A planned run: what `sync` applies and `plan` prints. The spool belongs to the caller, who closes it. */
+export interface PlannedRun {
+  decision: ModeDecision;
+  /** The source's checkpoint before reading: the next watermark, once every write is durable. */
+  checkpoint: Checkpoint;
+  fingerprint: string;
+  /** The run's plan spool (temp tables): the users' actions and the groups' plan. */
+  spool: PlanSpool;
+  /** Users: action counts by kind, plus `read` and `rejected`. */
+  counts: Record<string, number>;
+  totals: PlanTotals;
+  groups: GroupPlanSummary;
+  verdict: SafeguardVerdict;
+  /** Directory entries the phase read (users and groups). */
+  entriesRead: number;
+}
+
+export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
+  const { config, source, state, log } = deps;
+  await source.open();
+  const checkpoint = await source.checkpoint();
+  const fingerprint = configFingerprint(config);
+  const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source);
+  opts.onDecision?.(decision);
+  const spool = state.spool();
+  try {
+    const users = await planUsers(deps, spool, decision.since, opts.onPage);
+    const groups = await planGroups({ config, source, state, spool, log, since: decision.since });
+    const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.memberRemoves }, config.safeguards);
+    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, entriesRead: source.entriesRead };
+  } catch (e) {
+    spool.close();
+    throw e;
+  }
+}
+
+/**
+ * The users: every record the directory shows (all of them, or those changed since `since`, plus
+ * the quarantined ones), then the managed users it no longer shows (a full run: every managed user
+ * not seen; an incremental run: the directory's deletions).
+ */
+async function planUsers(
+  deps: PlanPhaseDeps,
+  spool: PlanSpool,
+  since: Checkpoint | undefined,
+  onPage: PlanPhaseOptions['onPage'],
+): Promise<{ counts: Record<string, number>; totals: PlanTotals }> {
+  const { config, source, state } = deps;
+  const lifecycle = config.lifecycle;
+  const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
+  const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: deps.okta, lifecycle });
+  let read = 0;
+  let rejected = 0;
+  let pages = 0;
+  const planPage = async (page: SourcePage) => {
+    pages++;
+    read += page.records.length;
+    rejected += page.rejected.length;
+    const actions = actionsOf(await path.planPage(page));
+    for (const a of actions) countAction(totals, a, lifecycle);
+    path.keep(actions, 'actions');
+    onPage?.({ pages, read });
+  };
+  for await (const page of source.users(since)) await planPage(page);
+  if (since) {
+    // quarantined records are retried every run, even when their entry did not change
+    // (the cause may be outside the directory: a lookup table, Okta, another record)
+    for (const batch of spool.unseenQuarantined()) {
+      for await (const page of source.usersByDn(batch.map((q) => q.dn))) {
+        const fresh = page.records.filter((r) => !spool.wasSeen(r.anchor));
+        await planPage({ records: fresh, rejected: [] });
+      }
+    }
+  }
+
+  const missing = (anchors: string[], why: MissingAction['why']) => {
+    const rows = state.users.getMany(anchors);
+    const actions = anchors.flatMap((a) => {
+      const row = rows.get(a);
+      const m = row && planMissing(row, why, { lifecycle });
+      return m ? [m] : [];
+    });
+    for (const a of actions) countAction(totals, a, lifecycle);
+    spool.addPage(
+      actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
+      [],
+    );
+  };
+  if (since) {
+    for await (const anchors of source.deletedUsers(since)) missing(anchors, 'deleted in the directory');
+  } else {
+    for (const anchors of spool.unseenUsers()) missing(anchors, 'not seen by a full run');
+  }
+  return { counts: { read, rejected, ...spool.counts() }, totals };
+}

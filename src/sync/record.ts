@@ -1,0 +1,230 @@
+/**
+ * THE per-record path: a directory record → the transforms → what the directory wants
+ * ({@link Desired}) → the planned {@link Action}, against the record's state row and the claims of
+ * this run. `sync` and `plan` (plan-phase.ts), `preflight`, `explain` and `demo` all go through it;
+ * `explain` asks for the transforms' trace.
+ *
+ * Per run it owns the registries the username and validate steps consult (login and unique-value
+ * claims go to the run's plan spool, naming the claiming record's DN), each record's previous state
+ * row, the plan context, and how a registry failure reaches the caller ({@link fatalCause}).
+ *
+ * Login availability = nobody else claimed it earlier in this run (the plan spool), nobody else
+ * holds it in the state, and (when an Okta reader is given) no Okta user other than this record's
+ * own holds it, including deactivated users. Logins compare as Okta compares them.
+ */
+import { DirectoryError, type SourcePage, type SourceRecord } from '../directory/types';
+import type { OktaSink } from '../okta/client';
+import { OktaFatalError } from '../okta/errors';
+import { normalizeLogin, type Profile } from '../okta/profile';
+import type { PlanSpool, StateStore, UserRow } from '../state/store';
+import { TransformRunError, type Availability, type LoginRegistry, type Pipeline, type TransformOutcome, type UniqueRegistry } from '../transform';
+import { planBatch, type PlanContext } from './plan/plan';
+import type { Action, Desired, QuarantineAction } from './plan/types';
+
+export interface RecordPathDeps {
+  pipeline: Pipeline;
+  state: StateStore;
+  /** This run's plan spool (temp tables): login and unique-value claims go there, never to the state file. */
+  spool: PlanSpool;
+  /** Asked whether an Okta user holds a login (reads only). Undefined: Okta is not asked. */
+  okta: Pick<OktaSink, 'getUser'> | undefined;
+  lifecycle: PlanContext['lifecycle'];
+  /** The transforms' clock (`$now`), read once per record. */
+  now?: () => Date;
+}
+
+/** One record through the path. */
+export interface PlannedRecord {
+  record: SourceRecord;
+  /** The state row of the record's anchor: what the agent last applied. */
+  previous: UserRow | undefined;
+  /** With a trace when asked for. */
+  outcome: TransformOutcome;
+  desired: Desired;
+  action: Action;
+}
+
+export interface PlannedPage {
+  records: PlannedRecord[];
+  /** Entries the reader rejected (no usable anchor, …), quarantined under a pseudo-anchor. */
+  rejected: QuarantineAction[];
+}
+
+/** Pseudo-anchor for an entry that has no usable anchor, so it can be quarantined and listed. */
+export const rejectedAnchor = (dn: string) => `dn:${dn}`;
+
+export class RecordPath {
+  private readonly ctx: PlanContext;
+  private readonly now: () => Date;
+
+  private constructor(private readonly deps: RecordPathDeps) {
+    this.ctx = planContext(deps.state, deps.spool, deps.lifecycle);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** A run's path: loads the transforms' per-run data (lookup tables) first. */
+  static async begin(deps: RecordPathDeps): Promise<RecordPath> {
+    try {
+      await deps.pipeline.beginRun();
+    } catch (e) {
+      throw fatalCause(e);
+    }
+    return new RecordPath(deps);
+  }
+
+  /**
+   * Transform the page's records (concurrently: registry lookups overlap) and plan them in order:
+   * of two records of the page that want one login, the first keeps it.
+   */
+  async planPage(page: SourcePage, opts: { trace?: boolean } = {}): Promise<PlannedPage> {
+    const { state } = this.deps;
+    const rows = state.users.getMany(page.records.map((r) => r.anchor));
+    const outcomes = await Promise.all(page.records.map((r) => this.transform(r, rows.get(r.anchor), opts.trace ?? false)));
+    const desired = outcomes.map((o, i) => toDesired(page.records[i], o));
+    const actions = planBatch(desired, rows, this.ctx);
+    return {
+      records: page.records.map((record, i) => ({ record, previous: rows.get(record.anchor), outcome: outcomes[i], desired: desired[i], action: actions[i] })),
+      rejected: page.rejected.map((rej) => ({
+        kind: 'quarantine',
+        anchor: rejectedAnchor(rej.dn),
+        dn: rej.dn,
+        step: 'directory',
+        reason: rej.reason,
+        oktaId: null,
+      })),
+    };
+  }
+
+  /**
+   * Keep a planned page in the spool: the logins its creates and updates take (later pages see
+   * them), and with `actions` the actions themselves and the anchors the page saw (a plan that
+   * is printed or applied). A record skipped by a rule is out of scope: it does not count as seen.
+   */
+  keep(actions: readonly Action[], what: 'logins' | 'actions'): void {
+    const logins = actions.flatMap((a) =>
+      a.kind === 'create' || a.kind === 'update' ? [{ loginNorm: normalizeLogin(a.login), anchor: a.anchor, dn: a.dn }] : [],
+    );
+    if (what === 'logins') {
+      this.deps.spool.addPage([], [], logins);
+      return;
+    }
+    this.deps.spool.addPage(
+      actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
+      actions.filter((a) => a.kind !== 'skip' && !a.anchor.startsWith('dn:')).map((a) => a.anchor),
+      logins,
+    );
+  }
+
+  private async transform(record: SourceRecord, previous: UserRow | undefined, trace: boolean): Promise<TransformOutcome> {
+    const { state, spool, okta } = this.deps;
+    try {
+      return await this.deps.pipeline.run(
+        record,
+        {
+          logins: new RecordLogins(state, spool, okta, record),
+          unique: new RecordUniques(spool, record),
+          previous: previous ? { login: previous.login, loginSource: previous.loginSource } : null,
+          now: this.now(),
+        },
+        trace ? { trace: true } : undefined,
+      );
+    } catch (e) {
+      throw fatalCause(e);
+    }
+  }
+}
+
+/** Every action of a planned page, the rejected entries' last. */
+export function actionsOf(page: PlannedPage): Action[] {
+  return [...page.records.map((r) => r.action), ...page.rejected];
+}
+
+/** The plan's view of a run: logins held by records planned earlier in it, then by the state. */
+function planContext(state: StateStore, spool: PlanSpool, lifecycle: PlanContext['lifecycle']): PlanContext {
+  return {
+    lifecycle,
+    loginHolder(norm) {
+      const inRun = spool.loginClaimedBy(norm);
+      if (inRun) return inRun;
+      const row = state.users.holderOfLogin(norm);
+      return row ? { anchor: row.anchor, dn: row.dn } : undefined;
+    },
+  };
+}
+
+/** The login registry one record's transforms consult: its claims name the record's DN. */
+class RecordLogins implements LoginRegistry {
+  constructor(
+    private readonly state: StateStore,
+    private readonly spool: PlanSpool,
+    private readonly okta: Pick<OktaSink, 'getUser'> | undefined,
+    private readonly record: Pick<SourceRecord, 'anchor' | 'dn'>,
+  ) {}
+
+  async isAvailable(login: string, anchor: string): Promise<Availability> {
+    const key = normalizeLogin(login);
+    const inRun = this.spool.loginClaimedBy(key);
+    if (inRun && inRun.anchor !== anchor) return { heldBy: inRun.dn };
+    const row = this.state.users.holderOfLogin(login);
+    if (row && row.anchor !== anchor) return { heldBy: row.dn };
+    if (!this.okta) return true;
+    const user = await this.okta.getUser(login);
+    if (!user) return true;
+    const own = row?.anchor === anchor ? row.oktaId : this.state.users.get(anchor)?.oktaId;
+    return user.id === own ? true : { heldBy: `Okta user ${user.id} (${user.status})` };
+  }
+
+  claim(login: string, anchor: string): Availability {
+    const holder = this.spool.claimLogin(normalizeLogin(login), anchor, dnOf(this.record, anchor));
+    return holder.anchor === anchor ? true : { heldBy: holder.dn, inRun: true };
+  }
+
+  release(login: string, anchor: string): void {
+    this.spool.releaseLogin(normalizeLogin(login), anchor);
+  }
+}
+
+/** Unique attribute values (validate.unique): earlier runs' holders keep theirs, then first come first served. */
+class RecordUniques implements UniqueRegistry {
+  constructor(
+    private readonly spool: PlanSpool,
+    private readonly record: Pick<SourceRecord, 'anchor' | 'dn'>,
+  ) {}
+
+  claim(attribute: string, value: string, anchor: string): Availability {
+    const holder = this.spool.claimUnique(attribute, value, anchor, dnOf(this.record, anchor));
+    return holder.anchor === anchor ? true : { heldBy: holder.dn };
+  }
+
+  release(attribute: string, value: string, anchor: string): void {
+    this.spool.releaseUnique(attribute, value, anchor);
+  }
+}
+
+/** The DN a claim names: the record's own (steps claim for the record they transform). */
+const dnOf = (record: Pick<SourceRecord, 'anchor' | 'dn'>, anchor: string) => (anchor === record.anchor ? record.dn : anchor);
+
+export function toDesired(record: SourceRecord, o: TransformOutcome): Desired {
+  if (o.kind === 'skip') return { kind: 'skip', anchor: record.anchor, dn: record.dn, step: o.step, reason: o.reason };
+  if (o.kind === 'quarantine') return { kind: 'quarantine', anchor: record.anchor, dn: record.dn, step: o.step, reason: o.reason };
+  const login = typeof o.profile.login === 'string' ? o.profile.login : o.login;
+  if (!login) {
+    return { kind: 'quarantine', anchor: record.anchor, dn: record.dn, step: 'login', reason: 'the transforms produced no login' };
+  }
+  // attributes without a value are not sent on create and are cleared on update (see diffProfiles)
+  const profile: Profile = {};
+  for (const [k, v] of Object.entries(o.profile)) if (v !== null && v !== undefined) profile[k] = v;
+  return { kind: 'ok', anchor: record.anchor, dn: record.dn, disabled: record.disabled, profile, login, loginSource: o.loginSource };
+}
+
+/**
+ * A registry the username or validate step consults failing (Okta refused the token, Okta or the
+ * directory unreachable) reaches the path as a TransformRunError wrapping the real failure: the
+ * real failure is what the caller gets, so that it has its own message and exit code (Okta
+ * authentication: 5, directory: 4) instead of an internal error.
+ */
+export function fatalCause(e: unknown): unknown {
+  let c: unknown = e;
+  while (c instanceof TransformRunError && c.cause !== undefined) c = c.cause;
+  return c instanceof OktaFatalError || c instanceof DirectoryError ? c : e;
+}
