@@ -1,27 +1,55 @@
 /**
- * DN comparison (RFC 4514): two spellings of one DN compare equal after {@link normalizeDn}.
+ * THE distinguished-name module (RFC 4514): one parser, used to compare DNs ({@link normalizeDn},
+ * {@link isUnder}) and to take them apart ({@link parseDn}, {@link parentDn}: the transform
+ * functions `rdn`, `dnValues`, `parentDn`).
  *
- * The normal form: attribute types lower-cased, spaces around `,` `+` `=` and at the ends of
- * values dropped (unless escaped), values unescaped (`\,` `\2C`, hex-escaped UTF-8 like `\C3\A9`,
- * quoted values `"a, b"`) and escaped again one way — `\` before `,` `+` `"` `\` `<` `>` `;`, a
- * leading `#` or space and a trailing space, `\00` for NUL, every other character as itself (also
- * `=`) — and lower-cased (the naming attributes of users and groups — cn, uid, ou, dc, o — match
- * ignoring case, in AD and OpenLDAP alike); the AVAs of a multi-valued RDN in a fixed order;
- * `;` accepted as an RDN separator (RFC 2253). A BER value (`cn=#04…`) is kept as hex.
+ * The parser: attribute types trimmed; spaces around `,` `+` `=` and at the ends of values dropped
+ * (unless escaped); values unescaped (`\,` `\2C`, hex-escaped UTF-8 like `\C3\A9`, quoted values
+ * `"a, b"` in which escapes apply too, as RFC 2253 says); multi-valued RDNs (`+`); `;` accepted as an
+ * RDN separator (RFC 2253); a BER value (`cn=#04…`) kept as its `#hex` text. A string that is not a DN
+ * (no `=` in an RDN, a dangling `\`, an unterminated quote, a separator with nothing after it) has
+ * no parse.
  *
- * So `CN=a\3Db\2C c` (hex escapes, as Samba writes some) and `cn=a\=b\, c` give the same string. The
- * normal form is a key, not a DN to send to a server. A string that is not a DN (no `=` in an RDN)
- * is lower-cased with the spaces around separators dropped, as before.
+ * The normal form: attribute types lower-cased, values escaped again one way — `\` before `,` `+`
+ * `"` `\` `<` `>` `;`, a leading `#` or space and a trailing space, `\00` for NUL, every other
+ * character as itself (also `=`) — and lower-cased (the naming attributes of users and groups — cn,
+ * uid, ou, dc, o — match ignoring case, in AD and OpenLDAP alike); the AVAs of a multi-valued RDN in
+ * a fixed order. So `CN=a\3Db\2C c` (hex escapes, as Samba writes some) and `cn=a\=b\, c` give the
+ * same string. The normal form is a key, not a DN to send to a server. A string that is not a DN is
+ * lower-cased with the spaces around separators dropped, as before.
  *
  * Hot path (every member value and user DN of a run): DNs without `\`, `"`, `+`, `;`, `#`, `<`,
- * `>` take a split-and-trim fast path.
+ * `>` take a split-and-trim fast path in {@link normalizeDn}.
  */
+
+/** One attribute-value assertion of an RDN. */
+export interface Ava {
+  /** The attribute type as written (trimmed; compare ignoring case). */
+  type: string;
+  /** The value, unescaped (case kept); a BER value as its `#hex` text. */
+  value: string;
+  /** The value was BER-encoded (`#hex`) and is given as written. */
+  ber?: true;
+}
 
 const SLOW = /[\\"+;#<>\0]/;
 
+/** The normal form of `dn` (see the file comment): two spellings of one DN give the same string. */
 export function normalizeDn(dn: string): string {
   if (!SLOW.test(dn)) return fast(dn);
-  return parse(dn) ?? fallback(dn);
+  const p = parse(dn);
+  return p ? normalForm(p.rdns) : fallback(dn);
+}
+
+/** The RDNs of `dn`, leaf first, each a list of AVAs (several for a multi-valued RDN); null when `dn` is not a DN. */
+export function parseDn(dn: string): Ava[][] | null {
+  return parse(dn)?.rdns ?? null;
+}
+
+/** `dn` without its first RDN, as written (escapes kept); null for a single RDN or a string that is not a DN. */
+export function parentDn(dn: string): string | null {
+  const p = parse(dn);
+  return p && p.starts.length > 1 ? dn.slice(p.starts[1], p.end) : null;
 }
 
 /** Whether `dn` is `base` or below it. */
@@ -38,11 +66,7 @@ export function isUnder(dn: string, base: string): boolean {
  * a multi-valued RDN do not separate RDNs); 0 when the string is not a DN.
  */
 export function rdnCount(dn: string): number {
-  const normal = parse(dn);
-  if (!normal) return 0;
-  let count = 1;
-  for (let i = 0; i < normal.length; i++) if (normal.charCodeAt(i) === 44 /* , */ && !escapedAt(normal, i)) count++;
-  return count;
+  return parse(dn)?.rdns.length ?? 0;
 }
 
 /** Whether the character at `i` is escaped (an odd number of backslashes before it). */
@@ -86,76 +110,102 @@ function fallback(dn: string): string {
 
 const isSep = (ch: string | undefined) => ch === ',' || ch === '+' || ch === ';';
 
-/** The full RFC 4514 parse, in normal form; null when the string is not a DN. */
-function parse(dn: string): string | null {
+interface Parsed {
+  rdns: Ava[][];
+  /** Where each RDN starts in the string (its attribute type). */
+  starts: number[];
+  /** Where the DN ends (unescaped trailing white space excluded). */
+  end: number;
+}
+
+/** The RFC 4514 parse (see the file comment); null when the string is not a DN. */
+function parse(dn: string): Parsed | null {
   let n = dn.length;
   while (n > 0 && dn.charCodeAt(n - 1) <= 32 && !(dn.charCodeAt(n - 1) === 32 && escapedAt(dn, n - 1))) n--;
   let i = 0;
   while (i < n && dn.charCodeAt(i) <= 32) i++;
-  if (i === n) return '';
-  const rdns: string[] = [];
-  let avas: string[] = [];
+  const out: Parsed = { rdns: [], starts: [], end: n };
+  if (i === n) return out;
+  out.starts.push(i);
+  let avas: Ava[] = [];
   for (;;) {
     // attribute type
     let eq = i;
     while (eq < n && dn[eq] !== '=' && !isSep(dn[eq])) eq++;
     if (eq >= n || dn[eq] !== '=') return null;
-    const type = dn.slice(i, eq).trim().toLowerCase();
+    const type = dn.slice(i, eq).trim();
     if (!type) return null;
     i = eq + 1;
     while (i < n && dn[i] === ' ') i++;
     const ber = dn[i] === '#' ? berEnd(dn, i, n) : -1;
-    let value: string;
     if (ber > 0) {
       // a BER-encoded value (#hex), kept as it is
-      value = dn.slice(i, ber).toLowerCase();
+      avas.push({ type, value: dn.slice(i, ber), ber: true });
       i = ber;
       while (i < n && dn[i] === ' ') i++;
-      avas.push(type + '=' + value);
     } else {
       // a string value (an unescaped leading # that is not BER hex is taken as text)
-      const out = new ValueBuilder();
+      const value = new ValueBuilder();
       if (dn[i] === '"') {
         // a quoted value (RFC 2253 and before): everything up to the closing quote; escapes still apply
         i++;
         while (i < n && dn[i] !== '"') {
           if (dn[i] === '\\') {
-            const used = out.escape(dn, i, n);
+            const used = value.escape(dn, i, n);
             if (!used) return null;
             i += used;
-          } else out.char(dn[i++]);
+          } else value.char(dn[i++]);
         }
         if (i >= n) return null;
         i++;
         while (i < n && dn[i] === ' ') i++;
         if (i < n && !isSep(dn[i])) return null;
-        value = out.done(true);
+        avas.push({ type, value: value.done(true) });
       } else {
         // up to the next unescaped separator; unescaped trailing spaces are not part of the value
         while (i < n) {
           let j = i;
           for (let c = dn.charCodeAt(j); j < n && c !== 92 && c !== 44 && c !== 43 && c !== 59; c = dn.charCodeAt(++j));
-          if (j > i) out.run(dn.slice(i, j));
+          if (j > i) value.run(dn.slice(i, j));
           i = j;
           if (i >= n || dn.charCodeAt(i) !== 92 /* \\ */) break;
-          const used = out.escape(dn, i, n);
+          const used = value.escape(dn, i, n);
           if (!used) return null;
           i += used;
         }
-        value = out.done(false);
+        avas.push({ type, value: value.done(false) });
       }
-      avas.push(type + '=' + escapeValue(value));
     }
     if (i >= n) break;
-    if (dn[i++] !== '+') {
-      rdns.push(avas.length > 1 ? avas.sort().join('+') : avas[0]);
+    const nextRdn = dn[i++] !== '+';
+    if (nextRdn) {
+      out.rdns.push(avas);
       avas = [];
     }
     while (i < n && dn[i] === ' ') i++;
     if (i >= n) return null; // a separator with nothing after it
+    if (nextRdn) out.starts.push(i);
   }
-  rdns.push(avas.length > 1 ? avas.sort().join('+') : avas[0]);
-  return rdns.join(',');
+  out.rdns.push(avas);
+  return out;
+}
+
+/** The normal form of parsed RDNs. */
+function normalForm(rdns: Ava[][]): string {
+  let out = '';
+  for (let r = 0; r < rdns.length; r++) {
+    const avas = rdns[r];
+    let rdn: string;
+    if (avas.length === 1) rdn = normalAva(avas[0]);
+    else rdn = avas.map(normalAva).sort().join('+');
+    out = r === 0 ? rdn : out + ',' + rdn;
+  }
+  return out;
+}
+
+function normalAva(a: Ava): string {
+  const value = a.value.toLowerCase();
+  return a.type.toLowerCase() + '=' + (a.ber ? value : escapeValue(value));
 }
 
 /**
@@ -198,10 +248,10 @@ class ValueBuilder {
     return 1 + ch.length;
   }
 
-  /** The value, lower-cased: all of it (quoted), or without unescaped trailing spaces. */
+  /** The value: all of it (quoted), or without unescaped trailing spaces. */
   done(all: boolean): string {
     if (this.bytes.length) this.flush();
-    return (all ? this.text : this.text.slice(0, this.significant)).toLowerCase();
+    return all ? this.text : this.text.slice(0, this.significant);
   }
 
   private flush(): void {

@@ -6,7 +6,7 @@
  */
 import { generalizedTimeToIso, fileTimeToIso, anyTimeToIso } from '../text/dates';
 import { asciiFold, collapseWhitespace, titleCase, transliterate } from '../text/fold';
-import { parentDn, parseDn } from '../text/dn';
+import { parentDn, parseDn } from '../../directory/dn';
 import { guidToString, sidToString } from '../text/binary';
 import { isRegion, toE164 } from '../text/phone';
 import type { EvalScope, Ev } from './scope';
