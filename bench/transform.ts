@@ -12,15 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceRecord } from '../src/directory/types';
-import {
-  compilePipelineOrThrow,
-  InMemoryLoginRegistry,
-  asciiFold,
-  oktaLoginKey,
-  type OktaProfile,
-  type Pipeline,
-  type TransformContext,
-} from '../src/transform';
+import { compilePipelineOrThrow, InMemoryLoginRegistry, asciiFold, type Pipeline, type TransformContext } from '../src/transform';
+import { normalizeLogin, type Profile } from '../src/okta/profile';
 import { collapseWhitespace } from '../src/transform/text/fold';
 import { isEmail } from '../src/transform/text/email';
 import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js/max';
@@ -327,7 +320,7 @@ function handE164(raw: string, region: string | null): string | null {
 /** The same work, written by hand (the baseline). */
 function makeBaseline(lookup: Map<string, { name: string; division: string }>) {
   const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  return (rec: SourceRecord, reg: InMemoryLoginRegistry): OktaProfile | null => {
+  return (rec: SourceRecord, reg: InMemoryLoginRegistry): Profile | null => {
     const a = rec.attributes;
     const first = (k: string) => (a[k]?.[0] as string | undefined) ?? null;
     const sam = first('samaccountname');
@@ -335,7 +328,7 @@ function makeBaseline(lookup: Map<string, { name: string; division: string }>) {
     const given = first('givenname');
     const sn = first('sn');
     const c = first('c');
-    const p: OktaProfile = {
+    const p: Profile = {
       firstName: given === null ? null : collapseWhitespace(given),
       lastName: sn,
       email: first('mail'),
@@ -405,7 +398,7 @@ async function timeBaseline(f: ReturnType<typeof makeBaseline>, records: SourceR
 }
 
 /** Sorted-key JSON of a profile, null attributes left out, for comparing the pipeline with the baseline. */
-function canonical(p: OktaProfile): string {
+function canonical(p: Profile): string {
   return JSON.stringify(
     Object.keys(p)
       .filter((k) => p[k] !== null && p[k] !== undefined)
@@ -461,7 +454,7 @@ export async function benchTransform(): Promise<void> {
         }
       }
       await full.close();
-      if (oktaLoginKey('Zoë@X') !== 'zoe@x') throw new Error('login key');
+      if (normalizeLogin('Zoë@X') !== 'zoe@x') throw new Error('login key');
     }
 
     // warm-up, then alternate measurements to spread machine noise over both sides

@@ -18,17 +18,34 @@ export function normalizeLogin(login: string): string {
   return login.toLowerCase().normalize('NFD').replace(MARKS, '').normalize('NFC');
 }
 
-/** Deterministic JSON (sorted keys) so equal profiles serialise equally. */
-export function canonicalJson(profile: Profile): string {
-  const keys = Object.keys(profile).sort();
-  const o: Profile = {};
-  for (const k of keys) o[k] = profile[k];
-  return JSON.stringify(o);
-}
-
+/** Whether two profile values are the same value: arrays element by element; an absent value equals null. */
 export function profileValuesEqual(a: ProfileValue | undefined, b: ProfileValue | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return (a ?? null) === (b ?? null);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return false;
 }
+
+/**
+ * Okta's limits on profile values, in characters, inclusive. Users: the base user profile (official
+ * spec `UserProfile`, management-minimal 2026.06.3; test/unit/okta/profile.test.ts holds the table to
+ * the spec). Groups (OKTA_GROUP): name 1–255, description at most 1,024 (Okta's documentation; the
+ * spec gives none).
+ */
+export const OKTA_PROFILE_LIMITS: Readonly<Record<string, { min?: number; max: number }>> = {
+  login: { min: 5, max: 100 },
+  email: { min: 5, max: 100 },
+  secondEmail: { max: 100 },
+  firstName: { min: 1, max: 50 },
+  lastName: { min: 1, max: 50 },
+  city: { max: 128 },
+  state: { max: 128 },
+  countryCode: { max: 2 },
+  zipCode: { max: 50 },
+  streetAddress: { max: 1024 },
+  postalAddress: { max: 4096 },
+  mobilePhone: { max: 100 },
+  primaryPhone: { max: 100 },
+};
+export const OKTA_GROUP_NAME_MAX = 255;
+export const OKTA_GROUP_DESCRIPTION_MAX = 1024;

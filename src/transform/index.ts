@@ -7,8 +7,6 @@ export { TransformRunError } from './errors';
 export { transformsSchema, stepSchema, STEP_KINDS } from './schema';
 export type { TransformStep, TransformsConfig } from './schema';
 export { InMemoryLoginRegistry, InMemoryUniqueRegistry } from './registries';
-export { oktaLoginKey } from './text/login-key';
 export { asciiFold, transliterate } from './text/fold';
-export { OKTA_PROFILE_LIMITS } from './okta-limits';
 export type { HookRecord } from './hook/host';
 export type * from './types';

@@ -21,9 +21,7 @@ import type {
   CompileError,
   CompileOptions,
   CompileResult,
-  OktaProfile,
   Pipeline,
-  ProfileValue,
   RunOptions,
   StepKind,
   TransformContext,
@@ -32,6 +30,7 @@ import type {
   TraceStep,
 } from './types';
 
+import { profileValuesEqual, type Profile } from '../okta/profile';
 import { TransformRunError } from './errors';
 export { TransformRunError };
 
@@ -217,12 +216,13 @@ function failed(step: CompiledStep, st: RunState, e: unknown): void {
 }
 
 function traced(step: CompiledStep, st: RunState): void | Promise<void> {
-  const before: OktaProfile = { ...st.profile };
+  const before: Profile = { ...st.profile };
   const done = () => {
     const after = st.profile;
     const changed: TraceStep['changed'] = {};
     for (const k in after) {
-      if (!sameValue(before[k], after[k])) changed[k] = { before: before[k], after: after[k]! };
+      // an attribute the step added counts as changed, even when it added null
+      if (!(k in before) || !profileValuesEqual(before[k], after[k])) changed[k] = { before: before[k], after: after[k] };
     }
     for (const k in before) if (!(k in after)) changed[k] = { before: before[k], after: null };
     const entry: TraceStep = { step: step.name, kind: step.kind, changed, profile: { ...after } };
@@ -235,9 +235,4 @@ function traced(step: CompiledStep, st: RunState): void | Promise<void> {
     return;
   }
   return r.then(done);
-}
-
-function sameValue(a: ProfileValue | undefined, b: ProfileValue): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
-  return a === b;
 }

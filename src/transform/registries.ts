@@ -1,8 +1,8 @@
 /**
  * In-memory {@link LoginRegistry} and {@link UniqueRegistry}, for tests, `preflight` and the
- * simulator. Logins are keyed by {@link oktaLoginKey} (case- and diacritic-insensitive like Okta).
+ * simulator. Logins are keyed by {@link normalizeLogin} (case- and diacritic-insensitive like Okta).
  */
-import { oktaLoginKey } from './text/login-key';
+import { normalizeLogin } from '../okta/profile';
 import type { Availability, LoginRegistry, UniqueRegistry } from './types';
 
 export class InMemoryLoginRegistry implements LoginRegistry {
@@ -13,16 +13,16 @@ export class InMemoryLoginRegistry implements LoginRegistry {
 
   /** `held`: logins already taken: [login, holder] where holder is an anchor (the agent's own claims) or an Okta user id (also deactivated users). */
   constructor(held: Iterable<readonly [string, string]> = []) {
-    for (const [login, holder] of held) this.held.set(oktaLoginKey(login), holder);
+    for (const [login, holder] of held) this.held.set(normalizeLogin(login), holder);
   }
 
   isAvailable(login: string, anchor: string): Availability {
-    const h = this.held.get(oktaLoginKey(login));
+    const h = this.held.get(normalizeLogin(login));
     return h === undefined || h === anchor ? true : { heldBy: h };
   }
 
   claim(login: string, anchor: string): Availability {
-    const key = oktaLoginKey(login);
+    const key = normalizeLogin(login);
     const h = this.held.get(key);
     if (h !== undefined && h !== anchor) return { heldBy: h };
     const c = this.claimed.get(key);
@@ -32,7 +32,7 @@ export class InMemoryLoginRegistry implements LoginRegistry {
   }
 
   release(login: string, anchor: string): void {
-    const key = oktaLoginKey(login);
+    const key = normalizeLogin(login);
     if (this.claimed.get(key) === anchor) this.claimed.delete(key);
   }
 

@@ -3,10 +3,7 @@
  * context, and the registries the username and validate steps consult.
  */
 import type { SourceRecord } from '../directory/types';
-
-/** A value of an Okta profile attribute. `null` means "no value" (Okta clears the attribute). */
-export type ProfileValue = string | number | boolean | string[] | null;
-export type OktaProfile = Record<string, ProfileValue>;
+import type { Profile, ProfileValue } from '../okta/profile';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -50,7 +47,7 @@ export interface Finding {
 export interface OkOutcome {
   kind: 'ok';
   anchor: string;
-  profile: OktaProfile;
+  profile: Profile;
   /** profile.login */
   login: string;
   /** The preferred (unsuffixed) login candidate the username step derived it from; store it for stability. Null when login was mapped directly. */
@@ -89,7 +86,7 @@ export interface TraceStep {
   /** Profile attributes this step changed. */
   changed: Record<string, { before: ProfileValue | undefined; after: ProfileValue }>;
   /** Copy of the whole profile after the step. */
-  profile: OktaProfile;
+  profile: Profile;
   /** `when`: which branch ran; `lookup`: matched / default / none; `skip`: whether it fired. */
   note?: string;
   /** Set when the step ended the record. */
@@ -105,7 +102,7 @@ export type StepKind = 'map' | 'set' | 'when' | 'skip' | 'normalize' | 'lookup' 
 export type Availability = boolean | { heldBy: string; inRun?: boolean };
 
 /**
- * Login uniqueness, injected. Logins are compared with {@link oktaLoginKey} (case- and
+ * Login uniqueness, injected. Logins are compared with {@link normalizeLogin} (case- and
  * diacritic-insensitive, as Okta does). Implementations consult the agent's own claims (state)
  * and Okta, including deactivated users that still hold a login.
  */

@@ -18,13 +18,13 @@
 import type { DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
 import type { OktaSink } from '../../okta/client';
-import type { Profile } from '../../okta/profile';
+import type { Profile, ProfileValue } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
 import { diffProfiles } from '../../sync/plan/plan';
 import type { Action, AttributeChange } from '../../sync/plan/types';
 import { RecordPath } from '../../sync/record';
-import type { Finding, Pipeline, ProfileValue, TraceStep, TransformOutcome } from '../../transform';
+import type { Finding, Pipeline, TraceStep, TransformOutcome } from '../../transform';
 
 export interface ExplainDeps {
   config: RunConfig;

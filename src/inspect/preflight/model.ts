@@ -3,7 +3,7 @@
  * problems behind it, counted per problem type with a bounded number of examples. The problem rows
  * themselves stream to a CSV file (see collector.ts); only counts and examples stay in memory.
  */
-import type { ProfileValue } from '../../transform/types';
+import type { ProfileValue } from '../../okta/profile';
 
 /**
  * What a problem means for the record:

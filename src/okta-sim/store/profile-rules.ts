@@ -6,6 +6,11 @@
  * base attributes carry maximum lengths. Custom attributes are accepted as-is (the simulator has no
  * profile-schema editor). Returns every problem at once; the caller turns them into 400 E0000001.
  *
+ * The simulator keeps its own table of these limits rather than importing the agent's
+ * (src/okta/profile.ts): it stands in for Okta and depends on nothing of the agent, so a wrong limit
+ * in the agent shows up as a failing test instead of being agreed with. test/unit/okta/profile.test.ts
+ * holds both tables to the official spec.
+ *
  * Cause texts: "The field cannot be left blank" and "Username must be in the form of an email
  * address" are Okta's; the length and type messages are the simulator's own wording.
  */
@@ -39,6 +44,7 @@ const RULES: Record<string, LengthRule> = {
   postalAddress: { max: 4096 },
   state: { max: 128 },
   streetAddress: { max: 1024 },
+  zipCode: { max: 50 },
 };
 
 export function validateProfile(profile: Profile, loginFormat: LoginFormat): FieldProblem[] {

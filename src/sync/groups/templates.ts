@@ -20,9 +20,7 @@ import type { CompileEnv, ExprIssue } from '../../transform/expr/compile';
 import type { EvalScope } from '../../transform/expr/scope';
 import { compileTemplate, type CompiledTemplate } from '../../transform/expr/template';
 import { toStr } from '../../transform/expr/values';
-
-export const OKTA_GROUP_NAME_MAX = 255;
-export const OKTA_GROUP_DESCRIPTION_MAX = 1024;
+import { OKTA_GROUP_DESCRIPTION_MAX, OKTA_GROUP_NAME_MAX } from '../../okta/profile';
 
 export interface GroupTemplateIssue {
   /** Key path from the config root, e.g. ['groups', 'name']. */

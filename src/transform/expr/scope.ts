@@ -1,6 +1,6 @@
 /** What a compiled expression reads at run time. One scope object per record (no per-expression allocation). */
 import type { Attributes, SourceRecord } from '../../directory/types';
-import type { ProfileValue } from '../types';
+import type { ProfileValue } from '../../okta/profile';
 
 export interface EvalScope {
   record: SourceRecord;

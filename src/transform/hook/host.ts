@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { HOOK_WORKER_SOURCE } from './worker-source';
 import { CYRILLIC_MAP, FOLD_MAP, GREEK_MAP } from '../text/fold';
-import type { OktaProfile } from '../types';
+import type { Profile } from '../../okta/profile';
 
 export interface HookRecord {
   anchor: string;
@@ -20,7 +20,7 @@ export interface HookRecord {
   /** Source attributes (lower-cased names; binary values are Buffers). Read-only input. */
   attributes: Record<string, (string | Buffer)[]>;
   /** The profile built so far; return it (changed) in the result. */
-  profile: OktaProfile;
+  profile: Profile;
 }
 
 export type HookReply = { kind: 'result'; value: unknown } | { kind: 'error'; message: string } | { kind: 'timeout' };

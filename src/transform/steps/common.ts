@@ -7,7 +7,8 @@ import type { ExprIssue, CompileEnv } from '../expr/compile';
 import { compileCondition, compileTemplate, type CompiledTemplate } from '../expr/template';
 import type { EvalScope, Ev } from '../expr/scope';
 import type { Value } from '../expr/values';
-import type { CompileError, Finding, FindingType, MaybePromise, ProfileValue, StepKind, TraceStep, TransformContext } from '../types';
+import type { ProfileValue } from '../../okta/profile';
+import type { CompileError, Finding, FindingType, MaybePromise, StepKind, TraceStep, TransformContext } from '../types';
 
 export interface RunState extends EvalScope {
   record: SourceRecord;
@@ -110,7 +111,7 @@ export function toProfileValue(v: Value): ProfileValue {
   for (const x of v) {
     const p = toProfileValue(x);
     if (p === null) continue;
-    if (Array.isArray(p)) out.push(...p);
+    if (Array.isArray(p)) for (const e of p) out.push(String(e));
     else out.push(String(p));
   }
   return out.length ? out : null;

@@ -1,6 +1,6 @@
 /** `map` (attributes from templates) and `set` (literal values). */
 import type { Ev } from '../expr/scope';
-import type { ProfileValue } from '../types';
+import type { ProfileValue } from '../../okta/profile';
 import { toProfileValue, type CompiledStep, type Path, type StepCompiler } from './common';
 
 export function compileMap(c: StepCompiler, path: Path, name: string, spec: Record<string, string>): CompiledStep {
@@ -23,9 +23,12 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
   };
 }
 
-export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Record<string, ProfileValue>): CompiledStep {
+export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Readonly<Record<string, ProfileValue>>): CompiledStep {
   const keys = Object.keys(spec);
-  const values: ProfileValue[] = keys.map((k) => (Array.isArray(spec[k]) ? [...spec[k]] : spec[k]!));
+  const values: ProfileValue[] = keys.map((k) => {
+    const v = spec[k];
+    return Array.isArray(v) ? v.slice() : v;
+  });
   c.assigned(keys);
   const n = keys.length;
   return {
@@ -35,7 +38,7 @@ export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Rec
       const p = st.profile;
       for (let i = 0; i < n; i++) {
         const v = values[i]!;
-        p[keys[i]] = Array.isArray(v) ? [...v] : v; // a fresh array per record: profiles are handed out
+        p[keys[i]] = Array.isArray(v) ? v.slice() : v; // a fresh array per record: profiles are handed out
       }
     },
   };

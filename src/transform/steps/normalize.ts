@@ -9,7 +9,7 @@ import { isRegion, toE164 } from '../text/phone';
 import { toStr } from '../expr/values';
 import type { Ev } from '../expr/scope';
 import type { NormalizeConfig } from '../schema';
-import type { ProfileValue } from '../types';
+import type { ProfileValue } from '../../okta/profile';
 import { finding, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
 type Fix = (s: string) => string;
@@ -111,6 +111,9 @@ function invalid(
   return true;
 }
 
+/** A list of text (a list of numbers, which Okta also has, is not text). */
+const isTextList = (v: ProfileValue | undefined): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
 function textFixer(step: string, sel: '*' | string[], fix: Fix, type: 'whitespace.normalized' | 'unicode.normalized') {
   const one = (st: RunState, a: string, v: ProfileValue | undefined) => {
     if (typeof v === 'string') {
@@ -119,7 +122,7 @@ function textFixer(step: string, sel: '*' | string[], fix: Fix, type: 'whitespac
         st.profile[a] = after === '' ? null : after;
         finding(st, type, step, a, v, st.profile[a]);
       }
-    } else if (Array.isArray(v)) {
+    } else if (isTextList(v)) {
       let changed = false;
       const out = v
         .map((x) => {

@@ -8,14 +8,14 @@
  *    suffixes on the first candidate, before '@' (john.doe2@corp.example … up to `max`).
  * 4. Nothing left → quarantine naming the holders.
  * Availability is decided by the injected LoginRegistry (agent claims + Okta, including
- * deactivated users), compared with oktaLoginKey (case- and diacritic-insensitive).
+ * deactivated users), compared with normalizeLogin (case- and diacritic-insensitive).
  *
  * A registry that answers synchronously (the in-memory one, a state cache) costs no promise: the
  * search only becomes asynchronous from the first registry answer that is a promise.
  */
 import { toStr } from '../expr/values';
 import type { Ev } from '../expr/scope';
-import { oktaLoginKey } from '../text/login-key';
+import { normalizeLogin } from '../../okta/profile';
 import type { UsernameConfig } from '../schema';
 import type { Availability, LoginRegistry, MaybePromise } from '../types';
 import { TransformRunError } from '../errors';
@@ -87,7 +87,7 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
       const v = toStr(templates[i](st));
       if (v === null || v === '') continue;
       if (templates.length > 1) {
-        const k = oktaLoginKey(v);
+        const k = normalizeLogin(v);
         if ((seen ??= new Set()).has(k)) continue;
         seen.add(k);
       }

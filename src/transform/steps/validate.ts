@@ -7,9 +7,9 @@
  */
 import { isEmail } from '../text/email';
 import { isValidE164 } from '../text/phone';
-import { OKTA_PROFILE_LIMITS } from '../okta-limits';
 import type { ValidateConfig } from '../schema';
-import type { FindingType, ProfileValue } from '../types';
+import { OKTA_PROFILE_LIMITS, type ProfileValue } from '../../okta/profile';
+import type { FindingType } from '../types';
 import { TransformRunError } from '../errors';
 import { finding, present, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
@@ -26,7 +26,7 @@ function charLength(s: string): number {
 
 function eachText(v: ProfileValue | undefined, f: (s: string) => void): void {
   if (typeof v === 'string') f(v);
-  else if (Array.isArray(v)) v.forEach(f);
+  else if (Array.isArray(v)) for (const x of v) f(String(x));
   else if (typeof v === 'number' || typeof v === 'boolean') f(String(v));
 }
 
@@ -136,8 +136,9 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
     for (const u of unique) {
       const v = st.profile[u.attribute];
       if (!present(v)) continue;
-      const values = Array.isArray(v) ? v : [String(v)];
-      for (const raw of values) {
+      const values = Array.isArray(v) ? v : [v];
+      for (const x of values) {
+        const raw = String(x);
         const value = u.ignoreCase ? raw.toLowerCase() : raw;
         let r;
         try {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { compileErrors, compileOk, ctx, rec } from './helpers';
-import { asciiFold, oktaLoginKey, transliterate } from '../../../src/transform';
+import { asciiFold, transliterate } from '../../../src/transform';
+import { normalizeLogin } from '../../../src/okta/profile';
 
 const fixtures = path.join(__dirname, '../../fixtures/transform');
 const base = { map: { login: '{uid}@corp.example', firstName: '{givenName}', title: '{title}' } };
@@ -15,7 +16,7 @@ describe('hook step', () => {
         kind: 'ok',
         profile: {
           nickName: asciiFold('Zoë-Łucja'),
-          loginKey: oktaLoginKey('Zoë@corp.example'),
+          loginKey: normalizeLogin('Zoë@corp.example'),
           phoneE164: '+14155552671',
           photoBytes: 4,
         },

@@ -1,4 +1,5 @@
-import { InMemoryLoginRegistry, InMemoryUniqueRegistry, oktaLoginKey, TransformRunError, type LoginRegistry } from '../../../src/transform';
+import { InMemoryLoginRegistry, InMemoryUniqueRegistry, TransformRunError, type LoginRegistry } from '../../../src/transform';
+import { normalizeLogin } from '../../../src/okta/profile';
 import { compileOk, ctx, rec } from './helpers';
 
 const steps = [
@@ -14,12 +15,12 @@ const steps = [
   },
 ];
 
-describe('oktaLoginKey', () => {
+describe('normalizeLogin', () => {
   test('case- and diacritic-insensitive like Okta', () => {
-    expect(oktaLoginKey('Isaac.Brock@example.com')).toBe('isaac.brock@example.com');
-    expect(oktaLoginKey('isáàc.bröck@example.com')).toBe('isaac.brock@example.com');
-    expect(oktaLoginKey('İSTANBUL@x.io')).toBe('istanbul@x.io');
-    expect(oktaLoginKey('plain@x.io')).toBe('plain@x.io');
+    expect(normalizeLogin('Isaac.Brock@example.com')).toBe('isaac.brock@example.com');
+    expect(normalizeLogin('isáàc.bröck@example.com')).toBe('isaac.brock@example.com');
+    expect(normalizeLogin('İSTANBUL@x.io')).toBe('istanbul@x.io');
+    expect(normalizeLogin('plain@x.io')).toBe('plain@x.io');
   });
 });
 
