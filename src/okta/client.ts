@@ -9,6 +9,7 @@ import type { OktaConfig } from './schema';
 import { GovernedRequestExecutor, type RequestCounts } from './executor';
 import { OktaError, OktaFatalError, toOktaError } from './errors';
 import { RateGovernor, type Bucket } from './governor';
+import { oktaUnreachable } from './net';
 import type { Profile } from './profile';
 
 export interface OktaUser {
@@ -55,8 +56,6 @@ export interface OktaSink {
   /** Idempotent: adding a member twice or removing a non-member is not an error. */
   addGroupMember(groupId: string, userId: string): Promise<void>;
   removeGroupMember(groupId: string, userId: string): Promise<void>;
-  /** Member user ids, streamed page by page. */
-  groupMemberIds(groupId: string): AsyncIterable<string>;
   /** Requests made so far (for run reports). */
   readonly requestCounts: RequestCounts;
   /** Close idle connections. */
@@ -200,15 +199,6 @@ export class SdkOktaSink implements OktaSink {
     }
   }
 
-  async *groupMemberIds(groupId: string): AsyncIterable<string> {
-    const users = await this.call(() => this.client.groupApi.listGroupUsers({ groupId, limit: 200 }));
-    try {
-      for await (const u of users) if (u?.id) yield u.id;
-    } catch (e) {
-      throw toOktaError(e);
-    }
-  }
-
   /** Run an SDK call; a bad token or an unreachable org stops the run instead of failing record by record. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -218,18 +208,7 @@ export class SdkOktaSink implements OktaSink {
       if (err.isAuthFailure) {
         throw new OktaFatalError('auth', `Okta rejected the API token: ${err.message}`, { cause: err });
       }
-      const code = (err.cause as { code?: string } | undefined)?.code ?? '';
-      if (
-        [
-          'ECONNREFUSED',
-          'ENOTFOUND',
-          'EAI_AGAIN',
-          'EHOSTUNREACH',
-          'CERT_HAS_EXPIRED',
-          'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-          'DEPTH_ZERO_SELF_SIGNED_CERT',
-        ].includes(code)
-      ) {
+      if (oktaUnreachable(err.cause)) {
         throw new OktaFatalError('unreachable', `Okta is unreachable: ${err.message}`, { cause: err });
       }
       throw err;

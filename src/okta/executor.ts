@@ -12,6 +12,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { bucketOf, parseRateHeaders, type Bucket, type RateGovernor } from './governor';
+import { noConnection } from './net';
 
 export interface ExecutorOptions {
   governor: RateGovernor;
@@ -68,8 +69,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
       } catch (e) {
         release();
         // a create may have reached Okta unless the connection was never made
-        const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes((e as { code?: string }).code ?? '');
-        if ((isCreate && !neverSent) || attempt >= this.opts.maxRetries) throw e;
+        if ((isCreate && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
         await this.backoff(method, bucket, attempt, describe(e));
         continue;
       }

@@ -74,15 +74,6 @@ export class RunsRepo {
   latest(limit: number): RunRow[] {
     return this.db.prepare<[number], RawRun>('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit).map(toRun);
   }
-
-  lastOf(outcomes: RunOutcome[], mode?: string): RunRow | undefined {
-    const r = this.db
-      .prepare<unknown[], RawRun>(
-        `SELECT * FROM runs WHERE outcome IN (${outcomes.map(() => '?').join(',')}) ${mode ? 'AND mode = ?' : ''} ORDER BY id DESC LIMIT 1`,
-      )
-      .get(...outcomes, ...(mode ? [mode] : []));
-    return r && toRun(r);
-  }
 }
 
 export interface JournalEntry {

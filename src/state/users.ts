@@ -94,7 +94,6 @@ export class UsersRepo {
   private readonly upsertApplied;
   private readonly upsertQuarantine;
   private readonly seen;
-  private readonly touchDn;
 
   constructor(
     private readonly db: Db,
@@ -123,7 +122,6 @@ export class UsersRepo {
         quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL, quarantined_since = NULL,
         updated_at = CASE WHEN dn <> @dn OR quarantine_reason IS NOT NULL THEN @now ELSE updated_at END
       WHERE anchor = @anchor`);
-    this.touchDn = db.prepare('UPDATE users SET dn = @dn, dn_norm = @dnNorm, updated_at = @now WHERE anchor = @anchor AND dn <> @dn');
   }
 
   get(anchor: string): UserRow | undefined {
@@ -185,11 +183,6 @@ export class UsersRepo {
   /** Seen in the directory this run with nothing to write (clears a quarantine the source no longer causes). */
   recordSeen(anchor: string, dn: string, runId: number): void {
     this.seen.run({ anchor, dn, dnNorm: normalizeDn(dn), runId, now: this.now().toISOString() });
-  }
-
-  /** A rename or move with no profile change: only the DN is updated. */
-  recordDn(anchor: string, dn: string): void {
-    this.touchDn.run({ anchor, dn, dnNorm: normalizeDn(dn), now: this.now().toISOString() });
   }
 
   /** After a lifecycle change Okta confirmed (or one that turned out not to be needed). */
