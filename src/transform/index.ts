@@ -8,5 +8,5 @@ export { transformsSchema, stepSchema, STEP_KINDS } from './schema';
 export type { TransformStep, TransformsConfig } from './schema';
 export { InMemoryLoginRegistry, InMemoryUniqueRegistry } from './registries';
 export { asciiFold, transliterate } from './text/fold';
-export type { HookRecord } from './hook/host';
+export type { HookRecord } from './hook/protocol';
 export type * from './types';

@@ -7,21 +7,18 @@
  * `terminate()` — a `while (true) {}` included —, has its own heap limit, and a crash takes only
  * the worker down. The cost is a structured clone per record (tens of microseconds).
  * After a timeout or crash the worker is replaced before the next record.
+ *
+ * The worker's code is worker.ts, a module like any other (type-checked, linted, importing the
+ * stage's helpers). Compiled, it is worker.js next to this file. When this file runs as TypeScript
+ * (under jest), the worker starts through ts-source.js, which transpiles worker.ts and what it
+ * imports on the fly (see there why).
  */
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { HOOK_WORKER_SOURCE } from './worker-source';
-import { CYRILLIC_MAP, FOLD_MAP, GREEK_MAP } from '../text/fold';
-import type { Profile } from '../../okta/profile';
+import type { HookRecord, HookWorkerData, RecordMessage, WorkerMessage } from './protocol';
 
-export interface HookRecord {
-  anchor: string;
-  dn: string;
-  disabled: boolean;
-  /** Source attributes (lower-cased names; binary values are Buffers). Read-only input. */
-  attributes: Record<string, (string | Buffer)[]>;
-  /** The profile built so far; return it (changed) in the result. */
-  profile: Profile;
-}
+const FROM_SOURCE = path.extname(__filename) === '.ts';
+const WORKER_FILE = path.join(__dirname, FROM_SOURCE ? 'ts-source.js' : 'worker.js');
 
 export type HookReply = { kind: 'result'; value: unknown } | { kind: 'error'; message: string } | { kind: 'timeout' };
 
@@ -57,23 +54,17 @@ export class HookHost {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const w = new Worker(HOOK_WORKER_SOURCE, {
-        eval: true,
-        workerData: {
-          module: this.modulePath,
-          exportName: this.exportName,
-          phoneLib: require.resolve('libphonenumber-js/max'),
-          fold: FOLD_MAP,
-          cyrillic: CYRILLIC_MAP,
-          greek: GREEK_MAP,
-        },
+      const workerData: HookWorkerData = { module: this.modulePath, exportName: this.exportName };
+      if (FROM_SOURCE) workerData.source = path.join(__dirname, 'worker.ts');
+      const w = new Worker(WORKER_FILE, {
+        workerData,
         resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
         stdout: false,
         stderr: false,
       });
       w.unref();
       let started = false;
-      w.on('message', (m: { type: string; id?: number; value?: unknown; message?: string }) => {
+      w.on('message', (m: WorkerMessage) => {
         if (m.type === 'ready') {
           started = true;
           this.live = true;
@@ -88,7 +79,7 @@ export class HookHost {
         }
         const cur = this.current;
         if (!cur || cur.id !== m.id) return; // a late answer to a record that already timed out
-        this.finish(m.type === 'result' ? { kind: 'result', value: m.value } : { kind: 'error', message: m.message ?? 'error' });
+        this.finish(m.type === 'result' ? { kind: 'result', value: m.value } : { kind: 'error', message: m.message });
       });
       const onDeath = (why: string) => {
         if (this.worker !== w) return;
@@ -138,7 +129,7 @@ export class HookHost {
     }, this.timeoutMs);
     this.current = { ...next, timer };
     try {
-      this.worker.postMessage({ id: next.id, record: next.record });
+      this.worker.postMessage({ id: next.id, record: next.record } satisfies RecordMessage);
     } catch (e) {
       this.finish({ kind: 'error', message: `cannot send the record to the hook: ${(e as Error).message}` });
     }

@@ -2,8 +2,8 @@
  * Phone numbers to E.164 with libphonenumber-js ("max" metadata: full validation per number range).
  * The simple shapes most directory values have go through {@link fastE164} (the library's own
  * parsing with its patterns compiled once, same answers); everything else through the library.
- * This file and phone-fast.ts are the stage's only importers of libphonenumber-js (hook workers
- * load it themselves for their `toE164` helper, which gives the same answers).
+ * This file and phone-fast.ts are the stage's only importers of libphonenumber-js (the hook
+ * worker's `toE164` helper is this file's function).
  */
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { fastE164 } from './phone-fast';
