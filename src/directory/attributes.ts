@@ -21,7 +21,7 @@ export interface Flavor {
 
 const COMMON_BINARY = ['jpegPhoto', 'thumbnailPhoto', 'userCertificate', 'userSMIMECertificate'];
 
-export const FLAVORS: Record<Flavor['name'], Flavor> = {
+const FLAVORS: Record<Flavor['name'], Flavor> = {
   openldap: {
     name: 'openldap',
     defaultFilter: '(objectClass=inetOrgPerson)',

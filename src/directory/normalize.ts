@@ -5,8 +5,6 @@
  */
 import type { AttributeValue, Attributes, RejectedEntry, SourceRecord } from './types';
 
-export type RawValue = string | Buffer | (string | Buffer)[];
-
 export function normalizeAttributes(raw: Record<string, unknown>, skip: ReadonlySet<string> = new Set(['dn', 'controls'])): Attributes {
   const out: Attributes = {};
   for (const [name, v] of Object.entries(raw)) {

@@ -14,14 +14,14 @@ export type MatchDecision =
 const describeRule = (r: MatchRule) => (r.by === 'attribute' ? `attribute ${r.attribute}` : r.by);
 
 /** An Okta search value in double quotes (Okta's filter syntax escapes " and \\). */
-export function searchValue(v: string): string {
+function searchValue(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 const ATTRIBUTE = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The search expression a rule runs for a profile, or undefined when the profile has no value for it. */
-export function searchFor(rule: MatchRule, profile: Profile): string | undefined {
+function searchFor(rule: MatchRule, profile: Profile): string | undefined {
   if (rule.by === 'login') return undefined; // looked up by login directly (exact, consistent)
   const attr = rule.by === 'email' ? 'email' : rule.attribute;
   if (!ATTRIBUTE.test(attr)) throw new Error(`not an Okta profile attribute name: ${attr}`);
@@ -30,8 +30,8 @@ export function searchFor(rule: MatchRule, profile: Profile): string | undefined
   return `profile.${attr} eq ${searchValue(String(v))}`;
 }
 
-/** Okta's search compares values ignoring case: keep only real matches. */
-export function sameValue(rule: MatchRule, ours: unknown, theirs: unknown): boolean {
+/** Okta's search compares values ignoring case: keep only real matches (the rule says whether case matters). */
+function matchesUnderRule(rule: MatchRule, ours: unknown, theirs: unknown): boolean {
   if (ours === null || ours === undefined || theirs === null || theirs === undefined) return false;
   const ci = rule.by === 'email' || (rule.by === 'attribute' && rule.caseInsensitive);
   return ci ? String(ours).toLowerCase() === String(theirs).toLowerCase() : String(ours) === String(theirs);
@@ -53,7 +53,7 @@ export async function findMatch(sink: Pick<OktaSink, 'getUser' | 'searchUsers'>,
     const search = searchFor(rule, profile);
     if (!search) continue;
     const attr = rule.by === 'email' ? 'email' : rule.attribute;
-    for (const u of await sink.searchUsers(search, 5)) if (sameValue(rule, profile[attr], u.profile[attr])) add(u, rule);
+    for (const u of await sink.searchUsers(search, 5)) if (matchesUnderRule(rule, profile[attr], u.profile[attr])) add(u, rule);
   }
   if (found.size === 0) return { kind: 'none' };
   if (found.size === 1) {

@@ -1,5 +1,5 @@
 /** "did you mean …?" for compile errors: the closest candidate by edit distance (case-insensitive). */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;

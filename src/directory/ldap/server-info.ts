@@ -57,7 +57,7 @@ export async function adCheckpoint(client: Client, root: RootDse): Promise<Check
 }
 
 /** The naming context (database suffix) a DN lives in: the longest one it ends with. */
-export function namingContextOf(dn: string, contexts: readonly string[]): string | undefined {
+function namingContextOf(dn: string, contexts: readonly string[]): string | undefined {
   return [...contexts].filter((c) => isUnder(dn, c)).sort((a, b) => b.length - a.length)[0];
 }
 
@@ -65,7 +65,7 @@ export function namingContextOf(dn: string, contexts: readonly string[]): string
  * OpenLDAP: the smallest contextCSN of the database holding `baseDn` (one per server id in
  * multi-provider setups; the smallest is safe). Undefined when the server keeps none.
  */
-export async function contextCsn(client: Client, baseDn: string, root: RootDse): Promise<string | undefined> {
+async function contextCsn(client: Client, baseDn: string, root: RootDse): Promise<string | undefined> {
   const suffix = namingContextOf(baseDn, root.namingContexts) ?? baseDn;
   const { searchEntries } = await client.search(suffix, { scope: 'base', filter: '(objectClass=*)', attributes: ['contextCSN'] });
   const csns = many((searchEntries[0] as Record<string, unknown> | undefined)?.contextCSN);

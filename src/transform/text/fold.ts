@@ -6,8 +6,8 @@
 const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
-/** Letters and punctuation that Unicode decomposition does not reduce to ASCII. Shared with the hook worker. */
-export const FOLD_MAP: Readonly<Record<string, string>> = {
+/** Letters and punctuation that Unicode decomposition does not reduce to ASCII. */
+const FOLD_MAP: Readonly<Record<string, string>> = {
   ß: 'ss',
   ẞ: 'SS',
   æ: 'ae',
@@ -73,8 +73,8 @@ export function asciiFold(s: string): string {
   return s.normalize('NFKD').replace(MARKS, '').replace(FOLD_RE, foldChar);
 }
 
-/** Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian) → Latin, close to BGN/PCGN; shared with the hook worker. */
-export const CYRILLIC_MAP: Readonly<Record<string, string>> = {
+/** Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian) → Latin, close to BGN/PCGN. */
+const CYRILLIC_MAP: Readonly<Record<string, string>> = {
   а: 'a',
   б: 'b',
   в: 'v',
@@ -124,7 +124,7 @@ export const CYRILLIC_MAP: Readonly<Record<string, string>> = {
   ѕ: 'dz',
 };
 /** Greek → Latin (ELOT 743 simplified); accents are stripped before mapping. */
-export const GREEK_MAP: Readonly<Record<string, string>> = {
+const GREEK_MAP: Readonly<Record<string, string>> = {
   α: 'a',
   β: 'v',
   γ: 'g',
