@@ -44,8 +44,6 @@ export interface QuarantinePayload {
   reason: string;
 }
 
-export type GroupActionKind = 'ensure' | 'rename' | 'keep' | 'gone' | 'quarantine';
-
 /** Plans by run (the run's spool identifies it): applyGroups finds the plan planGroups made. */
 const plans = new WeakMap<object, { tables: GroupPlanTables; summary: GroupPlanSummary }>();
 

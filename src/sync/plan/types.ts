@@ -115,4 +115,3 @@ export interface SkipAction {
 }
 
 export type Action = CreateAction | UpdateAction | LifecycleAction | MissingAction | UnchangedAction | QuarantineAction | SkipAction;
-export type ActionKind = Action['kind'];
