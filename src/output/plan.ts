@@ -66,7 +66,8 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
  * groups are configured: the group plan renderer's lines), the safeguards' verdict.
  */
 export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterable<string> }): Generator<string> {
-  const { decision, groups, verdict } = p;
+  const { decision, verdict } = p;
+  const groups = p.groups.summary;
   yield `Plan of a ${decision.mode} run (${decision.reason}); ${p.entriesRead} directory entries read.`;
   yield* formatPlan(p.spool, planCounts(p), opts.limit);
   if (opts.groups) {

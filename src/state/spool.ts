@@ -5,6 +5,7 @@
  * directory when large, gone when the connection closes. Writing it never changes the state file.
  */
 import type { Db } from './db';
+import { keysetPages, keysetRows } from './keyset';
 
 export interface SpooledAction<P = unknown> {
   seq: number;
@@ -125,13 +126,8 @@ export class PlanSpool {
     const stmt = this.db.prepare<unknown[], { seq: number; anchor: string; kind: string; payload: string }>(
       `SELECT * FROM temp.spool_actions WHERE seq > ? ${filter} ORDER BY seq LIMIT ?`,
     );
-    let after = 0;
-    for (;;) {
-      const rows = stmt.all(after, ...(kinds ?? []), batch);
-      if (!rows.length) return;
-      for (const r of rows) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
-      after = rows[rows.length - 1].seq;
-    }
+    const rows = keysetRows({ page: (after: number, limit) => stmt.all(after, ...(kinds ?? []), limit), key: (r) => r.seq, start: 0 }, batch);
+    for (const r of rows) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
   }
 
   /** Anchors of users linked in Okta that were not seen this run, a batch at a time. */
@@ -146,16 +142,10 @@ export class PlanSpool {
     }
   }
 
-  /** Keyset pagination by anchor (no statement stays open while the caller writes). */
-  private *byAnchor<R extends { anchor: string }>(sql: string, batch: number): Generator<R[]> {
+  /** Pages of rows by anchor (`sql` takes the anchor to start after and the page size). */
+  private byAnchor<R extends { anchor: string }>(sql: string, batch: number): Generator<R[]> {
     const stmt = this.db.prepare<[string, number], R>(sql);
-    let after = '';
-    for (;;) {
-      const rows = stmt.all(after, batch);
-      if (!rows.length) return;
-      yield rows;
-      after = rows[rows.length - 1].anchor;
-    }
+    return keysetPages({ page: (after: string, limit) => stmt.all(after, limit), key: (r) => r.anchor, start: '' }, batch);
   }
 
   wasSeen(anchor: string): boolean {

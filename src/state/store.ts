@@ -6,7 +6,8 @@ import { openDatabase, type Db } from './db';
 import { UsersRepo } from './users';
 import { JournalRepo, RunLock, RunsRepo, WatermarksRepo } from './runs';
 import { PlanSpool } from './spool';
-import { GroupsRepo } from './groups';
+import { GroupsRepo } from './group-store';
+import { GroupSpool } from './group-spool';
 
 export class StateStore {
   readonly users: UsersRepo;
@@ -19,7 +20,7 @@ export class StateStore {
   private constructor(
     private readonly db: Db,
     readonly readonly: boolean,
-    now: () => Date,
+    private readonly now: () => Date,
   ) {
     this.users = new UsersRepo(db, now);
     this.runs = new RunsRepo(db, now);
@@ -37,6 +38,11 @@ export class StateStore {
   /** A fresh plan spool (temp tables; never part of the state file). */
   spool(): PlanSpool {
     return new PlanSpool(this.db);
+  }
+
+  /** A fresh group plan spool (temp tables; never part of the state file; drops an earlier one's tables). */
+  groupSpool(): GroupSpool {
+    return new GroupSpool(this.db, this.now);
   }
 
   /** Run `fn` in one transaction: all of its writes land together or not at all. */

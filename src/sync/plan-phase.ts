@@ -12,7 +12,7 @@ import type { PlanSpool, StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import { configFingerprint } from './fingerprint';
-import { planGroups, type GroupPlanSummary } from './groups';
+import { planGroups, type GroupPlan } from './groups';
 import { planMissing } from './plan/plan';
 import type { RunConfig } from './schema';
 import { checkSafeguards, countAction, type PlanTotals, type SafeguardVerdict } from './plan/safeguards';
@@ -74,18 +74,22 @@ export interface PlanPhaseOptions {
   onPage?: (p: PlanProgress) => void;
 }
 
-/** A planned run: what `sync` applies and `plan` prints. The spool belongs to the caller, who closes it. */
+/**
+ * A planned run: what `sync` applies and `plan` prints. The spools (the users' `spool`, the groups'
+ * `groups.spool`) belong to the caller, who closes them.
+ */
 export interface PlannedRun {
   decision: ModeDecision;
   /** The source's checkpoint before reading: the next watermark, once every write is durable. */
   checkpoint: Checkpoint;
   fingerprint: string;
-  /** The run's plan spool (temp tables): the users' actions and the groups' plan. */
+  /** The run's plan spool (temp tables): the users' actions. */
   spool: PlanSpool;
   /** Users: action counts by kind, plus `read` and `rejected`. */
   counts: Record<string, number>;
   totals: PlanTotals;
-  groups: GroupPlanSummary;
+  /** The groups' plan: its summary, and its own spool (temp tables). */
+  groups: GroupPlan;
   verdict: SafeguardVerdict;
   /** Directory entries the phase read (users and groups). */
   entriesRead: number;
@@ -99,12 +103,14 @@ export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}
   const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source);
   opts.onDecision?.(decision);
   const spool = state.spool();
+  let groups: GroupPlan | undefined;
   try {
     const users = await planUsers(deps, spool, decision.since, opts.onPage);
-    const groups = await planGroups({ config, source, state, spool, log, since: decision.since });
-    const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.memberRemoves }, config.safeguards);
+    groups = await planGroups({ config, source, state, spool, log, since: decision.since });
+    const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
     return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, entriesRead: source.entriesRead };
   } catch (e) {
+    groups?.spool?.close();
     spool.close();
     throw e;
   }

@@ -79,7 +79,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.directory.entriesRead = planned.entriesRead;
     await source.close();
     Object.assign(report.plan, planned.counts);
-    if (config.groups) report.groupsPlan = planned.groups;
+    if (config.groups) report.groupsPlan = planned.groups.summary;
 
     if (!verdict.ok) {
       if (!opts.allowMassChange) {
@@ -103,17 +103,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     });
     let groupsApplied: GroupApplyCounts = NO_GROUPS_APPLIED;
     if (!applied.interrupted) {
-      groupsApplied = await applyGroups({
-        config,
-        source,
-        state,
-        spool: planned.spool,
-        log,
-        since: decision.since,
-        sink: deps.sink,
-        runId,
-        signal: deps.signal,
-      });
+      groupsApplied = await applyGroups(planned.groups, { config, state, log, sink: deps.sink, runId, signal: deps.signal });
     }
     Object.assign(report.counts, applied.counts);
     if (config.groups) report.groups = groupsApplied;
@@ -155,6 +145,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       { ...report.plan, ...report.counts, ...prefixed('groups', report.groups), entriesRead: report.directory.entriesRead, ...report.okta },
       report.error,
     );
+    planned?.groups.spool?.close();
     planned?.spool.close();
     state.lock.release();
   }

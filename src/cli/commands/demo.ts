@@ -49,6 +49,7 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
         try {
           await printPlan(agent, planned, 15, io);
         } finally {
+          planned.groups.spool?.close();
           planned.spool.close();
         }
       } finally {

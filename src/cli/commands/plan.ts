@@ -5,13 +5,14 @@
  */
 import { loadConfig } from '../../config/load';
 import { planCounts, planJson, planText } from '../../output/plan';
-import { formatGroupPlan, groupPlanJson, lookUpFirstContacts, withJsonMember } from '../../sync/groups/plan-output';
+import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/group-plan';
+import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
 import { planPhase, type PlannedRun } from '../../sync/plan-phase';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
-/** The plan phase of a sync, read-only. The caller closes the spool. */
+/** The plan phase of a sync, read-only. The caller closes the spools. */
 export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
   return planPhase({ ...agent, okta: agent.sink }, { mode: full ? 'full' : 'auto' });
 }
@@ -22,14 +23,14 @@ export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
  */
 function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
   return agent.config.groups
-    ? lookUpFirstContacts(planned.spool, agent.state, agent.sink, { limit, concurrency: agent.config.okta.concurrency })
+    ? lookUpFirstContacts(planned.groups, agent.state, agent.sink, { limit, concurrency: agent.config.okta.concurrency })
     : Promise.resolve(new Map<string, never>());
 }
 
 /** The plan as a person reads it, at most `limit` rows per table. */
 export async function printPlan(agent: Agent, planned: PlannedRun, limit: number, io: Io): Promise<void> {
   const firstContacts = await firstContactsOf(agent, planned, limit);
-  const groups = agent.config.groups ? formatGroupPlan(planned.spool, agent.state, limit, firstContacts) : undefined;
+  const groups = agent.config.groups ? formatGroupPlan(planned.groups, agent.state, limit, firstContacts) : undefined;
   for (const chunk of planText(planned, { limit, groups })) io.out(chunk);
 }
 
@@ -48,16 +49,17 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
         const doc = planJson(planned.spool, planCounts(planned), {
           mode: decision.mode,
           modeReason: decision.reason,
-          groups,
+          groups: groups.summary,
           safeguard: verdict.ok ? null : verdict.reasons,
         });
-        for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.spool, agent.state, firstContacts)) : doc) {
+        for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.groups, agent.state, firstContacts)) : doc) {
           io.stdout.write(chunk);
         }
       } else {
         await printPlan(agent, planned, limit, io);
       }
     } finally {
+      planned.groups.spool?.close();
       planned.spool.close();
     }
     return EXIT.OK;

@@ -15,17 +15,17 @@
  */
 import type { OktaGroup, OktaSink } from '../../okta/client';
 import { OktaError, OktaFatalError, toOktaError } from '../../okta/errors';
-import type { GroupPlanTables } from '../../state/groups';
+import type { GroupSpool } from '../../state/group-spool';
 import type { StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 import type { GroupApplyCounts } from './index';
-import type { EnsurePayload, RenamePayload } from './plan';
+import type { EnsurePayload, RenamePayload } from './rules';
 import { decideFirstContact, type FirstContact, type FirstContactLookups } from './first-contact';
 
 export interface GroupApplyDeps {
   state: StateStore;
   sink: OktaSink;
-  tables: GroupPlanTables;
+  tables: GroupSpool;
   runId: number;
   log: Logger;
   concurrency: number;

@@ -11,7 +11,7 @@
  * - nothing → create.
  */
 import type { OktaGroup } from '../../okta/client';
-import type { GroupRow } from '../../state/groups';
+import type { GroupRow } from '../../state/group-store';
 import { groupNameKey } from './templates';
 
 export type FirstContact = { kind: 'create' } | { kind: 'take over'; group: OktaGroup; from?: GroupRow } | { kind: 'quarantine'; reason: string };

@@ -1,10 +1,9 @@
 /**
  * Group planning: read the groups, work out every group's Okta name and members, and diff the
  * members against the memberships the agent applied (`group_members`). Nothing is written to Okta
- * or to the state file: the plan goes to TEMP tables on the state connection
- * ({@link GroupPlanTables}), so the whole plan — membership removals included — is counted before
- * the first write, and memory stays bounded (group pages are streamed; members are held for one
- * group at a time).
+ * or to the state file: the plan goes to a group spool (TEMP tables on the state connection), so the
+ * whole plan — membership removals included — is counted before the first write. The spool fetches
+ * rows; the rules (rules.ts) decide; this module applies them in order.
  *
  * Which groups are recomputed:
  * - full run: every group read; state groups not read are gone (their agent-applied memberships
@@ -13,51 +12,37 @@
  *   groups listing a user that became manageable, was renamed or was deleted in this run (and
  *   their ancestors), and groups left pending or quarantined by an earlier run. Groups not read are
  *   flattened from their stored direct members.
+ *
+ * Memory (the directory is never held): one page of groups from the source, a batch of 1,000 of this
+ * run's users, a page of rows from the spool, the claims of one group name, and one group's members
+ * (its flattened member DNs, desired and applied members) at a time. Incremental runs also hold the
+ * anchors of the groups recomputed because of this run's changes (the queue that finds their
+ * ancestors): bounded by what changed since the checkpoint, not by the directory.
  */
 import type { GroupsConfig } from './schema';
-import type { GroupPlanTables, RunGroupRow, RunUserKind } from '../../state/groups';
-import type { GroupsRunContext, GroupPlanSummary } from './index';
-import { diffMembership, flattenMembers, memberDnOf } from './members';
-import { compileGroupTemplates, groupNameKey, nameGroup } from './templates';
 import { normalizeDn } from '../../directory/dn';
-
-/** Payloads of the planned group actions (grp_actions). */
-export interface EnsurePayload {
-  dn: string;
-  name: string;
-  description: string | null;
-}
-export interface RenamePayload extends EnsurePayload {
-  oktaId: string;
-  from: { name: string | null; description: string | null };
-}
-export interface KeepPayload {
-  dn: string;
-  oktaId: string;
-}
-export interface GonePayload {
-  dn: string;
-  oktaId: string | null;
-}
-export interface QuarantinePayload {
-  dn: string;
-  reason: string;
-}
-
-/** Plans by run (the run's spool identifies it): applyGroups finds the plan planGroups made. */
-const plans = new WeakMap<object, { tables: GroupPlanTables; summary: GroupPlanSummary }>();
-
-export function planOf(spool: object): { tables: GroupPlanTables; summary: GroupPlanSummary } | undefined {
-  return plans.get(spool);
-}
-
-export function forgetPlan(spool: object): void {
-  const p = plans.get(spool);
-  plans.delete(spool);
-  p?.tables.close();
-}
-
-const rejectedAnchor = (dn: string) => `dn:${dn}`;
+import type { RunUser } from '../../state/group-spool-rows';
+import type { GroupPlan, GroupPlanSummary, GroupsRunContext } from './index';
+import { flattenMembers } from './members';
+import {
+  aliasOf,
+  directMembersNow,
+  goneAction,
+  groupAction,
+  groupAt,
+  groupsListing,
+  isGone,
+  isRetried,
+  memberAt,
+  nameCollisions,
+  nameTakenInState,
+  recomputesListingGroups,
+  rejectedGroupOf,
+  runGroupOf,
+  runUserKind,
+  targetIntent,
+} from './rules';
+import { compileGroupTemplates, nameGroup } from './templates';
 
 /** A user action in the run's spool, as far as group planning reads it. */
 interface SpooledUser {
@@ -68,176 +53,128 @@ interface SpooledUser {
   login?: string | null;
 }
 
-function runUserKind(a: SpooledUser): RunUserKind {
-  if (a.kind === 'create') return 'create';
-  if (a.kind === 'missing') return a.why === 'deleted in the directory' ? 'deleted' : 'missing';
-  return 'seen';
-}
-
-export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig): Promise<GroupPlanSummary> {
-  const { state, log } = ctx;
-  const incremental = ctx.since !== undefined;
+export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig): Promise<GroupPlan> {
   const compiled = compileGroupTemplates(groups);
   if (compiled.issues.length) {
     throw new Error(`groups: ${compiled.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  forgetPlan(ctx.spool);
-  const tables = state.groups.planTables();
+  const spool = ctx.state.groupSpool();
+  try {
+    return { spool, summary: await planInto(spool, ctx, groups, compiled.templates) };
+  } catch (e) {
+    spool.close();
+    throw e;
+  }
+}
+
+async function planInto(
+  spool: NonNullable<GroupPlan['spool']>,
+  ctx: GroupsRunContext,
+  groups: GroupsConfig,
+  templates: ReturnType<typeof compileGroupTemplates>['templates'],
+): Promise<GroupPlanSummary> {
+  const { state, log } = ctx;
+  const { rows } = spool;
+  const incremental = ctx.since !== undefined;
   const nowIso = new Date().toISOString();
 
   // 1. this run's users: their current DNs, and who becomes manageable (created or linked) this run
-  let batch: { anchor: string; dnNorm: string; kind: RunUserKind; dn: string; login: string | null }[] = [];
+  let batch: RunUser[] = [];
   for (const a of ctx.spool.actions<SpooledUser>()) {
     const p = a.payload;
     if (!p.dn || p.anchor.startsWith('dn:')) continue;
     batch.push({ anchor: p.anchor, dnNorm: normalizeDn(p.dn), kind: runUserKind(p), dn: p.dn, login: typeof p.login === 'string' ? p.login : null });
     if (batch.length >= 1000) {
-      tables.addRunUsers(batch);
+      spool.addRunUsers(batch);
       batch = [];
     }
   }
-  if (batch.length) tables.addRunUsers(batch);
+  if (batch.length) spool.addRunUsers(batch);
 
-  // 2. the groups (all, or those changed since the checkpoint), a page at a time
+  // 2. the groups (all, or those changed since the checkpoint), a page at a time; this run's renames
   let read = 0;
   let rejected = 0;
   for await (const page of ctx.source.groups(ctx.since)) {
-    const rows: { row: RunGroupRow; members: string[] }[] = [];
-    for (const g of page.groups) {
-      read++;
-      const naming = nameGroup(compiled.templates, g, nowIso);
-      const members = new Set<string>();
-      for (const v of g.members) {
-        const dn = memberDnOf(v);
-        if (dn) members.add(dn);
-      }
-      rows.push({
-        row: {
-          anchor: g.anchor,
-          dn: g.dn,
-          dnNorm: normalizeDn(g.dn),
-          name: naming.ok ? naming.name : null,
-          description: naming.ok ? naming.description : null,
-          nameNorm: naming.ok ? groupNameKey(naming.name) : null,
-          quarantine: naming.ok ? null : naming.reason,
-        },
-        members: [...members],
-      });
-    }
-    for (const r of page.rejected) {
-      rejected++;
-      rows.push({
-        row: {
-          anchor: rejectedAnchor(r.dn),
-          dn: r.dn,
-          dnNorm: normalizeDn(r.dn),
-          name: null,
-          description: null,
-          nameNorm: null,
-          quarantine: `directory: ${r.reason}`,
-        },
-        members: [],
-      });
-    }
-    tables.addRunGroups(rows);
+    read += page.groups.length;
+    rejected += page.rejected.length;
+    spool.addRunGroups([...page.groups.map((g) => runGroupOf(g, nameGroup(templates, g, nowIso))), ...page.rejected.map(rejectedGroupOf)]);
   }
-  tables.computeAliases();
+  for (const renamed of rows.renamedEntries()) spool.addAliases(renamed.map(aliasOf).filter((a) => a !== null));
 
   // 3. Okta group names are unique (case-insensitively): one directory group per name
-  for (const c of tables.nameCollisions()) {
-    tables.setRunGroupQuarantine(
-      c.anchor,
-      `the name "${c.name}" is also the name of directory group ${c.holderDn} (Okta group names are unique, compared ignoring case)`,
-    );
-  }
+  for (const q of nameCollisions(rows.nameClaims())) spool.setRunGroupQuarantine(q.anchor, q.reason);
   if (incremental) {
-    for (const anchors of tables.runGroupAnchors()) {
-      for (const anchor of anchors) {
-        const g = tables.runGroup(anchor)!;
-        if (g.quarantine || !g.nameNorm) continue;
-        const holder = tables.stateNameHolder(g.nameNorm, anchor);
-        if (holder)
-          tables.setRunGroupQuarantine(
-            anchor,
-            `the name "${g.name}" is also the name of directory group ${holder.dn} (Okta group names are unique, compared ignoring case)`,
-          );
+    for (const page of rows.runGroups()) {
+      for (const g of page) {
+        const reason = g.nameNorm === null ? null : nameTakenInState(g, rows.stateGroupsNamed(g.nameNorm));
+        if (reason) spool.setRunGroupQuarantine(g.anchor, reason);
       }
     }
   }
 
   // 4. which groups to recompute
-  for (const anchors of tables.runGroupAnchors()) for (const a of anchors) tables.addTarget(a);
+  for (const page of rows.runGroups()) for (const g of page) spool.addTarget(g.anchor);
   if (incremental) {
     const seeds: string[] = [];
-    for (const anchors of tables.runGroupAnchors()) seeds.push(...anchors);
-    for (const dns of tables.affectedUserDns()) {
-      for (const dn of dns) for (const g of tables.groupsListing(dn, true)) if (tables.addTarget(g)) seeds.push(g);
+    for (const page of rows.runGroups()) seeds.push(...page.map((g) => g.anchor));
+    const listedIn = (dn: string) => groupsListing(dn, rows.listing(dn));
+    const recompute = (dn: string) => {
+      for (const g of listedIn(dn)) if (spool.addTarget(g)) seeds.push(g);
+    };
+    for (const users of rows.runUsers()) for (const u of users) if (recomputesListingGroups(u.kind)) recompute(u.dnNorm);
+    for (const aliases of rows.aliases()) {
+      for (const a of aliases) {
+        recompute(a.oldDn);
+        recompute(a.newDn);
+      }
     }
     if (groups.nested === 'flatten') {
       // ancestors: a nested group's members are members of every group above it
       const queue = seeds;
       while (queue.length) {
         const g = queue.pop()!;
-        const dn = tables.runGroup(g)?.dnNorm ?? state.groups.get(g)?.dnNorm;
+        const dn = spool.runGroup(g)?.dnNorm ?? state.groups.get(g)?.dnNorm;
         if (!dn) continue;
-        for (const parent of tables.groupsListing(dn, true)) if (tables.addTarget(parent)) queue.push(parent);
+        for (const parent of listedIn(dn)) if (spool.addTarget(parent)) queue.push(parent);
       }
     }
-    for (const anchors of tables.retryGroups()) for (const a of anchors) tables.addTarget(a);
+    for (const page of rows.retryCandidates()) for (const g of page) if (isRetried(g)) spool.addTarget(g.anchor);
   }
 
   // 5. plan each target: group action + membership diff
   const lookups = {
-    groupOfDn: (dn: string) => tables.groupOfDn(dn, incremental),
-    directMembers: (anchor: string) => tables.directMembers(anchor),
+    groupOfDn: (dn: string) => groupAt(rows.groupsAt(dn), incremental),
+    directMembers: (anchor: string) => directMembersNow(rows.directMembers(anchor)),
   };
   let cycles = 0;
-  for (const anchors of tables.targets()) {
+  for (const anchors of spool.targets()) {
     for (const anchor of anchors) {
-      const run = tables.runGroup(anchor);
       const row = state.groups.get(anchor);
-      const dn = run?.dn ?? row?.dn ?? anchor;
-      const quarantine = run ? run.quarantine : row && !row.wantName ? (row.quarantine?.reason ?? 'the name template gave no value for this group') : null;
-      if (quarantine) {
-        tables.addPlanned(anchor, 'quarantine', { dn, reason: quarantine } satisfies QuarantinePayload, []);
-        continue;
-      }
-      const name = (run ? run.name : row!.wantName)!;
-      const description = run ? run.description : (row?.wantDescription ?? null);
-      const flat = flattenMembers(anchor, lookups, groups.nested);
-      if (flat.cycle) cycles++;
+      const intent = targetIntent(anchor, spool.runGroup(anchor), row);
       const desired = new Set<string>();
-      for (const m of flat.memberDns) {
-        const u = tables.resolveUser(m);
-        if (u?.eligible) desired.add(u.anchor);
+      if (intent.kind === 'members') {
+        const flat = flattenMembers(anchor, lookups, groups.nested);
+        if (flat.cycle) cycles++;
+        for (const dn of flat.memberDns) {
+          const u = memberAt(rows.usersAt(dn));
+          if (u?.eligible) desired.add(u.anchor);
+        }
       }
-      const applied = row?.oktaId ? state.groups.appliedMembers(anchor) : [];
-      const diff = diffMembership(desired, applied);
-      const ops = [...diff.add.map((u) => ({ op: 'add' as const, userAnchor: u })), ...diff.remove.map((u) => ({ op: 'remove' as const, userAnchor: u }))];
-      if (!row?.oktaId) {
-        tables.addPlanned(anchor, 'ensure', { dn, name, description } satisfies EnsurePayload, ops);
-      } else if (row.name !== name || (row.description ?? null) !== description) {
-        tables.addPlanned(
-          anchor,
-          'rename',
-          { dn, name, description, oktaId: row.oktaId, from: { name: row.name, description: row.description } } satisfies RenamePayload,
-          ops,
-        );
-      } else {
-        tables.addPlanned(anchor, 'keep', { dn, oktaId: row.oktaId } satisfies KeepPayload, ops);
-      }
+      const planned = groupAction(intent, row, desired, intent.kind === 'members' ? state.groups.appliedMembers(anchor) : []);
+      spool.addPlanned(anchor, planned.kind, planned.payload, planned.ops);
     }
   }
 
   // 6. groups gone from the directory: the memberships the agent applied are removed; the Okta group stays
-  for (const rows of tables.goneGroups(!incremental)) {
-    for (const g of rows) {
-      const ops = g.oktaId ? state.groups.appliedMembers(g.anchor).map((u) => ({ op: 'remove' as const, userAnchor: u })) : [];
-      tables.addPlanned(g.anchor, 'gone', { dn: g.dn, oktaId: g.oktaId } satisfies GonePayload, ops);
+  for (const page of rows.stateGroups()) {
+    for (const g of page) {
+      if (!isGone(g, !incremental)) continue;
+      const planned = goneAction(g, state.groups.appliedMembers(g.anchor));
+      spool.addPlanned(g.anchor, planned.kind, planned.payload, planned.ops);
     }
   }
 
-  const c = tables.counts();
+  const c = spool.counts();
   const summary: GroupPlanSummary = {
     read,
     creates: c.actions.ensure ?? 0,
@@ -246,7 +183,6 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
     memberRemoves: c.removes,
     quarantined: c.actions.quarantine ?? 0,
   };
-  plans.set(ctx.spool, { tables, summary });
   log.info('groups planned', {
     ...summary,
     rejected,

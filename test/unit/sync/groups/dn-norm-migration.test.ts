@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { normalizeDn } from '../../../../src/directory/dn';
 import { MIGRATIONS } from '../../../../src/state/migrations';
 import { StateStore } from '../../../../src/state/store';
+import { memberAt } from '../../../../src/sync/groups/rules';
 
 /** What version 3 stored as dn_norm. */
 const formerNorm = (dn: string) =>
@@ -76,9 +77,9 @@ test('opened read-write: normalised DNs recomputed, member lists and watermarks 
     expect(state.users.byDn('cn=a=b,ou=people,dc=corp,dc=test')?.anchor).toBe('u-eq');
     expect(state.groups.byDn('CN=Sales\\2C EMEA,OU=Groups,DC=corp,DC=test')?.anchor).toBe('g-sales');
     // the plan's lookup of a member value
-    const tables = state.groups.planTables();
-    expect(tables.resolveUser(normalizeDn(SMITH_MEMBER))).toEqual({ anchor: 'u-smith', eligible: true });
-    tables.close();
+    const spool = state.groupSpool();
+    expect(memberAt(spool.rows.usersAt(normalizeDn(SMITH_MEMBER)))).toEqual({ anchor: 'u-smith', eligible: true });
+    spool.close();
     expect(state.groups.directMembers('g-sales')).toEqual([]);
     expect(state.groups.appliedMembers('g-sales')).toEqual(['u-smith']);
     expect(state.watermarks.get('ldap://dc')).toBeUndefined();

@@ -8,14 +8,15 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../../../src/config/schema';
-import type { DirectorySource, SourceGroup } from '../../../../src/directory/source';
-import type { OktaGroup } from '../../../../src/okta/client';
-import { OktaError, OktaFatalError } from '../../../../src/okta/errors';
-import { StateStore, type PlanSpool } from '../../../../src/state/store';
-import { planGroups } from '../../../../src/sync/groups';
-import { formatGroupPlan, groupPlanJson, lookUpFirstContacts, withJsonMember } from '../../../../src/sync/groups/plan-output';
-import { silentLogger } from '../../../../src/util/log';
+import type { Config } from '../../../src/config/schema';
+import type { DirectorySource, SourceGroup } from '../../../src/directory/source';
+import type { OktaGroup } from '../../../src/okta/client';
+import { OktaError, OktaFatalError } from '../../../src/okta/errors';
+import { StateStore, type PlanSpool } from '../../../src/state/store';
+import { planGroups, type GroupPlan } from '../../../src/sync/groups';
+import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../../src/output/group-plan';
+import { lookUpFirstContacts } from '../../../src/sync/groups/first-contact-lookup';
+import { silentLogger } from '../../../src/util/log';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 const GROUPS = 'ou=groups,dc=x';
@@ -45,6 +46,7 @@ const group = (cn: string | null, members: string[], anchor = `g-${cn}`, descrip
 let dir: string;
 let state: StateStore;
 let spool: PlanSpool;
+let groupPlan: GroupPlan | undefined;
 
 /**
  * The state before this run: users old (linked) and gone-user (linked); groups Sales (00gS, member
@@ -82,6 +84,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  groupPlan?.spool?.close();
+  groupPlan = undefined;
   spool.close();
   state.close();
   rmSync(dir, { recursive: true, force: true });
@@ -102,9 +106,9 @@ const sink = {
   },
 };
 
-async function plan(groups: SourceGroup[]) {
-  const summary = await planGroups({ config, source: source(groups), state, spool, log: silentLogger });
-  return summary;
+async function plan(groups: SourceGroup[]): Promise<GroupPlan> {
+  groupPlan = await planGroups({ config, source: source(groups), state, spool, log: silentLogger });
+  return groupPlan;
 }
 
 const scenario = () => [
@@ -117,15 +121,15 @@ const scenario = () => [
 ];
 
 test('the plan summary counts what the tables then list', async () => {
-  expect(await plan(scenario())).toEqual({ read: 6, creates: 4, updates: 1, memberAdds: 6, memberRemoves: 2, quarantined: 1 });
+  expect((await plan(scenario())).summary).toEqual({ read: 6, creates: 4, updates: 1, memberAdds: 6, memberRemoves: 2, quarantined: 1 });
 });
 
 test('tables: group changes with their action and member counts, the members, the quarantined groups', async () => {
-  await plan(scenario());
+  const p = await plan(scenario());
   sink.requests = [];
-  const fc = await lookUpFirstContacts(spool, state, sink, { limit: 200, concurrency: 2 });
+  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 2 });
   expect(sink.requests.sort()).toEqual(['Eng', 'Finance', 'Legacy', 'Ops']);
-  const text = [...formatGroupPlan(spool, state, 200, fc)].join('\n');
+  const text = [...formatGroupPlan(p, state, 200, fc)].join('\n');
   const line = (re: RegExp) => text.split('\n').find((l) => re.test(l));
 
   expect(text).toContain('Group changes (5):');
@@ -148,42 +152,42 @@ test('tables: group changes with their action and member counts, the members, th
 });
 
 test('a description change alone shows old → new description', async () => {
-  await plan([group('Sales', [userDn('old')], 'g-Sales', 'Sellers')]);
-  const text = [...formatGroupPlan(spool, state, 200)].join('\n');
+  const p = await plan([group('Sales', [userDn('old')], 'g-Sales', 'Sellers')]);
+  const text = [...formatGroupPlan(p, state, 200)].join('\n');
   expect(text).toMatch(/^Sales\s+description "Sales people" → "Sellers"\s+0\s+0/m);
 });
 
 test('without asking Okta (beyond the limit, or a failed lookup), a new group is "create or take over"', async () => {
-  await plan([group('Ops', [userDn('new')]), group('Broken', [])]);
-  const none = [...formatGroupPlan(spool, state, 200)].join('\n');
+  const p = await plan([group('Ops', [userDn('new')]), group('Broken', [])]);
+  const none = [...formatGroupPlan(p, state, 200)].join('\n');
   expect(none).toMatch(/^Ops\s+create or take over\s+1\s+0/m);
-  const fc = await lookUpFirstContacts(spool, state, sink, { limit: 200, concurrency: 1 });
-  const text = [...formatGroupPlan(spool, state, 200, fc)].join('\n');
+  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 1 });
+  const text = [...formatGroupPlan(p, state, 200, fc)].join('\n');
   expect(text).toMatch(/^Broken\s+create or take over \(Okta could not be asked: bad search\)/m);
 });
 
 test('the limit bounds the rows and the Okta lookups', async () => {
-  await plan(Array.from({ length: 5 }, (_, i) => group(`G${i}`, [userDn('new')])));
+  const p = await plan(Array.from({ length: 5 }, (_, i) => group(`G${i}`, [userDn('new')])));
   sink.requests = [];
-  const fc = await lookUpFirstContacts(spool, state, sink, { limit: 2, concurrency: 4 });
+  const fc = await lookUpFirstContacts(p, state, sink, { limit: 2, concurrency: 4 });
   expect(sink.requests).toHaveLength(2);
-  const text = [...formatGroupPlan(spool, state, 2, fc)].join('\n');
+  const text = [...formatGroupPlan(p, state, 2, fc)].join('\n');
   // 5 creates, and Sales and Temp, which are not in the directory this time
   expect(text).toContain('Group changes (7, first 2 shown; --json for all):');
   expect(text).toContain('Group members to add (+) or remove (-) (7, first 2 shown; --json for all):');
 });
 
 test('a bad token while looking up stops the plan (as it would stop the run)', async () => {
-  await plan([group('Ops', [])]);
+  const p = await plan([group('Ops', [])]);
   const fatal = { findGroupsByName: async () => Promise.reject(new OktaFatalError('auth', 'Invalid token provided')) };
-  await expect(lookUpFirstContacts(spool, state, fatal, { limit: 10, concurrency: 2 })).rejects.toBeInstanceOf(OktaFatalError);
+  await expect(lookUpFirstContacts(p, state, fatal, { limit: 10, concurrency: 2 })).rejects.toBeInstanceOf(OktaFatalError);
 });
 
 test("JSON: every group with its action, counts and members; appended to the users' plan document", async () => {
-  await plan(scenario());
-  const fc = await lookUpFirstContacts(spool, state, sink, { limit: 200, concurrency: 2 });
+  const p = await plan(scenario());
+  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 2 });
   const users = ['{"mode":"full","counts":{"create":1},"actions":[', '\n{"kind":"create"}', '\n]}\n'];
-  const doc = JSON.parse([...withJsonMember(users, groupPlanJson(spool, state, fc))].join(''));
+  const doc = JSON.parse([...withJsonMember(users, groupPlanJson(p, state, fc))].join(''));
   expect(doc.actions).toEqual([{ kind: 'create' }]);
   const byName = Object.fromEntries(doc.groupActions.map((g: { name: string | null; dn: string }) => [g.name ?? g.dn, g]));
   expect(Object.keys(byName).sort()).toEqual(['Eng', 'Finance', 'Legacy', 'Ops', 'Sales Team', 'Temp', groupDn('nameless')].sort());

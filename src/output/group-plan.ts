@@ -9,21 +9,15 @@
  * add and to remove, with counts.
  *
  * Whether a group is created or an existing one taken over is only known by asking Okta:
- * {@link lookUpFirstContacts} does that read-only, for a bounded number of groups (the plan's
- * `--limit`), with the rules apply uses (first-contact.ts). Groups beyond it show
+ * `lookUpFirstContacts` (src/sync/groups/first-contact-lookup.ts) does that read-only, for a bounded
+ * number of groups (the plan's `--limit`); its answers are passed in. Groups beyond it show
  * "create or take over".
  */
-import type { OktaSink } from '../../okta/client';
-import { OktaFatalError, toOktaError } from '../../okta/errors';
-import type { GroupPlanTables } from '../../state/groups';
-import type { PlanSpool, StateStore } from '../../state/store';
-import { table } from '../../output/table';
-import { decideFirstContact, type FirstContact } from './first-contact';
-import type { EnsurePayload, GonePayload, KeepPayload, QuarantinePayload, RenamePayload } from './plan';
-import { planOf } from './plan';
-
-/** What Okta said about a group's first contact, or why it could not be asked. */
-export type FirstContactLookup = FirstContact | { kind: 'unknown'; reason: string };
+import type { StateStore } from '../state/store';
+import type { GroupPlan } from '../sync/groups';
+import type { FirstContactLookup } from '../sync/groups/first-contact-lookup';
+import type { EnsurePayload, GonePayload, KeepPayload, QuarantinePayload, RenamePayload } from '../sync/groups/rules';
+import { table } from './table';
 
 export type GroupPlanAction = 'create' | 'take over' | 'create or take over' | 'rename' | 'members' | 'left the directory' | 'quarantine';
 
@@ -45,59 +39,14 @@ export interface GroupPlanRow {
   remove: number;
 }
 
-function tablesOf(spool: PlanSpool): GroupPlanTables | undefined {
-  return planOf(spool)?.tables;
-}
-
-/**
- * Ask Okta (reads only) what first contact would do for the first `limit` groups the plan creates
- * or takes over. An Okta failure other than a fatal one (bad token, Okta unreachable, which is
- * rethrown) leaves that group "create or take over", with the reason.
- */
-export async function lookUpFirstContacts(
-  spool: PlanSpool,
-  state: StateStore,
-  sink: Pick<OktaSink, 'findGroupsByName'>,
-  o: { limit: number; concurrency: number },
-): Promise<Map<string, FirstContactLookup>> {
-  const out = new Map<string, FirstContactLookup>();
-  const tables = tablesOf(spool);
-  if (!tables) return out;
-  const todo: { anchor: string; name: string }[] = [];
-  for (const a of tables.actions<EnsurePayload>(['ensure'])) {
-    if (todo.length >= o.limit) break;
-    todo.push({ anchor: a.anchor, name: a.payload.name });
-  }
-  const lookups = {
-    holderOf: (oktaId: string) => state.groups.byOktaId(oktaId),
-    // a holder that left the directory gives its Okta group up once its memberships are removed, which this run plans
-    releases: (holder: { anchor: string; removedRun: number | null }) => holder.removedRun !== null || tables.plannedKind(holder.anchor) === 'gone',
-  };
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const t = todo[next++];
-      try {
-        out.set(t.anchor, decideFirstContact(t.anchor, t.name, await sink.findGroupsByName(t.name), lookups));
-      } catch (e) {
-        if (e instanceof OktaFatalError) throw e;
-        out.set(t.anchor, { kind: 'unknown', reason: `Okta could not be asked: ${toOktaError(e).errorSummary}` });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, todo.length)) }, worker));
-  return out;
-}
-
 /** The plan's groups with something to do (unchanged groups are left out), in plan order. */
 export function* groupPlanRows(
-  spool: PlanSpool,
+  plan: GroupPlan,
   state: StateStore,
   firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map(),
 ): Generator<GroupPlanRow> {
-  const tables = tablesOf(spool);
-  if (!tables) return;
-  for (const a of tables.actionsWithCounts()) {
+  if (!plan.spool) return;
+  for (const a of plan.spool.actionsWithCounts()) {
     const base = { anchor: a.anchor, add: a.adds, remove: a.removes };
     switch (a.kind) {
       case 'ensure': {
@@ -185,20 +134,20 @@ function actionText(r: GroupPlanRow): string {
  * and remove, and the quarantined groups.
  */
 export function* formatGroupPlan(
-  spool: PlanSpool,
+  plan: GroupPlan,
   state: StateStore,
   limit = 200,
   firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map(),
 ): Generator<string> {
-  const tables = tablesOf(spool);
-  if (!tables) return;
+  const { spool } = plan;
+  if (!spool) return;
   const changes: string[][] = [];
   const quarantined: string[][] = [];
   let nChanges = 0;
   let nQuarantined = 0;
   const skipOps = new Set<string>();
   const names = new Map<string, string>();
-  for (const r of groupPlanRows(spool, state, firstContacts)) {
+  for (const r of groupPlanRows(plan, state, firstContacts)) {
     if (r.action === 'quarantine') {
       skipOps.add(r.anchor);
       if (nQuarantined++ < limit) quarantined.push([clip(r.dn), r.reason ?? '']);
@@ -214,10 +163,10 @@ export function* formatGroupPlan(
   }
   const members: string[][] = [];
   let nOps = 0;
-  for (const op of tables.memberOps()) {
+  for (const op of spool.memberOps()) {
     if (skipOps.has(op.groupAnchor)) continue;
     if (nOps++ >= limit) continue;
-    const group = names.get(op.groupAnchor) ?? state.groups.get(op.groupAnchor)?.name ?? tables.runGroup(op.groupAnchor)?.name ?? op.groupAnchor;
+    const group = names.get(op.groupAnchor) ?? state.groups.get(op.groupAnchor)?.name ?? spool.runGroup(op.groupAnchor)?.name ?? op.groupAnchor;
     members.push([clip(group, 40), op.op === 'add' ? '+' : '-', op.login ?? '', clip(op.dn ?? op.userAnchor)]);
   }
   if (nOps) {
@@ -231,15 +180,15 @@ export function* formatGroupPlan(
 }
 
 /** The group plan as a JSON array member `"groupActions":[…]`, a group at a time, with its members to add and remove. */
-export function* groupPlanJson(spool: PlanSpool, state: StateStore, firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map()): Generator<string> {
-  const tables = tablesOf(spool);
+export function* groupPlanJson(plan: GroupPlan, state: StateStore, firstContacts: ReadonlyMap<string, FirstContactLookup> = new Map()): Generator<string> {
+  const { spool } = plan;
   yield '"groupActions":[';
   let first = true;
-  if (tables) {
-    for (const r of groupPlanRows(spool, state, firstContacts)) {
+  if (spool) {
+    for (const r of groupPlanRows(plan, state, firstContacts)) {
       const add: { login: string | null; dn: string | null }[] = [];
       const remove: { login: string | null; dn: string | null }[] = [];
-      if (r.action !== 'quarantine') for (const op of tables.memberOps(r.anchor)) (op.op === 'add' ? add : remove).push({ login: op.login, dn: op.dn });
+      if (r.action !== 'quarantine') for (const op of spool.memberOps(r.anchor)) (op.op === 'add' ? add : remove).push({ login: op.login, dn: op.dn });
       const { anchor: _anchor, ...shown } = r;
       yield (first ? '\n' : ',\n') + JSON.stringify({ ...shown, members: { add, remove } });
       first = false;
