@@ -5,7 +5,7 @@
  */
 import type { Db } from './db';
 import { toRow, type GroupRow, type RawGroup } from './group-store';
-import { keysetPages, keysetRows } from './keyset';
+import { keysetRows, textPages } from './keyset';
 
 /** How a user of this run's plan can take part in memberships. */
 export type RunUserKind = 'create' | 'seen' | 'missing' | 'deleted';
@@ -142,13 +142,6 @@ export const runGroupRow = (r: RawRunGroup): RunGroupRow => ({
 /** Whether the group with this anchor (an SQL expression) was read this run. */
 export const READ_THIS_RUN = (anchor: string) => `EXISTS (SELECT 1 FROM temp.grp_run_groups r WHERE r.anchor = ${anchor})`;
 
-/** Keyset pages by a text key of a statement taking (after, limit). */
-export const byText = <R>(stmt: { all(after: string, limit: number): R[] }, key: (r: R) => string) => ({
-  page: (after: string, limit: number) => stmt.all(after, limit),
-  key,
-  start: '',
-});
-
 /**
  * The rows group planning reads from a run's group plan (group-spool.ts) and the state, for the rules
  * to decide on; large sets a page at a time.
@@ -203,20 +196,13 @@ export class GroupSpoolRows {
     const stmt = this.db.prepare<[string, number], { anchor: string; dnNorm: string; kind: RunUserKind }>(
       'SELECT anchor, dn_norm AS dnNorm, kind FROM temp.grp_run_users WHERE anchor > ? ORDER BY anchor LIMIT ?',
     );
-    return keysetPages(
-      byText(stmt, (r) => r.anchor),
-      batch,
-    );
+    return textPages(stmt, (r) => r.anchor, batch);
   }
 
   /** This run's groups (rejected entries included), a page at a time. */
   *runGroups(batch = 1000): Generator<RunGroupRow[]> {
     const stmt = this.db.prepare<[string, number], RawRunGroup>('SELECT * FROM temp.grp_run_groups WHERE anchor > ? ORDER BY anchor LIMIT ?');
-    for (const rows of keysetPages(
-      byText(stmt, (r) => r.anchor),
-      batch,
-    ))
-      yield rows.map(runGroupRow);
+    for (const rows of textPages(stmt, (r) => r.anchor, batch)) yield rows.map(runGroupRow);
   }
 
   /** Users and groups of this run whose normalised DN differs from the state's, a page at a time. */
@@ -225,19 +211,13 @@ export class GroupSpoolRows {
       `SELECT r.anchor, u.dn_norm AS old_dn, r.dn_norm AS new_dn, r.kind FROM temp.grp_run_users r JOIN main.users u ON u.anchor = r.anchor
          WHERE r.anchor > ? AND u.dn_norm IS NOT NULL AND u.dn_norm <> r.dn_norm ORDER BY r.anchor LIMIT ?`,
     );
-    for (const rows of keysetPages(
-      byText(users, (r) => r.anchor),
-      batch,
-    ))
+    for (const rows of textPages(users, (r) => r.anchor, batch))
       yield rows.map((r) => ({ entry: 'user', anchor: r.anchor, oldDn: r.old_dn, newDn: r.new_dn, runKind: r.kind }));
     const groups = this.db.prepare<[string, number], { anchor: string; old_dn: string; new_dn: string }>(
       `SELECT r.anchor, g.dn_norm AS old_dn, r.dn_norm AS new_dn FROM temp.grp_run_groups r JOIN main.groups g ON g.anchor = r.anchor
          WHERE r.anchor > ? AND g.dn_norm <> r.dn_norm ORDER BY r.anchor LIMIT ?`,
     );
-    for (const rows of keysetPages(
-      byText(groups, (r) => r.anchor),
-      batch,
-    ))
+    for (const rows of textPages(groups, (r) => r.anchor, batch))
       yield rows.map((r) => ({ entry: 'group', anchor: r.anchor, oldDn: r.old_dn, newDn: r.new_dn, runKind: null }));
   }
 
@@ -246,10 +226,7 @@ export class GroupSpoolRows {
     const stmt = this.db.prepare<[string, number], Alias>(
       'SELECT old_dn AS oldDn, new_dn AS newDn, anchor, kind FROM temp.grp_alias WHERE old_dn > ? ORDER BY old_dn LIMIT ?',
     );
-    return keysetPages(
-      byText(stmt, (r) => r.oldDn),
-      batch,
-    );
+    return textPages(stmt, (r) => r.oldDn, batch);
   }
 
   /** This run's groups that have a name, ordered by name key (the groups of one name are adjacent), with their Okta link. */
@@ -344,10 +321,6 @@ export class GroupSpoolRows {
          EXISTS (SELECT 1 FROM main.group_members m WHERE m.group_anchor = g.anchor) AS has_members
        FROM main.groups g WHERE g.anchor > ? AND (${where}) ORDER BY g.anchor LIMIT ?`,
     );
-    for (const rows of keysetPages(
-      byText(stmt, (r) => r.anchor),
-      batch,
-    ))
-      yield rows.map(stateGroupRow);
+    for (const rows of textPages(stmt, (r) => r.anchor, batch)) yield rows.map(stateGroupRow);
   }
 }

@@ -14,9 +14,8 @@
  * - grp_actions / grp_ops: the planned group actions and membership operations, in order.
  */
 import type { Db } from './db';
-import { keysetPages, keysetRows } from './keyset';
+import { bySeq, keysetRows, textPages } from './keyset';
 import {
-  byText,
   GroupSpoolRows,
   runGroupRow,
   type Alias,
@@ -123,11 +122,7 @@ export class GroupSpool {
 
   *targets(batch = 500): Generator<string[]> {
     const stmt = this.db.prepare<[string, number], { anchor: string }>('SELECT anchor FROM temp.grp_targets WHERE anchor > ? ORDER BY anchor LIMIT ?');
-    for (const rows of keysetPages(
-      byText(stmt, (r) => r.anchor),
-      batch,
-    ))
-      yield rows.map((r) => r.anchor);
+    for (const rows of textPages(stmt, (r) => r.anchor, batch)) yield rows.map((r) => r.anchor);
   }
 
   // ---- the plan ----
@@ -137,11 +132,8 @@ export class GroupSpool {
     const stmt = this.db.prepare<unknown[], { seq: number; anchor: string; kind: string; payload: string }>(
       `SELECT * FROM temp.grp_actions WHERE seq > ? AND kind IN (${kinds.map(() => '?').join(',')}) ORDER BY seq LIMIT ?`,
     );
-    for (const r of keysetRows(
-      bySeq((after, limit) => stmt.all(after, ...kinds, limit)),
-      batch,
-    ))
-      yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
+    const page = (after: number, limit: number) => stmt.all(after, ...kinds, limit);
+    for (const r of keysetRows(bySeq(page), batch)) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
   }
 
   /** Planned membership operations of groups whose action is one of `kinds`, in plan order. */
@@ -150,11 +142,8 @@ export class GroupSpool {
       `SELECT o.* FROM temp.grp_ops o JOIN temp.grp_actions a ON a.anchor = o.group_anchor
         WHERE o.seq > ? AND a.kind IN (${kinds.map(() => '?').join(',')}) ORDER BY o.seq LIMIT ?`,
     );
-    for (const r of keysetRows(
-      bySeq((after, limit) => stmt.all(after, ...kinds, limit)),
-      batch,
-    ))
-      yield { seq: r.seq, groupAnchor: r.group_anchor, op: r.op, userAnchor: r.user_anchor };
+    const page = (after: number, limit: number) => stmt.all(after, ...kinds, limit);
+    for (const r of keysetRows(bySeq(page), batch)) yield { seq: r.seq, groupAnchor: r.group_anchor, op: r.op, userAnchor: r.user_anchor };
   }
 
   counts(): { actions: Record<string, number>; adds: number; removes: number } {
@@ -173,10 +162,8 @@ export class GroupSpool {
          (SELECT count(*) FROM temp.grp_ops o WHERE o.group_anchor = a.anchor AND o.op = 'remove') AS removes
        FROM temp.grp_actions a WHERE a.seq > ? ORDER BY a.seq LIMIT ?`,
     );
-    for (const r of keysetRows(
-      bySeq((after, limit) => stmt.all(after, limit)),
-      batch,
-    ))
+    const page = (after: number, limit: number) => stmt.all(after, limit);
+    for (const r of keysetRows(bySeq(page), batch))
       yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P, adds: r.adds, removes: r.removes };
   }
 
@@ -273,5 +260,3 @@ export class GroupSpool {
     this.db.exec(TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join('\n'));
   }
 }
-
-const bySeq = <R extends { seq: number }>(page: (after: number, limit: number) => R[]) => ({ page, key: (r: R) => r.seq, start: 0 });

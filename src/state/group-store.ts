@@ -7,7 +7,7 @@
  */
 import type { Db } from './db';
 import { normalizeDn } from '../directory/dn';
-import { keysetPages } from './keyset';
+import { textPages } from './keyset';
 
 export interface GroupRow {
   anchor: string;
@@ -238,7 +238,7 @@ export function refreshNormalisedDns(db: Db, batch = 5000): void {
         `SELECT anchor, dn, dn_norm FROM main.${tbl} WHERE anchor > ? ORDER BY anchor LIMIT ?`,
       );
       const write = db.prepare(`UPDATE main.${tbl} SET dn_norm = ? WHERE anchor = ?`);
-      for (const rows of keysetPages({ page: (after: string, limit) => read.all(after, limit), key: (r) => r.anchor, start: '' }, batch)) {
+      for (const rows of textPages(read, (r) => r.anchor, batch)) {
         for (const r of rows) {
           const norm = normalizeDn(r.dn);
           if (norm !== r.dn_norm) write.run(norm, r.anchor);

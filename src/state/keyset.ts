@@ -30,3 +30,21 @@ export function* keysetPages<R, K>(q: Keyset<R, K>, batch: number): Generator<R[
 export function* keysetRows<R, K>(q: Keyset<R, K>, batch: number): Generator<R> {
   for (const rows of keysetPages(q, batch)) yield* rows;
 }
+
+/** A keyset over a text key, such as an anchor or a DN ('' comes before every key). */
+export function byText<R>(page: (after: string, limit: number) => R[], key: (row: R) => string): Keyset<R, string> {
+  return { page, key, start: '' };
+}
+
+/** A keyset over a sequence number (plan order; 0 comes before every row). */
+export function bySeq<R extends { seq: number }>(page: (after: number, limit: number) => R[]): Keyset<R, number> {
+  return { page, key: (r) => r.seq, start: 0 };
+}
+
+/** The pages of a statement that takes the text key to start after and the page size. */
+export function textPages<R>(stmt: { all(after: string, limit: number): R[] }, key: (row: R) => string, batch: number): Generator<R[]> {
+  return keysetPages(
+    byText((after, limit) => stmt.all(after, limit), key),
+    batch,
+  );
+}

@@ -5,7 +5,7 @@
  * directory when large, gone when the connection closes. Writing it never changes the state file.
  */
 import type { Db } from './db';
-import { keysetPages, keysetRows } from './keyset';
+import { bySeq, keysetRows, textPages } from './keyset';
 
 export interface SpooledAction<P = unknown> {
   seq: number;
@@ -126,7 +126,10 @@ export class PlanSpool {
     const stmt = this.db.prepare<unknown[], { seq: number; anchor: string; kind: string; payload: string }>(
       `SELECT * FROM temp.spool_actions WHERE seq > ? ${filter} ORDER BY seq LIMIT ?`,
     );
-    const rows = keysetRows({ page: (after: number, limit) => stmt.all(after, ...(kinds ?? []), limit), key: (r) => r.seq, start: 0 }, batch);
+    const rows = keysetRows(
+      bySeq((after, limit) => stmt.all(after, ...(kinds ?? []), limit)),
+      batch,
+    );
     for (const r of rows) yield { seq: r.seq, anchor: r.anchor, kind: r.kind, payload: JSON.parse(r.payload) as P };
   }
 
@@ -145,7 +148,7 @@ export class PlanSpool {
   /** Pages of rows by anchor (`sql` takes the anchor to start after and the page size). */
   private byAnchor<R extends { anchor: string }>(sql: string, batch: number): Generator<R[]> {
     const stmt = this.db.prepare<[string, number], R>(sql);
-    return keysetPages({ page: (after: string, limit) => stmt.all(after, limit), key: (r) => r.anchor, start: '' }, batch);
+    return textPages(stmt, (r) => r.anchor, batch);
   }
 
   wasSeen(anchor: string): boolean {
