@@ -21,6 +21,7 @@
  */
 import type { GroupsConfig } from './schema';
 import { normalizeDn } from '../../directory/dn';
+import type { GroupSpool } from '../../state/group-spool';
 import type { RunUser } from '../../state/group-spool-rows';
 import type { GroupPlan, GroupPlanSummary, GroupsRunContext } from './index';
 import { flattenMembers } from './members';
@@ -42,7 +43,7 @@ import {
   runUserKind,
   targetIntent,
 } from './rules';
-import { compileGroupTemplates, nameGroup } from './templates';
+import { compileGroupTemplates, nameGroup, type GroupTemplates } from './templates';
 
 /** A user action in the run's spool, as far as group planning reads it. */
 interface SpooledUser {
@@ -67,12 +68,7 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
   }
 }
 
-async function planInto(
-  spool: NonNullable<GroupPlan['spool']>,
-  ctx: GroupsRunContext,
-  groups: GroupsConfig,
-  templates: ReturnType<typeof compileGroupTemplates>['templates'],
-): Promise<GroupPlanSummary> {
+async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: GroupsConfig, templates: GroupTemplates): Promise<GroupPlanSummary> {
   const { state, log } = ctx;
   const { rows } = spool;
   const incremental = ctx.since !== undefined;
