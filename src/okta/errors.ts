@@ -54,6 +54,29 @@ interface SdkLikeError {
   type?: string;
 }
 
+/** What a failed Okta call means for the one record or group it was about. */
+export type OktaFailure =
+  /** It may have been carried out (timeout, connection lost, 5xx): counted as failed, tried again by the next run. */
+  | { kind: 'ambiguous'; error: OktaError; reason: string }
+  /** Okta answered and refused it: the record or group is quarantined with Okta's errorCode and summary. */
+  | { kind: 'refused'; error: OktaError; reason: string };
+
+/**
+ * The one classifier of failed Okta calls in the write path. What is not about one record is
+ * rethrown: a failure that makes the run pointless ({@link OktaFatalError}: bad token, Okta
+ * unreachable), and anything that is not Okta's answer (an internal error, e.g. the state failing),
+ * which stops the run as it is instead of being reported as Okta's.
+ */
+export function classifyOktaFailure(e: unknown): OktaFailure {
+  if (e instanceof OktaFatalError || !(e instanceof OktaError)) throw e;
+  return { kind: e.ambiguous ? 'ambiguous' : 'refused', error: e, reason: describeOktaError(e) };
+}
+
+/** Okta's errorCode (or the HTTP status), summary and causes, for reports and quarantine reasons. */
+export function describeOktaError(e: OktaError): string {
+  return `Okta ${e.errorCode ?? `HTTP ${e.status ?? '-'}`}: ${e.errorSummary}${e.errorCauses.length ? ` (${e.errorCauses.join('; ')})` : ''}`;
+}
+
 /** Map whatever the SDK or node-fetch threw to an {@link OktaError}. */
 export function toOktaError(e: unknown): OktaError {
   if (e instanceof OktaError) return e;

@@ -4,8 +4,9 @@
  *
  * - 429: not carried out by Okta; the governor waits until the bucket's Reset, then the request is retried.
  * - 5xx, timeouts, connection errors: retried with exponential backoff and jitter, except a create
- *   (`POST /api/v1/users`), which might have happened: the caller resolves it by looking the login
- *   up before trying again, so a lost response never makes a duplicate.
+ *   (`POST /api/v1/users`) or a lifecycle change (`POST /api/v1/users/{id}/lifecycle/*`), which might
+ *   have happened: the caller settles it (looks the login up, reads the user's status) before trying
+ *   again, so a lost response never makes a duplicate, nor a refusal of a change that worked.
  * - Requests and their outcomes are counted per bucket for the run report and metrics.
  */
 import { Agent as HttpAgent } from 'node:http';
@@ -29,6 +30,8 @@ export interface RequestCounts {
   rateLimited: number;
   byBucket: Partial<Record<Bucket, number>>;
 }
+
+const LIFECYCLE = /^\/api\/v1\/users\/[^/]+\/lifecycle\//;
 
 type SdkRequest = { url: string; method?: string; timeout?: number; headers?: Record<string, string>; agent?: unknown };
 type SdkResponse = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
@@ -54,7 +57,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
     const req = request as unknown as SdkRequest;
     const method = (req.method ?? 'GET').toUpperCase();
     const bucket = bucketOf(method, req.url);
-    const isCreate = method === 'POST' && bucket === 'users';
+    const settledByCaller = method === 'POST' && (bucket === 'users' || LIFECYCLE.test(new URL(req.url).pathname));
     // the SDK sets an agent only for an HTTPS proxy; otherwise use our pools
     req.agent ??= req.url.startsWith('https:') ? this.agents.https : this.agents.http;
     for (let attempt = 0; ; attempt++) {
@@ -68,8 +71,8 @@ export class GovernedRequestExecutor extends RequestExecutor {
         response = (await super.fetch(request)) as SdkResponse;
       } catch (e) {
         release();
-        // a create may have reached Okta unless the connection was never made
-        if ((isCreate && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
+        // a create or lifecycle change may have reached Okta unless the connection was never made
+        if ((settledByCaller && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
         await this.backoff(method, bucket, attempt, describe(e));
         continue;
       }
@@ -88,7 +91,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
         await response.text().catch(() => undefined);
         continue; // the governor now holds the bucket until its Reset
       }
-      if (response.status >= 500 && !isCreate && attempt < this.opts.maxRetries) {
+      if (response.status >= 500 && !settledByCaller && attempt < this.opts.maxRetries) {
         await response.text().catch(() => undefined);
         await this.backoff(method, bucket, attempt, `HTTP ${response.status}`);
         continue;

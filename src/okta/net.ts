@@ -3,8 +3,8 @@
  *
  * - **no connection** (the name did not resolve, the connection was refused, no route to the host
  *   or its network): the request was never sent. The executor (executor.ts) retries a user create
- *   only after such a failure — after any other, the create may have happened and only its answer
- *   was lost.
+ *   or a lifecycle change only after such a failure — after any other, it may have happened and
+ *   only its answer was lost.
  * - **certificate refused** (TLS rejected Okta's certificate before the request was written): never
  *   sent either, but retrying does not help.
  * - **Okta unreachable** = either of the two: when it outlives the retries, the client (client.ts)

@@ -104,6 +104,34 @@ export class JournalRepo {
     this.db.prepare('DELETE FROM journal WHERE id = ?').run(id);
   }
 
+  /**
+   * Carry out one Okta write under a journal entry: the entry is committed before `send`, and
+   * removed in the transaction in which `record` stores the result, so the state never claims a
+   * write that did not happen and a crash in between is settled by the next start's recovery. When
+   * `send` fails the entry is removed too, unless `keep(error)` says the outcome is unknown and
+   * only that recovery can settle it.
+   */
+  async around<T>(
+    entry: { runId: number; anchor: string; op: string; payload: unknown },
+    send: () => Promise<T>,
+    record: (value: T) => void,
+    keep?: (error: unknown) => boolean,
+  ): Promise<T> {
+    const id = this.begin(entry.runId, entry.anchor, entry.op, entry.payload);
+    let value: T;
+    try {
+      value = await send();
+    } catch (e) {
+      if (!keep?.(e)) this.end(id);
+      throw e;
+    }
+    this.db.transaction(() => {
+      record(value);
+      this.end(id);
+    })();
+    return value;
+  }
+
   pending(): JournalEntry[] {
     return this.db
       .prepare<[], { id: number; run_id: number; anchor: string; op: string; payload: string; started_at: string }>('SELECT * FROM journal ORDER BY id')

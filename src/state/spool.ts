@@ -33,6 +33,8 @@ export class PlanSpool {
       CREATE TEMP TABLE spool_seen (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_logins;
       CREATE TEMP TABLE spool_logins (login_norm TEXT PRIMARY KEY, anchor TEXT NOT NULL, dn TEXT NOT NULL) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.spool_deleted;
+      CREATE TEMP TABLE spool_deleted (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_unique;
       CREATE TEMP TABLE spool_unique (attribute TEXT NOT NULL, value TEXT NOT NULL, anchor TEXT NOT NULL, dn TEXT NOT NULL, PRIMARY KEY (attribute, value)) WITHOUT ROWID;
     `);
@@ -165,18 +167,27 @@ export class PlanSpool {
     );
   }
 
+  /** Anchors the directory reported deleted this run (Active Directory tombstones). */
+  markDeleted(anchors: readonly string[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO temp.spool_deleted (anchor) VALUES (?)');
+    this.db.transaction(() => {
+      for (const a of anchors) insert.run(a);
+    })();
+  }
+
   /**
-   * After a full run: forget records that never reached Okta and are gone from the directory
+   * After a run: forget records that never reached Okta and are gone from the directory
    * (quarantined entries that were deleted or fixed under a new anchor), so `quarantine` lists
-   * only what is still there.
+   * only what is still there. Gone: not seen by a full run, or reported deleted (any run).
    */
-  forgetUnseenUnlinked(runId: number): number {
+  forgetGoneUnlinked(runId: number, fullRun: boolean): number {
     return this.db
       .prepare(
         `DELETE FROM main.users WHERE okta_id IS NULL AND (quarantined_run IS NULL OR quarantined_run < ?)
-           AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = users.anchor)`,
+           AND NOT EXISTS (SELECT 1 FROM temp.spool_seen s WHERE s.anchor = users.anchor)
+           AND (? OR EXISTS (SELECT 1 FROM temp.spool_deleted d WHERE d.anchor = users.anchor))`,
       )
-      .run(runId).changes;
+      .run(runId, fullRun ? 1 : 0).changes;
   }
 
   /** Mark every seen anchor's user row as seen in this run, no longer missing (one statement at the end of a run). */
@@ -188,7 +199,7 @@ export class PlanSpool {
 
   close(): void {
     this.db.exec(
-      'DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique;',
+      'DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique; DROP TABLE IF EXISTS temp.spool_deleted;',
     );
   }
 }

@@ -203,11 +203,18 @@ export class UsersRepo {
       });
   }
 
-  /** One more missing observation (the user was not seen by a full run, or was deleted). */
+  /**
+   * One more missing observation (the user was not seen by a full run, or was deleted). It leaves
+   * quarantine: quarantine describes records the directory has and the agent keeps out of Okta.
+   */
   recordMissing(anchor: string, missingRuns: number): void {
     const now = this.now().toISOString();
     this.db
-      .prepare('UPDATE users SET missing_runs = ?, missing_since = COALESCE(missing_since, ?), updated_at = ? WHERE anchor = ?')
+      .prepare(
+        `UPDATE users SET missing_runs = ?, missing_since = COALESCE(missing_since, ?), updated_at = ?,
+           quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL, quarantined_since = NULL
+         WHERE anchor = ?`,
+      )
       .run(missingRuns, now, now, anchor);
   }
 

@@ -169,7 +169,10 @@ async function planUsers(
     );
   };
   if (since) {
-    for await (const anchors of source.deletedUsers(since)) missing(anchors, 'deleted in the directory');
+    for await (const anchors of source.deletedUsers(since)) {
+      spool.markDeleted(anchors);
+      missing(anchors, 'deleted in the directory');
+    }
   } else {
     for (const anchors of spool.unseenUsers()) missing(anchors, 'not seen by a full run');
   }

@@ -113,7 +113,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     if (!applied.interrupted) {
       planned.spool.stampSeen(runId);
       planned.spool.persistUniqueClaims();
-      if (decision.mode === 'full') planned.spool.forgetUnseenUnlinked(runId);
+      planned.spool.forgetGoneUnlinked(runId, decision.mode === 'full');
     }
     const failed = applied.failures.length + groupsApplied.failed;
     report.outcome = applied.interrupted ? 'interrupted' : report.counts.quarantined > 0 || groupsApplied.quarantined > 0 || failed > 0 ? 'quarantined' : 'ok';

@@ -3,8 +3,9 @@
  *
  * A rule matches requests by endpoint (`"POST /api/v1/users"`, globs such as
  * `"* /api/v1/users/{id}/lifecycle/*"`, a bare path pattern for any method, or a RegExp tested
- * against `"METHOD /template"`), fires on at most `times` matching requests (default: unlimited),
- * each time with probability `rate` (default 1) drawn from a seeded RNG, and performs an action:
+ * against `"METHOD /template"`), lets the first `after` matching requests through (default 0),
+ * fires on at most `times` matching requests (default: unlimited), each time with probability
+ * `rate` (default 1) drawn from a seeded RNG, and performs an action:
  *
  * - `latency`   delay the request by `ms` (latency rules add up; they don't stop other rules);
  * - `error500`  JSON 500 E0000009;
@@ -37,6 +38,8 @@ export type TerminalFault = Exclude<FaultAction, { type: 'latency' }>;
 export interface FaultRule {
   /** Endpoint pattern; omitted = every request. */
   endpoint?: string | RegExp;
+  /** Let this many matching requests through before the rule can fire (e.g. "the second read"). */
+  after?: number;
   /** Fire on at most this many matching requests. */
   times?: number;
   /** Probability (0..1) per matching request, from the seeded RNG. */
@@ -66,6 +69,8 @@ interface ActiveRule {
   rule: FaultRule;
   test: (key: string) => boolean;
   fired: number;
+  /** Matching requests let through because of `after`. */
+  passed: number;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -104,7 +109,8 @@ export class FaultInjector {
   add(rule: FaultRule): FaultHandle {
     if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new Error('fault rate must be within 0..1');
     if (rule.times !== undefined && !(rule.times >= 0)) throw new Error('fault times must be >= 0');
-    const active: ActiveRule = { id: this.nextId++, rule, test: endpointMatcher(rule.endpoint), fired: 0 };
+    if (rule.after !== undefined && !(rule.after >= 0)) throw new Error('fault after must be >= 0');
+    const active: ActiveRule = { id: this.nextId++, rule, test: endpointMatcher(rule.endpoint), fired: 0, passed: 0 };
     this.rules.push(active);
     const drop = () => {
       this.rules = this.rules.filter((r) => r !== active);
@@ -151,6 +157,10 @@ export class FaultInjector {
       if (!isLatency && plan.terminal) continue;
       if (rule.times !== undefined && r.fired >= rule.times) continue;
       if (!r.test(key)) continue;
+      if (r.passed < (rule.after ?? 0)) {
+        r.passed++;
+        continue;
+      }
       if (rule.rate !== undefined && rule.rate < 1 && this.rng() >= rule.rate) continue;
       r.fired++;
       plan.fired.push(r.id);

@@ -5,22 +5,24 @@
  * renames; then membership adds and removes — each phase a bounded number of requests at a time.
  * The Okta side of the state changes only after Okta confirmed each write.
  *
- * Errors: a 4xx on a group quarantines that group with Okta's errorCode and summary (its other
- * operations are skipped; it is retried every run); 5xx and timeouts (after the executor's retries)
- * are counted as failed, the state is not updated, and the group is re-planned by the next run; a bad
- * token or an unreachable org ({@link OktaFatalError}) stops the run.
+ * Errors (classified by okta/errors.ts): a 4xx on a group quarantines that group with Okta's
+ * errorCode and summary (its other operations are skipped; it is retried every run); 5xx and
+ * timeouts (after the executor's retries) are counted as failed, the state is not updated, and the
+ * group is re-planned by the next run; a bad token or an unreachable org stops the run.
  *
- * No journal is needed: membership PUT/DELETE are idempotent, and a group create whose answer was
- * lost is found by name on the next attempt and matched (first contact), never duplicated.
+ * Every write is journaled before it is sent, like the users' writes. A group create whose answer
+ * was lost is found by name (by the next start's recovery, or on the next attempt by first
+ * contact), never duplicated; profile replaces and membership PUT/DELETE are idempotent and sent
+ * again by the next run.
  */
 import type { OktaGroup, OktaSink } from '../../okta/client';
-import { OktaError, OktaFatalError, toOktaError } from '../../okta/errors';
+import { classifyOktaFailure, OktaError, type OktaFailure } from '../../okta/errors';
 import type { GroupSpool } from '../../state/group-spool';
-import type { StateStore } from '../../state/store';
+import type { JournalEntry, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 import type { GroupApplyCounts } from './index';
 import type { EnsurePayload, RenamePayload } from './rules';
-import { decideFirstContact, type FirstContact, type FirstContactLookups } from './first-contact';
+import { decideFirstContact, groupsNamed, type FirstContact, type FirstContactLookups } from './first-contact';
 
 export interface GroupApplyDeps {
   state: StateStore;
@@ -34,11 +36,10 @@ export interface GroupApplyDeps {
   plannedQuarantines: number;
 }
 
-function describe(e: OktaError): string {
-  return `Okta ${e.errorCode ?? `HTTP ${e.status ?? '-'}`}: ${e.errorSummary}${e.errorCauses.length ? ` (${e.errorCauses.join('; ')})` : ''}`;
-}
+const isNameTaken = (e: unknown) => e instanceof OktaError && e.status === 400 && e.errorCode === 'E0000001';
 
-const isNameTaken = (e: OktaError) => e.status === 400 && e.errorCode === 'E0000001';
+/** The journal op of a group create (settled by name at the next start: {@link recoverGroupCreate}). */
+export const GROUP_CREATE = 'group-create';
 
 class GroupApplier {
   readonly counts: GroupApplyCounts = { created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 0, failed: 0 };
@@ -108,10 +109,30 @@ class GroupApplier {
     });
   }
 
-  /** Classify an error: rethrow fatal ones, return the OktaError otherwise. */
-  private oktaError(e: unknown): OktaError {
-    if (e instanceof OktaFatalError) throw e;
-    return toOktaError(e);
+  /**
+   * The one tail of a failed group write (okta/errors.ts classifies it): fatal and internal errors
+   * are rethrown and stop the run; a write that may have happened is counted as failed (the group
+   * is re-planned by the next run); a refusal is returned, for the caller to quarantine the group.
+   */
+  private refusal(e: unknown, anchor: string, dn: string, what: string, block: boolean): OktaFailure | undefined {
+    const failure = classifyOktaFailure(e);
+    if (failure.kind === 'refused') return failure;
+    this.failed(anchor, dn, what, failure.reason, block);
+    return undefined;
+  }
+
+  private failed(anchor: string, dn: string, what: string, error: string, block: boolean): void {
+    this.counts.failed++;
+    this.unsettled.add(anchor);
+    if (block) this.blocked.add(anchor);
+    this.d.log.error(`Okta ${what} failed; it will be retried by the next run`, { dn, anchor, error });
+  }
+
+  /** Send one write under a journal entry (committed first, removed with the state update `record`). */
+  private journaled<T>(anchor: string, op: string, payload: unknown, send: () => Promise<T>, record: (value: T) => void): Promise<T> {
+    // a group create whose outcome is unknown stays journaled: the next start looks the name up
+    const keep = (e: unknown) => op === GROUP_CREATE && e instanceof OktaError && e.ambiguous;
+    return this.d.state.journal.around({ runId: this.d.runId, anchor, op, payload }, send, record, keep);
   }
 
   private quarantine(anchor: string, dn: string, reason: string): void {
@@ -124,37 +145,34 @@ class GroupApplier {
     this.d.log.warn('group quarantined', { dn, anchor, reason });
   }
 
-  private failed(anchor: string, dn: string, what: string, e: OktaError, block: boolean): void {
-    this.counts.failed++;
-    this.unsettled.add(anchor);
-    if (block) this.blocked.add(anchor);
-    this.d.log.error(`Okta ${what} failed; it will be retried by the next run`, { dn, anchor, error: describe(e) });
-  }
-
   /** First contact (see first-contact.ts): take over an existing OKTA_GROUP of that name, or create one. */
   private async ensure(anchor: string, p: EnsurePayload): Promise<void> {
     const { sink, state } = this.d;
     try {
       const first = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
       if (first.kind !== 'create') return await this.firstContact(anchor, p, first);
-      let created: OktaGroup;
       try {
-        created = await sink.createGroup(p.name, p.description);
+        await this.journaled(
+          anchor,
+          GROUP_CREATE,
+          { name: p.name, description: p.description },
+          () => sink.createGroup(p.name, p.description),
+          (created: OktaGroup) => {
+            // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
+            state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
+            this.counts.created++;
+          },
+        );
       } catch (e) {
-        const err = this.oktaError(e);
-        if (!isNameTaken(err)) throw err;
+        if (!isNameTaken(e)) throw e;
         // the name exists after all (search lag, or our own create whose answer was lost): first contact again
         const again = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
-        if (again.kind === 'create') return this.quarantine(anchor, p.dn, describe(err));
+        if (again.kind === 'create') return this.quarantine(anchor, p.dn, classifyOktaFailure(e).reason);
         return await this.firstContact(anchor, p, again);
       }
-      // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
-      state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
-      this.counts.created++;
     } catch (e) {
-      const err = this.oktaError(e);
-      if (err.ambiguous) return this.failed(anchor, p.dn, 'group create', err, true);
-      return this.quarantine(anchor, p.dn, describe(err));
+      const refused = this.refusal(e, anchor, p.dn, 'group create', true);
+      if (refused) this.quarantine(anchor, p.dn, refused.reason);
     }
   }
 
@@ -169,31 +187,38 @@ class GroupApplier {
    * managed for one), and make its profile what the templates say; or quarantine.
    */
   private async firstContact(anchor: string, p: EnsurePayload, first: Exclude<FirstContact, { kind: 'create' }>): Promise<void> {
-    const { state, sink } = this.d;
+    const { state } = this.d;
     if (first.kind === 'quarantine') return this.quarantine(anchor, p.dn, first.reason);
     const g = first.group;
     if (first.from) state.groups.transferLink(first.from.anchor, anchor, g.id, g.name, g.description);
     else state.groups.recordLinked(anchor, g.id, 'matched', g.name, g.description);
     this.counts.matched++;
-    if (g.name !== p.name || (g.description ?? null) !== p.description) {
-      await sink.updateGroup(g.id, p.name, p.description);
-      state.groups.recordProfile(anchor, p.name, p.description);
-      this.counts.updated++;
-    }
+    if (g.name !== p.name || (g.description ?? null) !== p.description) await this.replaceProfile(anchor, g.id, p.name, p.description);
+  }
+
+  /** Replace the Okta group's profile (name, description) with what the templates say. */
+  private async replaceProfile(anchor: string, oktaId: string, name: string, description: string | null): Promise<void> {
+    await this.journaled(
+      anchor,
+      'group-update',
+      { oktaId, name, description },
+      () => this.d.sink.updateGroup(oktaId, name, description),
+      () => {
+        this.d.state.groups.recordProfile(anchor, name, description);
+        this.counts.updated++;
+      },
+    );
   }
 
   /** The directory group's name or description changed: replace the Okta group's profile. */
   private async rename(anchor: string, p: RenamePayload): Promise<void> {
-    const { sink, state } = this.d;
     try {
-      await sink.updateGroup(p.oktaId, p.name, p.description);
-      state.groups.recordProfile(anchor, p.name, p.description);
-      this.counts.updated++;
+      await this.replaceProfile(anchor, p.oktaId, p.name, p.description);
     } catch (e) {
-      const err = this.oktaError(e);
-      if (err.ambiguous) return this.failed(anchor, p.dn, 'group rename', err, true);
-      if (err.status === 404) return this.oktaGroupGone(anchor, p.dn, p.oktaId);
-      return this.quarantine(anchor, p.dn, describe(err));
+      const refused = this.refusal(e, anchor, p.dn, 'group rename', true);
+      if (!refused) return;
+      if (refused.error.status === 404) return this.oktaGroupGone(anchor, p.dn, p.oktaId);
+      return this.quarantine(anchor, p.dn, refused.reason);
     }
   }
 
@@ -219,35 +244,60 @@ class GroupApplier {
       else state.groups.recordMemberRemoved(groupAnchor, userAnchor);
       return;
     }
+    const [groupId, userId] = [group.oktaId, user.oktaId];
+    const what = `group member ${op} (${user.dn})`;
     try {
-      if (op === 'add') {
-        await sink.addGroupMember(group.oktaId, user.oktaId);
-        state.groups.recordMemberAdded(groupAnchor, userAnchor);
-        this.counts.membersAdded++;
-      } else {
-        await sink.removeGroupMember(group.oktaId, user.oktaId);
-        state.groups.recordMemberRemoved(groupAnchor, userAnchor);
-        this.counts.membersRemoved++;
-      }
+      await this.journaled(
+        groupAnchor,
+        `group-member-${op}`,
+        { groupId, userId, userAnchor },
+        () => (op === 'add' ? sink.addGroupMember(groupId, userId) : sink.removeGroupMember(groupId, userId)),
+        () => {
+          if (op === 'add') state.groups.recordMemberAdded(groupAnchor, userAnchor);
+          else state.groups.recordMemberRemoved(groupAnchor, userAnchor);
+          this.counts[op === 'add' ? 'membersAdded' : 'membersRemoved']++;
+        },
+      );
     } catch (e) {
-      const err = this.oktaError(e);
-      if (err.ambiguous) return this.failed(groupAnchor, group.dn, `group member ${op} (${user.dn})`, err, false);
-      if (err.status === 404) {
+      const refused = this.refusal(e, groupAnchor, group.dn, what, false);
+      if (!refused) return;
+      if (refused.error.status === 404) {
         let exists: OktaGroup | null;
         try {
-          exists = await sink.getGroup(group.oktaId);
+          exists = await sink.getGroup(groupId);
         } catch (e2) {
-          return this.failed(groupAnchor, group.dn, `group member ${op} (${user.dn})`, this.oktaError(e2), false);
+          const again = this.refusal(e2, groupAnchor, group.dn, what, false);
+          if (again) this.quarantine(groupAnchor, group.dn, again.reason);
+          return;
         }
-        if (!exists) return this.oktaGroupGone(groupAnchor, group.dn, group.oktaId);
+        if (!exists) return this.oktaGroupGone(groupAnchor, group.dn, groupId);
         // the user is gone from Okta (deleted by hand): the users sync reports it; this membership waits
-        return this.failed(groupAnchor, group.dn, `group member ${op} (${user.dn}: the Okta user ${user.oktaId} was not found)`, err, false);
+        return this.failed(groupAnchor, group.dn, `group member ${op} (${user.dn}: the Okta user ${userId} was not found)`, refused.reason, false);
       }
-      return this.quarantine(groupAnchor, group.dn, `${describe(err)} (adding or removing ${user.dn})`);
+      return this.quarantine(groupAnchor, group.dn, `${refused.reason} (adding or removing ${user.dn})`);
     }
   }
 }
 
 export async function applyGroupPlan(deps: GroupApplyDeps): Promise<GroupApplyCounts> {
   return new GroupApplier(deps).run();
+}
+
+/**
+ * A group create a previous process left in the journal: the OKTA_GROUP of that name, when no
+ * directory group manages it, is the one that create made (recorded as created, with the profile
+ * sent); otherwise the entry is dropped and first contact decides on the next run.
+ */
+export async function recoverGroupCreate(j: JournalEntry, { state, sink, log }: Pick<GroupApplyDeps, 'state' | 'sink' | 'log'>): Promise<void> {
+  const p = j.payload as { name: string; description: string | null };
+  const { okta } = groupsNamed(p.name, await sink.findGroupsByName(p.name));
+  state.transaction(() => {
+    if (okta && !state.groups.byOktaId(okta.id)) {
+      state.groups.recordLinked(j.anchor, okta.id, 'created', p.name, p.description);
+      log.warn('recovered a group create whose result was not recorded', { anchor: j.anchor, name: p.name, oktaId: okta.id });
+    } else {
+      log.warn('an unfinished group create will be planned again', { anchor: j.anchor, name: p.name });
+    }
+    state.journal.end(j.id);
+  });
 }

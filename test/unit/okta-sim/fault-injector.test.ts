@@ -28,6 +28,17 @@ test('latency rules add up; the first terminal rule wins; times counts firings',
   expect(f.size).toBe(0);
 });
 
+test('after: the first matching requests go through, then the rule fires', () => {
+  const f = new FaultInjector(1);
+  const second = f.add({ endpoint: 'GET /a', after: 1, times: 1, action: { type: 'error500' } });
+  expect(f.plan('GET /b').terminal).toBeUndefined();
+  expect(f.plan('GET /a').terminal).toBeUndefined();
+  expect(f.plan('GET /a').terminal).toEqual({ type: 'error500' });
+  expect(f.plan('GET /a').terminal).toBeUndefined();
+  expect([second.fired, second.remaining]).toEqual([1, 0]);
+  expect(() => f.add({ after: -1, action: { type: 'drop' } })).toThrow();
+});
+
 test('a rule that did not fire is not counted; rates are reproducible per seed', () => {
   const rolls = (seed: number) => {
     const f = new FaultInjector(seed);
