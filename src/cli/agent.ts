@@ -1,13 +1,13 @@
 /**
  * Wiring: from a loaded configuration to the parts of a run (logger, state, directory source,
- * transform pipeline, Okta sink). The only place that knows how the stages are put together.
+ * transform pipeline, Okta client). The only place that knows how the stages are put together.
  */
 import type { LoadedConfig } from '../config/load';
 import { ConfigError, formatIssue, formatPath } from '../config/load';
 import type { Config } from '../config/schema';
 import { createDirectorySource, type DirectorySource } from '../directory';
 import { sourceAttributeList } from '../directory/attributes';
-import { SdkOktaSink, type OktaSink } from '../okta/client';
+import { SdkOktaClient, type OktaClient } from '../okta/client';
 import { StateStore } from '../state/store';
 import { compilePipeline, type Pipeline } from '../transform';
 import { createLogger, type Logger } from '../util/log';
@@ -19,7 +19,7 @@ export interface Agent {
   state: StateStore;
   source: DirectorySource;
   pipeline: Pipeline;
-  sink: OktaSink;
+  oktaClient: OktaClient;
   close(): Promise<void>;
 }
 
@@ -39,16 +39,16 @@ export function printConfigWarnings(loaded: Pick<LoadedConfig, 'warnings'>, io: 
   for (const w of loaded.warnings) io.err(`warning: ${formatIssue(w)}`);
 }
 
-export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log: Logger; sink?: OktaSink }): Agent {
+export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log: Logger; oktaClient?: OktaClient }): Agent {
   const { config } = loaded;
   const log = opts.log;
   for (const w of loaded.warnings) log.warn(formatIssue(w));
   if (config.source.type === 'ldap' && !config.source.tls.rejectUnauthorized) {
     log.warn('TLS certificate verification of the directory is OFF (source.tls.rejectUnauthorized: false)');
   }
-  const sink =
-    opts.sink ??
-    new SdkOktaSink(config.okta, {
+  const oktaClient =
+    opts.oktaClient ??
+    new SdkOktaClient(config.okta, {
       onRetry: (i) => log.debug('retrying Okta request', i),
       onRateWait: (bucket, ms, why) => log.info('waiting for Okta rate limit', { bucket, waitMs: Math.round(ms), why }),
     });
@@ -61,11 +61,11 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
     state,
     source,
     pipeline,
-    sink,
+    oktaClient,
     async close() {
       await source.close().catch(() => undefined);
       await pipeline.close().catch(() => undefined);
-      sink.close();
+      oktaClient.close();
       state.close();
     },
   };

@@ -1,6 +1,6 @@
 /**
- * The Okta sink: everything the agent writes to or reads from Okta goes through {@link OktaSink}.
- * {@link SdkOktaSink} implements it with `@okta/okta-sdk-nodejs` 8.x (no trailing slash on the org
+ * The Okta client: everything the agent writes to or reads from Okta goes through {@link OktaClient}.
+ * {@link SdkOktaClient} implements it with `@okta/okta-sdk-nodejs` 8.x (no trailing slash on the org
  * URL, `cacheMiddleware: null`, our {@link GovernedRequestExecutor} for pacing, timeouts and retries).
  * Only profiles are sent: never credentials beyond the provider type.
  */
@@ -34,7 +34,7 @@ export interface CreateOptions {
   provider: 'okta' | 'federation';
 }
 
-export interface OktaSink {
+export interface OktaClient {
   /** Create a user with a profile only. Throws {@link OktaError}; `ambiguous` errors may have created it. */
   createUser(profile: Profile, opts: CreateOptions): Promise<OktaUser>;
   /** Partial update (POST): only the given attributes; null clears one. */
@@ -64,17 +64,17 @@ export interface OktaSink {
   readonly rateLimitWaitMs: number;
 }
 
-export interface SinkHooks {
+export interface OktaClientHooks {
   onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
   onRateWait?: (bucket: Bucket, ms: number, why: string) => void;
 }
 
-export class SdkOktaSink implements OktaSink {
+export class SdkOktaClient implements OktaClient {
   private readonly client: Client;
   private readonly executor: GovernedRequestExecutor;
   private readonly governor: RateGovernor;
 
-  constructor(config: OktaConfig, hooks: SinkHooks = {}) {
+  constructor(config: OktaConfig, hooks: OktaClientHooks = {}) {
     this.governor = new RateGovernor({ share: config.rateLimitShare, concurrency: config.concurrency, onWait: hooks.onRateWait });
     this.executor = new GovernedRequestExecutor({
       governor: this.governor,

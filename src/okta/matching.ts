@@ -5,7 +5,7 @@
  * quarantined for a person to decide); none → create. Never guessed.
  */
 import type { MatchRule } from './schema';
-import type { OktaSink, OktaUser } from './client';
+import type { OktaClient, OktaUser } from './client';
 import type { Profile } from './profile';
 
 export type MatchDecision =
@@ -37,7 +37,11 @@ function matchesUnderRule(rule: MatchRule, ours: unknown, theirs: unknown): bool
   return ci ? String(ours).toLowerCase() === String(theirs).toLowerCase() : String(ours) === String(theirs);
 }
 
-export async function findMatch(sink: Pick<OktaSink, 'getUser' | 'searchUsers'>, rules: readonly MatchRule[], profile: Profile): Promise<MatchDecision> {
+export async function findMatch(
+  oktaClient: Pick<OktaClient, 'getUser' | 'searchUsers'>,
+  rules: readonly MatchRule[],
+  profile: Profile,
+): Promise<MatchDecision> {
   const found = new Map<string, { user: OktaUser; rules: string[] }>();
   const add = (u: OktaUser, rule: MatchRule) => {
     const e = found.get(u.id) ?? { user: u, rules: [] };
@@ -46,14 +50,14 @@ export async function findMatch(sink: Pick<OktaSink, 'getUser' | 'searchUsers'>,
   };
   for (const rule of rules) {
     if (rule.by === 'login') {
-      const u = typeof profile.login === 'string' ? await sink.getUser(profile.login) : null;
+      const u = typeof profile.login === 'string' ? await oktaClient.getUser(profile.login) : null;
       if (u) add(u, rule);
       continue;
     }
     const search = searchFor(rule, profile);
     if (!search) continue;
     const attr = rule.by === 'email' ? 'email' : rule.attribute;
-    for (const u of await sink.searchUsers(search, 5)) if (matchesUnderRule(rule, profile[attr], u.profile[attr])) add(u, rule);
+    for (const u of await oktaClient.searchUsers(search, 5)) if (matchesUnderRule(rule, profile[attr], u.profile[attr])) add(u, rule);
   }
   if (found.size === 0) return { kind: 'none' };
   if (found.size === 1) {

@@ -7,7 +7,7 @@
  */
 import type { Checkpoint, DirectorySource } from '../directory/source';
 import type { SourcePage } from '../directory/types';
-import type { OktaSink } from '../okta/client';
+import type { OktaClient } from '../okta/client';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
@@ -57,7 +57,7 @@ export interface PlanPhaseDeps {
   state: StateStore;
   pipeline: Pipeline;
   /** Whether an Okta user holds a login (the username step): reads only. */
-  okta: Pick<OktaSink, 'getUser'>;
+  okta: Pick<OktaClient, 'getUser'>;
   log: Logger;
 }
 

@@ -13,7 +13,7 @@
  * own holds it, including deactivated users. Logins compare as Okta compares them.
  */
 import { DirectoryError, type SourcePage, type SourceRecord } from '../directory/types';
-import type { OktaSink } from '../okta/client';
+import type { OktaClient } from '../okta/client';
 import { OktaFatalError } from '../okta/errors';
 import { normalizeLogin, type Profile } from '../okta/profile';
 import type { PlanSpool, StateStore, UserRow } from '../state/store';
@@ -27,7 +27,7 @@ export interface RecordPathDeps {
   /** This run's plan spool (temp tables): login and unique-value claims go there, never to the state file. */
   spool: PlanSpool;
   /** Asked whether an Okta user holds a login (reads only). Undefined: Okta is not asked. */
-  okta: Pick<OktaSink, 'getUser'> | undefined;
+  okta: Pick<OktaClient, 'getUser'> | undefined;
   lifecycle: PlanContext['lifecycle'];
   /** The transforms' clock (`$now`), read once per record. */
   now?: () => Date;
@@ -157,7 +157,7 @@ class RecordLogins implements LoginRegistry {
   constructor(
     private readonly state: StateStore,
     private readonly spool: PlanSpool,
-    private readonly okta: Pick<OktaSink, 'getUser'> | undefined,
+    private readonly okta: Pick<OktaClient, 'getUser'> | undefined,
     private readonly record: Pick<SourceRecord, 'anchor' | 'dn'>,
   ) {}
 

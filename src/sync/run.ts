@@ -7,7 +7,7 @@
  */
 import type { RunConfig } from './schema';
 import type { DirectorySource } from '../directory/source';
-import type { OktaSink } from '../okta/client';
+import type { OktaClient } from '../okta/client';
 import type { StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
@@ -28,7 +28,7 @@ export interface SyncDeps {
   source: DirectorySource;
   state: StateStore;
   pipeline: Pipeline;
-  sink: OktaSink;
+  oktaClient: OktaClient;
   log: Logger;
   trigger: 'cli' | 'schedule' | 'start';
   signal?: AbortSignal;
@@ -53,16 +53,16 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
   state.lock.setRun(runId);
   const started = now();
   const report = emptyReport(runId, 'full', started);
-  // the sink lives as long as the daemon: this run's requests are the difference
-  const requestsBefore = { ...deps.sink.requestCounts };
-  const waitBefore = deps.sink.rateLimitWaitMs;
+  // the oktaClient lives as long as the daemon: this run's requests are the difference
+  const requestsBefore = { ...deps.oktaClient.requestCounts };
+  const waitBefore = deps.oktaClient.rateLimitWaitMs;
   let planned: PlannedRun | undefined;
   try {
-    const recovered = await recoverJournal({ state, sink: deps.sink, log, runId });
+    const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
     if (recovered) report.counts.recovered = recovered;
 
     planned = await planPhase(
-      { config, source, state, pipeline: deps.pipeline, okta: deps.sink, log },
+      { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, log },
       {
         mode: opts.mode,
         onDecision: (decision) => {
@@ -94,7 +94,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
 
     const applied: ApplyResult = await applyPlan(planned.spool, {
       state,
-      sink: deps.sink,
+      oktaClient: deps.oktaClient,
       okta: config.okta,
       lifecycle: config.lifecycle,
       runId,
@@ -103,7 +103,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     });
     let groupsApplied: GroupApplyCounts = NO_GROUPS_APPLIED;
     if (!applied.interrupted) {
-      groupsApplied = await applyGroups(planned.groups, { config, state, log, sink: deps.sink, runId, signal: deps.signal });
+      groupsApplied = await applyGroups(planned.groups, { config, state, log, oktaClient: deps.oktaClient, runId, signal: deps.signal });
     }
     Object.assign(report.counts, applied.counts);
     if (config.groups) report.groups = groupsApplied;
@@ -131,13 +131,13 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.durationMs = now().getTime() - started.getTime();
     report.directory.entriesRead = source.entriesRead;
     report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const rc = deps.sink.requestCounts;
+    const rc = deps.oktaClient.requestCounts;
     report.okta = {
       requests: rc.total - requestsBefore.total,
       writes: rc.writes - requestsBefore.writes,
       retries: rc.retries - requestsBefore.retries,
       rateLimited: rc.rateLimited - requestsBefore.rateLimited,
-      rateLimitWaitMs: Math.round(deps.sink.rateLimitWaitMs - waitBefore),
+      rateLimitWaitMs: Math.round(deps.oktaClient.rateLimitWaitMs - waitBefore),
     };
     state.runs.finish(
       runId,

@@ -29,10 +29,10 @@ export async function cmdExplain(key: string, opts: { config: string; json?: boo
   const loaded = loadConfig(opts.config);
   const log = makeLogger(loaded.config, io.stderr);
   const agent = createAgent(loaded, { readonly: true, log });
-  const sink = agent.sink;
+  const oktaClient = agent.oktaClient;
   try {
     const result = await explainKey(
-      { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta: { getUser: (login) => sink.getUser(login) } },
+      { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta: { getUser: (login) => oktaClient.getUser(login) } },
       key,
     );
     if (result.kind === 'not-found') {

@@ -14,7 +14,7 @@ import type { Io } from '../io';
 
 /** The plan phase of a sync, read-only. The caller closes the spools. */
 export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
-  return planPhase({ ...agent, okta: agent.sink }, { mode: full ? 'full' : 'auto' });
+  return planPhase({ ...agent, okta: agent.oktaClient }, { mode: full ? 'full' : 'auto' });
 }
 
 /**
@@ -23,7 +23,7 @@ export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
  */
 function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
   return agent.config.groups
-    ? lookUpFirstContacts(planned.groups, agent.state, agent.sink, { limit, concurrency: agent.config.okta.concurrency })
+    ? lookUpFirstContacts(planned.groups, agent.state, agent.oktaClient, { limit, concurrency: agent.config.okta.concurrency })
     : Promise.resolve(new Map<string, never>());
 }
 

@@ -34,12 +34,12 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
   const log = makeLogger(loaded.config, io.stderr);
   const stateExists = existsSync(loaded.config.state.path);
   const agent = createAgent(loaded, { readonly: true, log });
-  // only reads reach Okta: the scan is handed a getter, not the sink
-  const sink = agent.sink;
+  // only reads reach Okta: the scan is handed a getter, not the oktaClient
+  const oktaClient = agent.oktaClient;
   const okta = {
-    getUser: (login: string) => sink.getUser(login),
+    getUser: (login: string) => oktaClient.getUser(login),
     get requestCounts() {
-      return sink.requestCounts;
+      return oktaClient.requestCounts;
     },
   };
   let csv: CsvFileWriter | null = null;

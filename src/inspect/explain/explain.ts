@@ -17,7 +17,7 @@
  */
 import type { DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
-import type { OktaSink } from '../../okta/client';
+import type { OktaClient } from '../../okta/client';
 import type { Profile, ProfileValue } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
@@ -32,7 +32,7 @@ export interface ExplainDeps {
   /** Opened read-only. */
   state: StateStore;
   pipeline: Pipeline;
-  okta: Pick<OktaSink, 'getUser'>;
+  okta: Pick<OktaClient, 'getUser'>;
   now?: () => Date;
 }
 

@@ -13,7 +13,7 @@
  * suffix). The answers Okta gave during a page are reused for the creates of that page.
  */
 import type { DirectorySource } from '../../directory/source';
-import type { OktaSink, OktaUser } from '../../okta/client';
+import type { OktaClient, OktaUser } from '../../okta/client';
 import { normalizeLogin } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
 import type { StateStore } from '../../state/store';
@@ -24,8 +24,8 @@ import { assess, matchRulesOf, type OktaHolder } from './categorize';
 import { PreflightCollector } from './collector';
 import type { PreflightReport, ProblemRowWriter } from './model';
 
-/** The only part of the Okta sink a preflight may use. */
-export type OktaReader = Pick<OktaSink, 'getUser' | 'requestCounts'>;
+/** The only part of the Okta client a preflight may use. */
+export type OktaReader = Pick<OktaClient, 'getUser' | 'requestCounts'>;
 
 export interface PreflightDeps {
   config: RunConfig;
@@ -57,7 +57,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
 
   // Okta answers by login for the current page: the username step's checks and the create checks share them
   let answers = new Map<string, Promise<OktaUser | null>>();
-  const okta: Pick<OktaSink, 'getUser'> = {
+  const okta: Pick<OktaClient, 'getUser'> = {
     getUser(login: string) {
       const key = normalizeLogin(login);
       let p = answers.get(key);

@@ -6,14 +6,14 @@
  */
 import type { OktaConfig } from '../../okta/schema';
 import type { LifecycleConfig } from '../schema';
-import type { OktaSink } from '../../okta/client';
+import type { OktaClient } from '../../okta/client';
 import { classifyOktaFailure, type OktaError } from '../../okta/errors';
 import type { StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 
 export interface ApplyDeps {
   state: StateStore;
-  sink: OktaSink;
+  oktaClient: OktaClient;
   okta: OktaConfig;
   lifecycle: LifecycleConfig;
   runId: number;

@@ -6,7 +6,7 @@
  * A lifecycle call whose answer was lost (timeout, connection reset, 5xx) may or may not have been
  * carried out: the user's status says which, as a lost create is settled by looking the login up.
  */
-import type { LifecycleOp, OktaSink } from '../../okta/client';
+import type { LifecycleOp, OktaClient } from '../../okta/client';
 import { classifyOktaFailure } from '../../okta/errors';
 import type { StateStore } from '../../state/store';
 import { chooseOp, statusAfter } from '../plan/lifecycle';
@@ -45,11 +45,11 @@ export async function applyMissing(a: MissingAction, run: ApplyRun): Promise<voi
  * (the record is then quarantined or counted as failed).
  */
 export async function changeStatus(a: Subject, oktaId: string, intent: StatusIntent, run: ApplyRun): Promise<boolean> {
-  const { sink, state, runId } = run;
+  const { oktaClient, state, runId } = run;
   const policy = intent === 'missing' ? run.lifecycle.missing : run.lifecycle.disabled;
   const dn = a.kind === 'missing' ? null : a.dn;
   try {
-    const user = await sink.getUser(oktaId);
+    const user = await oktaClient.getUser(oktaId);
     if (!user) {
       quarantineFromOkta(run, a, `Okta user ${oktaId} no longer exists (deleted in Okta?)`);
       return false;
@@ -62,7 +62,7 @@ export async function changeStatus(a: Subject, oktaId: string, intent: StatusInt
     const entry: LifecycleEntry = { oktaId, op, intent, dn };
     const status = await state.journal.around(
       { runId, anchor: a.anchor, op: 'lifecycle', payload: entry },
-      () => sendLifecycle(sink, oktaId, op, user.status),
+      () => sendLifecycle(oktaClient, oktaId, op, user.status),
       (after) => recordStatus(state, a.anchor, intent, after, dn),
     );
     run.result.counts[COUNTED[op]]++;
@@ -85,16 +85,16 @@ export async function changeStatus(a: Subject, oktaId: string, intent: StatusInt
  * refusal after an unknown outcome ("not allowed in the user's current status") is settled the
  * same way: the call whose answer was lost did it.
  */
-async function sendLifecycle(sink: OktaSink, oktaId: string, op: LifecycleOp, before: string): Promise<string> {
+async function sendLifecycle(oktaClient: OktaClient, oktaId: string, op: LifecycleOp, before: string): Promise<string> {
   let unknown = false;
   for (let attempt = 0; ; attempt++) {
     try {
-      await sink.lifecycle(oktaId, op);
-      return statusAfter(op, before) ?? (await sink.getUser(oktaId))?.status ?? before;
+      await oktaClient.lifecycle(oktaId, op);
+      return statusAfter(op, before) ?? (await oktaClient.getUser(oktaId))?.status ?? before;
     } catch (e) {
       const failure = classifyOktaFailure(e);
       if (failure.kind === 'refused' && !unknown) throw e;
-      const user = await sink.getUser(oktaId);
+      const user = await oktaClient.getUser(oktaId);
       if (user && reached(op, user.status)) return user.status;
       if (failure.kind === 'refused' || attempt >= 2) throw e;
       unknown = true;

@@ -17,7 +17,7 @@ import type { ApplyDeps } from './context';
 import { reached, recordStatus, type LifecycleEntry } from './lifecycle';
 import { sameProfile, type CreateEntry } from './users';
 
-type RecoverDeps = Pick<ApplyDeps, 'state' | 'sink' | 'log' | 'runId'>;
+type RecoverDeps = Pick<ApplyDeps, 'state' | 'oktaClient' | 'log' | 'runId'>;
 
 export async function recoverJournal(deps: RecoverDeps): Promise<number> {
   const { state, log } = deps;
@@ -35,9 +35,9 @@ export async function recoverJournal(deps: RecoverDeps): Promise<number> {
   return resolved;
 }
 
-async function recoverCreate(j: JournalEntry, { state, sink, log, runId }: RecoverDeps): Promise<void> {
+async function recoverCreate(j: JournalEntry, { state, oktaClient, log, runId }: RecoverDeps): Promise<void> {
   const p = j.payload as CreateEntry;
-  const user = await sink.getUser(p.login);
+  const user = await oktaClient.getUser(p.login);
   state.transaction(() => {
     if (user && sameProfile(user.profile, p.profile) && !state.users.find(user.id)) {
       state.users.recordApplied({
@@ -60,9 +60,9 @@ async function recoverCreate(j: JournalEntry, { state, sink, log, runId }: Recov
   });
 }
 
-async function recoverLifecycle(j: JournalEntry, { state, sink, log }: RecoverDeps): Promise<void> {
+async function recoverLifecycle(j: JournalEntry, { state, oktaClient, log }: RecoverDeps): Promise<void> {
   const p = j.payload as LifecycleEntry;
-  const user = await sink.getUser(p.oktaId);
+  const user = await oktaClient.getUser(p.oktaId);
   state.transaction(() => {
     if (user && reached(p.op, user.status)) {
       recordStatus(state, j.anchor, p.intent, user.status, p.dn);

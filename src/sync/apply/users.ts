@@ -9,7 +9,7 @@
  * - update: a partial update with only the changed attributes.
  */
 import type { OktaConfig } from '../../okta/schema';
-import type { OktaSink, OktaUser } from '../../okta/client';
+import type { OktaClient, OktaUser } from '../../okta/client';
 import { classifyOktaFailure, describeOktaError, OktaError } from '../../okta/errors';
 import { findMatch, type MatchDecision } from '../../okta/matching';
 import { normalizeLogin, profileValuesEqual, type Profile } from '../../okta/profile';
@@ -37,12 +37,12 @@ function isLoginTaken(e: OktaError): boolean {
 const outcomeUnknown = (e: unknown) => e instanceof OktaError && e.ambiguous;
 
 export async function applyCreate(a: CreateAction, run: ApplyRun): Promise<void> {
-  const { sink, okta, state, runId } = run;
+  const { oktaClient, okta, state, runId } = run;
   // rules other than login need a look at Okta before the create (a login conflict shows itself on create)
   if (okta.match.some((r) => r.by !== 'login')) {
     let decision: MatchDecision;
     try {
-      decision = await findMatch(sink, okta.match, a.profile);
+      decision = await findMatch(oktaClient, okta.match, a.profile);
     } catch (e) {
       return settleFailure(run, a, e);
     }
@@ -56,7 +56,7 @@ export async function applyCreate(a: CreateAction, run: ApplyRun): Promise<void>
   try {
     await state.journal.around(
       { runId, anchor: a.anchor, op: 'create', payload: entry },
-      () => createOnce(sink, a.profile, okta),
+      () => createOnce(oktaClient, a.profile, okta),
       (user) => {
         state.users.recordApplied({ ...appliedOf(a, user, runId), link: 'created' });
         run.result.counts.created++;
@@ -80,7 +80,7 @@ async function handleCreateError(e: unknown, a: CreateAction, run: ApplyRun): Pr
   }
   let user: OktaUser | null;
   try {
-    user = await run.sink.getUser(a.login);
+    user = await run.oktaClient.getUser(a.login);
   } catch (e2) {
     return settleFailure(run, a, e2);
   }
@@ -92,13 +92,13 @@ async function handleCreateError(e: unknown, a: CreateAction, run: ApplyRun): Pr
  * Create, and if the answer was lost (timeout, connection reset, 5xx) look the login up: a user
  * with exactly our profile is the one we just created; otherwise try again (twice at most).
  */
-async function createOnce(sink: OktaSink, profile: Profile, okta: OktaConfig): Promise<OktaUser> {
+async function createOnce(oktaClient: OktaClient, profile: Profile, okta: OktaConfig): Promise<OktaUser> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sink.createUser(profile, { activate: okta.activate, provider: okta.provider });
+      return await oktaClient.createUser(profile, { activate: okta.activate, provider: okta.provider });
     } catch (e) {
       if (classifyOktaFailure(e).kind !== 'ambiguous') throw e;
-      const found = await sink.getUser(String(profile.login));
+      const found = await oktaClient.getUser(String(profile.login));
       if (found) {
         if (sameProfile(found.profile, profile)) return found;
         // someone else's user holds the login: report it the way Okta would have
@@ -116,7 +116,7 @@ export function sameProfile(okta: Profile, ours: Profile): boolean {
 
 /** Link a pre-existing Okta user to this record (first contact), then update what differs. */
 async function linkExisting(a: CreateAction, user: OktaUser, how: string, run: ApplyRun): Promise<void> {
-  const { sink, state, runId } = run;
+  const { oktaClient, state, runId } = run;
   const theirLogin = String(user.profile.login ?? '');
   const claimedBy = run.linked.get(user.id);
   if (claimedBy && claimedBy.anchor !== a.anchor) {
@@ -145,7 +145,7 @@ async function linkExisting(a: CreateAction, user: OktaUser, how: string, run: A
   try {
     await state.journal.around(
       { runId, anchor: a.anchor, op: 'link', payload: { oktaId: user.id, changes } },
-      async () => (changes.length ? sink.updateProfile(user.id, Object.fromEntries(changes.map((c) => [c.attribute, c.after]))) : user),
+      async () => (changes.length ? oktaClient.updateProfile(user.id, Object.fromEntries(changes.map((c) => [c.attribute, c.after]))) : user),
       (updated) => {
         state.users.recordApplied({ ...appliedOf(a, updated, runId), link: 'linked' });
         run.result.counts.linked++;
@@ -158,14 +158,14 @@ async function linkExisting(a: CreateAction, user: OktaUser, how: string, run: A
 }
 
 export async function applyUpdate(a: UpdateAction, run: ApplyRun): Promise<void> {
-  const { sink, state, runId } = run;
+  const { oktaClient, state, runId } = run;
   const changes: Profile = Object.fromEntries(a.changes.map((c) => [c.attribute, c.after]));
   // a deactivated user must be active again before Okta accepts a profile update
   if (a.lifecycle === 'enable' && !(await changeStatus(a, a.oktaId, 'enable', run))) return;
   try {
     await state.journal.around(
       { runId, anchor: a.anchor, op: 'update', payload: { oktaId: a.oktaId, changes } },
-      () => sink.updateProfile(a.oktaId, changes),
+      () => oktaClient.updateProfile(a.oktaId, changes),
       (user) => {
         const link = state.users.get(a.anchor)?.link ?? 'created';
         state.users.recordApplied({ ...appliedOf(a, user, runId), link });

@@ -15,7 +15,7 @@
  * contact), never duplicated; profile replaces and membership PUT/DELETE are idempotent and sent
  * again by the next run.
  */
-import type { OktaGroup, OktaSink } from '../../okta/client';
+import type { OktaGroup, OktaClient } from '../../okta/client';
 import { classifyOktaFailure, OktaError, type OktaFailure } from '../../okta/errors';
 import type { GroupSpool } from '../../state/group-spool';
 import type { JournalEntry, StateStore } from '../../state/store';
@@ -26,7 +26,7 @@ import { decideFirstContact, groupsNamed, type FirstContact, type FirstContactLo
 
 export interface GroupApplyDeps {
   state: StateStore;
-  sink: OktaSink;
+  oktaClient: OktaClient;
   tables: GroupSpool;
   runId: number;
   log: Logger;
@@ -147,16 +147,16 @@ class GroupApplier {
 
   /** First contact (see first-contact.ts): take over an existing OKTA_GROUP of that name, or create one. */
   private async ensure(anchor: string, p: EnsurePayload): Promise<void> {
-    const { sink, state } = this.d;
+    const { oktaClient, state } = this.d;
     try {
-      const first = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
+      const first = decideFirstContact(anchor, p.name, await oktaClient.findGroupsByName(p.name), this.lookups);
       if (first.kind !== 'create') return await this.firstContact(anchor, p, first);
       try {
         await this.journaled(
           anchor,
           GROUP_CREATE,
           { name: p.name, description: p.description },
-          () => sink.createGroup(p.name, p.description),
+          () => oktaClient.createGroup(p.name, p.description),
           (created: OktaGroup) => {
             // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
             state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
@@ -166,7 +166,7 @@ class GroupApplier {
       } catch (e) {
         if (!isNameTaken(e)) throw e;
         // the name exists after all (search lag, or our own create whose answer was lost): first contact again
-        const again = decideFirstContact(anchor, p.name, await sink.findGroupsByName(p.name), this.lookups);
+        const again = decideFirstContact(anchor, p.name, await oktaClient.findGroupsByName(p.name), this.lookups);
         if (again.kind === 'create') return this.quarantine(anchor, p.dn, classifyOktaFailure(e).reason);
         return await this.firstContact(anchor, p, again);
       }
@@ -202,7 +202,7 @@ class GroupApplier {
       anchor,
       'group-update',
       { oktaId, name, description },
-      () => this.d.sink.updateGroup(oktaId, name, description),
+      () => this.d.oktaClient.updateGroup(oktaId, name, description),
       () => {
         this.d.state.groups.recordProfile(anchor, name, description);
         this.counts.updated++;
@@ -231,7 +231,7 @@ class GroupApplier {
 
   private async member(groupAnchor: string, op: 'add' | 'remove', userAnchor: string): Promise<void> {
     if (this.blocked.has(groupAnchor)) return;
-    const { state, sink, log } = this.d;
+    const { state, oktaClient, log } = this.d;
     const group = state.groups.get(groupAnchor);
     if (!group?.oktaId) {
       if (op === 'remove') state.groups.recordMemberRemoved(groupAnchor, userAnchor);
@@ -251,7 +251,7 @@ class GroupApplier {
         groupAnchor,
         `group-member-${op}`,
         { groupId, userId, userAnchor },
-        () => (op === 'add' ? sink.addGroupMember(groupId, userId) : sink.removeGroupMember(groupId, userId)),
+        () => (op === 'add' ? oktaClient.addGroupMember(groupId, userId) : oktaClient.removeGroupMember(groupId, userId)),
         () => {
           if (op === 'add') state.groups.recordMemberAdded(groupAnchor, userAnchor);
           else state.groups.recordMemberRemoved(groupAnchor, userAnchor);
@@ -264,7 +264,7 @@ class GroupApplier {
       if (refused.error.status === 404) {
         let exists: OktaGroup | null;
         try {
-          exists = await sink.getGroup(groupId);
+          exists = await oktaClient.getGroup(groupId);
         } catch (e2) {
           const again = this.refusal(e2, groupAnchor, group.dn, what, false);
           if (again) this.quarantine(groupAnchor, group.dn, again.reason);
@@ -288,9 +288,9 @@ export async function applyGroupPlan(deps: GroupApplyDeps): Promise<GroupApplyCo
  * directory group manages it, is the one that create made (recorded as created, with the profile
  * sent); otherwise the entry is dropped and first contact decides on the next run.
  */
-export async function recoverGroupCreate(j: JournalEntry, { state, sink, log }: Pick<GroupApplyDeps, 'state' | 'sink' | 'log'>): Promise<void> {
+export async function recoverGroupCreate(j: JournalEntry, { state, oktaClient, log }: Pick<GroupApplyDeps, 'state' | 'oktaClient' | 'log'>): Promise<void> {
   const p = j.payload as { name: string; description: string | null };
-  const { okta } = groupsNamed(p.name, await sink.findGroupsByName(p.name));
+  const { okta } = groupsNamed(p.name, await oktaClient.findGroupsByName(p.name));
   state.transaction(() => {
     if (okta && !state.groups.byOktaId(okta.id)) {
       state.groups.recordLinked(j.anchor, okta.id, 'created', p.name, p.description);

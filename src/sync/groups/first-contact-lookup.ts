@@ -3,7 +3,7 @@
  * only) with the rules apply uses (first-contact.ts): `plan` shows "create", "take over" or
  * "quarantine" instead of "create or take over".
  */
-import type { OktaSink } from '../../okta/client';
+import type { OktaClient } from '../../okta/client';
 import { OktaFatalError, toOktaError } from '../../okta/errors';
 import type { StateStore } from '../../state/store';
 import { decideFirstContact, type FirstContact } from './first-contact';
@@ -21,7 +21,7 @@ export type FirstContactLookup = FirstContact | { kind: 'unknown'; reason: strin
 export async function lookUpFirstContacts(
   plan: GroupPlan,
   state: StateStore,
-  sink: Pick<OktaSink, 'findGroupsByName'>,
+  oktaClient: Pick<OktaClient, 'findGroupsByName'>,
   o: { limit: number; concurrency: number },
 ): Promise<Map<string, FirstContactLookup>> {
   const out = new Map<string, FirstContactLookup>();
@@ -42,7 +42,7 @@ export async function lookUpFirstContacts(
     while (next < todo.length) {
       const t = todo[next++];
       try {
-        out.set(t.anchor, decideFirstContact(t.anchor, t.name, await sink.findGroupsByName(t.name), lookups));
+        out.set(t.anchor, decideFirstContact(t.anchor, t.name, await oktaClient.findGroupsByName(t.name), lookups));
       } catch (e) {
         if (e instanceof OktaFatalError) throw e;
         out.set(t.anchor, { kind: 'unknown', reason: `Okta could not be asked: ${toOktaError(e).errorSummary}` });

@@ -12,7 +12,7 @@
  */
 import type { RunConfig as Config } from '../schema';
 import type { Checkpoint, DirectorySource } from '../../directory/source';
-import type { OktaSink } from '../../okta/client';
+import type { OktaClient } from '../../okta/client';
 import type { GroupSpool } from '../../state/group-spool';
 import type { PlanSpool, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
@@ -80,12 +80,12 @@ export async function planGroups(ctx: GroupsRunContext): Promise<GroupPlan> {
  */
 export async function applyGroups(
   plan: GroupPlan,
-  ctx: { config: Config; state: StateStore; log: Logger; sink: OktaSink; runId: number; signal?: AbortSignal },
+  ctx: { config: Config; state: StateStore; log: Logger; oktaClient: OktaClient; runId: number; signal?: AbortSignal },
 ): Promise<GroupApplyCounts> {
   if (!plan.spool) return NO_GROUPS_APPLIED;
   return applyGroupPlan({
     state: ctx.state,
-    sink: ctx.sink,
+    oktaClient: ctx.oktaClient,
     tables: plan.spool,
     runId: ctx.runId,
     log: ctx.log,

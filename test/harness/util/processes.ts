@@ -134,6 +134,11 @@ export function run(
         reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${out}`));
       }
     });
+    // a command that exits without reading its input (slapadd -l, an early error) closes the pipe:
+    // the exit code and stderr say what happened, the EPIPE on our side says nothing more
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }

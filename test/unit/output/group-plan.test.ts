@@ -94,10 +94,10 @@ afterEach(() => {
 const okta = (type: OktaGroup['type'], id: string, name: string, description: string | null = null): OktaGroup => ({ id, type, name, description });
 
 /** Okta as the first contacts find it. */
-const sink = {
+const oktaClient = {
   requests: [] as string[],
   async findGroupsByName(name: string): Promise<OktaGroup[]> {
-    sink.requests.push(name);
+    oktaClient.requests.push(name);
     if (name === 'Eng') return [okta('OKTA_GROUP', '00gE', 'eng', 'made by hand')];
     if (name === 'Finance') return [okta('APP_GROUP', '00gF', 'Finance')];
     if (name === 'Legacy') return [okta('OKTA_GROUP', '00gL', 'Legacy')];
@@ -126,9 +126,9 @@ test('the plan summary counts what the tables then list', async () => {
 
 test('tables: group changes with their action and member counts, the members, the quarantined groups', async () => {
   const p = await plan(scenario());
-  sink.requests = [];
-  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 2 });
-  expect(sink.requests.sort()).toEqual(['Eng', 'Finance', 'Legacy', 'Ops']);
+  oktaClient.requests = [];
+  const fc = await lookUpFirstContacts(p, state, oktaClient, { limit: 200, concurrency: 2 });
+  expect(oktaClient.requests.sort()).toEqual(['Eng', 'Finance', 'Legacy', 'Ops']);
   const text = [...formatGroupPlan(p, state, 200, fc)].join('\n');
   const line = (re: RegExp) => text.split('\n').find((l) => re.test(l));
 
@@ -161,16 +161,16 @@ test('without asking Okta (beyond the limit, or a failed lookup), a new group is
   const p = await plan([group('Ops', [userDn('new')]), group('Broken', [])]);
   const none = [...formatGroupPlan(p, state, 200)].join('\n');
   expect(none).toMatch(/^Ops\s+create or take over\s+1\s+0/m);
-  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 1 });
+  const fc = await lookUpFirstContacts(p, state, oktaClient, { limit: 200, concurrency: 1 });
   const text = [...formatGroupPlan(p, state, 200, fc)].join('\n');
   expect(text).toMatch(/^Broken\s+create or take over \(Okta could not be asked: bad search\)/m);
 });
 
 test('the limit bounds the rows and the Okta lookups', async () => {
   const p = await plan(Array.from({ length: 5 }, (_, i) => group(`G${i}`, [userDn('new')])));
-  sink.requests = [];
-  const fc = await lookUpFirstContacts(p, state, sink, { limit: 2, concurrency: 4 });
-  expect(sink.requests).toHaveLength(2);
+  oktaClient.requests = [];
+  const fc = await lookUpFirstContacts(p, state, oktaClient, { limit: 2, concurrency: 4 });
+  expect(oktaClient.requests).toHaveLength(2);
   const text = [...formatGroupPlan(p, state, 2, fc)].join('\n');
   // 5 creates, and Sales and Temp, which are not in the directory this time
   expect(text).toContain('Group changes (7, first 2 shown; --json for all):');
@@ -185,7 +185,7 @@ test('a bad token while looking up stops the plan (as it would stop the run)', a
 
 test("JSON: every group with its action, counts and members; appended to the users' plan document", async () => {
   const p = await plan(scenario());
-  const fc = await lookUpFirstContacts(p, state, sink, { limit: 200, concurrency: 2 });
+  const fc = await lookUpFirstContacts(p, state, oktaClient, { limit: 200, concurrency: 2 });
   const users = ['{"mode":"full","counts":{"create":1},"actions":[', '\n{"kind":"create"}', '\n]}\n'];
   const doc = JSON.parse([...withJsonMember(users, groupPlanJson(p, state, fc))].join(''));
   expect(doc.actions).toEqual([{ kind: 'create' }]);
