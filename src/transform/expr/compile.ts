@@ -4,7 +4,8 @@
  * source string), never thrown, so `config validate` reports all of them at once.
  */
 import type { CmpOp, Node } from './ast';
-import { ArgError, FUNCTIONS, FUNCTION_NAMES, fnKey, literalRegex, toBool, type Arg, type Kind } from './functions';
+import { ArgError, literalRegex, toBool, type Arg, type Kind } from './fn-builders';
+import { FUNCTIONS, FUNCTION_NAMES, fnKey } from './functions';
 import type { Ev } from './scope';
 import { didYouMean } from '../suggest';
 import { toNum, toStr, truthy, type Value } from './values';

@@ -10,7 +10,7 @@
  */
 import { ExprSyntaxError } from './ast';
 import { compileExpr, type CompileEnv, type ExprIssue } from './compile';
-import type { Kind } from './functions';
+import type { Kind } from './fn-builders';
 import { parseExpression, parsePlaceholder } from './parser';
 import type { Ev } from './scope';
 import { toStr, type Value } from './values';
