@@ -42,6 +42,7 @@ const OPERATIONS = {
   '/api/v1/groups/{groupId}': ['get', 'put', 'delete'],
   '/api/v1/groups/{groupId}/users': ['get'],
   '/api/v1/groups/{groupId}/users/{userId}': ['put', 'delete'],
+  '/api/v1/meta/schemas/user/{schemaId}': ['get', 'post'],
 };
 
 /** Error example bodies kept for reference comparisons in tests. */

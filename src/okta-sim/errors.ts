@@ -41,10 +41,11 @@ export class OktaSimError extends Error {
   }
 }
 
-/** One failed field: `field` names it in the summary, `message` is the text after `field: `. */
+/** One failed field: `field` names it in the summary, `message` is the text after `field: ` (or `cause` the whole cause text). */
 export interface FieldProblem {
   field: string;
   message: string;
+  cause?: string;
 }
 
 export const errors = {
@@ -55,7 +56,7 @@ export const errors = {
       400,
       'E0000001',
       `Api validation failed: ${first}`,
-      problems.map((p) => `${p.field}: ${p.message}`),
+      problems.map((p) => p.cause ?? `${p.field}: ${p.message}`),
     );
   },
   /** 400 E0000001 for a precondition that is not tied to a field (e.g. suspend a non-ACTIVE user). */
@@ -72,7 +73,7 @@ export const errors = {
     return new OktaSimError(403, 'E0000006', 'You do not have permission to perform the requested action');
   },
   /** 404 E0000007 `Not found: Resource not found: <key> (<kind>)`. */
-  notFound(key: string, kind: 'User' | 'UserGroup'): OktaSimError {
+  notFound(key: string, kind: 'User' | 'UserGroup' | 'UserSchema'): OktaSimError {
     return new OktaSimError(404, 'E0000007', `Not found: Resource not found: ${key} (${kind})`);
   },
   pathNotFound(): OktaSimError {

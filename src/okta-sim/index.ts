@@ -12,6 +12,7 @@ export type { SeedData } from './seed-data';
 export { loadSeedFile } from './seed-data';
 export type { SeedGroupInput } from './store/groups';
 export type { SeedUserInput } from './store/users';
+export type { CustomAttributeInput, SchemaAttribute } from './store/user-schema';
 export type { BucketName } from './rate-limit/buckets';
 export { BUCKETS, WORKFORCE_LIMITS } from './rate-limit/buckets';
 export type { RateLimitState } from './rate-limit/limiter';

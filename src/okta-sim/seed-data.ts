@@ -2,20 +2,26 @@
  * Optional seed for a simulated org (JSON file for `okta-sim --seed`, or an object in tests):
  *
  * ```json
- * { "groups": [ { "name": "Engineering", "description": "…", "type": "OKTA_GROUP",
+ * { "schema": { "custom": { "costCenterCode": { "type": "string", "maxLength": 8 },
+ *                            "region": { "type": "string", "enum": ["EU", "US"] } } },
+ *   "groups": [ { "name": "Engineering", "description": "…", "type": "OKTA_GROUP",
  *                 "members": ["ada@example.com"] } ],
  *   "users":  [ { "status": "ACTIVE", "profile": { "login": "ada@example.com", "email": "…",
  *                 "firstName": "Ada", "lastName": "Lovelace" }, "groups": ["Engineering"] } ] }
  * ```
- * Groups are created first, then users, then memberships (`members` of a group and `groups` of a
+ * The user schema's custom attributes come first (users are validated against nothing when
+ * seeded, but the org's later creates and updates are), then groups, then users, then memberships (`members` of a group and `groups` of a
  * user; both accept ids, and logins / group names respectively). Errors name the offending entry.
  */
 import { readFileSync } from 'node:fs';
 import type { SeedGroupInput } from './store/groups';
 import type { SeedUserInput } from './store/users';
 import type { SimStore } from './store-access';
+import type { CustomAttributeInput } from './store/user-schema';
 
 export interface SeedData {
+  /** Custom attributes of the org's user schema, by name. */
+  schema?: { custom?: Record<string, CustomAttributeInput> };
   groups?: (SeedGroupInput & { members?: string[] })[];
   users?: (SeedUserInput & { groups?: string[] })[];
 }
@@ -38,6 +44,13 @@ export function loadSeedFile(path: string): SeedData {
 }
 
 export function applySeed(store: SimStore, data: SeedData): { users: number; groups: number } {
+  for (const [name, def] of Object.entries(data.schema?.custom ?? {})) {
+    try {
+      store.schema.addCustom(name, def);
+    } catch (e) {
+      throw new Error(`seed: schema.custom.${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const groupIdByName = new Map<string, string>();
   const resolveGroup = (ref: string): string => {
     const id = groupIdByName.get(ref) ?? (store.group(ref) ? ref : undefined);

@@ -4,7 +4,8 @@
  *
  * The returned handle exposes the base `url` (no trailing slash) and `token` for
  * `new Client({ orgUrl: sim.url, token: sim.token })`, request counts and the write log
- * (`requests`), fault injection (`faults`), direct store access (`store`), runtime rate-limit
+ * (`requests`), fault injection (`faults`), direct store access (`store`), the org's user schema
+ * (`schema`: custom attributes), runtime rate-limit
  * settings (`rateLimits`), `reset()` and `close()`.
  */
 import { randomBytes } from 'node:crypto';
@@ -79,6 +80,8 @@ export interface OktaSimulator {
   readonly requests: RequestRecorder;
   readonly faults: FaultInjector;
   readonly store: SimStore;
+  /** The org's user schema (`store.schema`): custom attributes settable by tests. */
+  readonly schema: SimStore['schema'];
   readonly rateLimits: RateLimitControl;
   /** Requests per endpoint key, e.g. `{"POST /api/v1/users": 3}`. */
   counts(): Record<string, number>;
@@ -152,6 +155,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
     requests: recorder,
     faults,
     store: simStore,
+    schema: simStore.schema,
     rateLimits: {
       set: (bucket, limit) => limiter.setLimit(bucket, limit),
       setWindowMs: (ms) => limiter.setWindowMs(ms),

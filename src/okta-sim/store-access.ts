@@ -8,6 +8,7 @@ import { serializeSnapshot } from './serialize/snapshot';
 import type { OktaStore } from './store';
 import type { SeedGroupInput } from './store/groups';
 import type { SeedUserInput } from './store/users';
+import type { CustomAttributeInput, SchemaAttribute } from './store/user-schema';
 import type { Clock, GroupType, Profile, ProviderType, UserStatus } from './types';
 
 export interface SimUser {
@@ -40,6 +41,14 @@ export class SimStore {
     private readonly s: OktaStore,
     private readonly clock: Clock,
   ) {}
+
+  /** The org's user schema: custom attributes added and removed "in the admin console". */
+  readonly schema = {
+    addCustom: (name: string, def: CustomAttributeInput): SchemaAttribute => this.s.users.schema.setCustom(name, def),
+    removeCustom: (name: string): boolean => this.s.users.schema.removeCustom(name),
+    /** A base or custom attribute's definition. */
+    attribute: (name: string): SchemaAttribute | undefined => this.s.users.schema.attribute(name),
+  };
 
   /** The underlying store (for advanced use). */
   get raw(): OktaStore {

@@ -6,6 +6,7 @@ import { assignUserToGroup, listGroupUsers, unassignUserFromGroup } from '../han
 import { createGroup, deleteGroup, getGroup, listGroups, replaceGroup } from '../handlers/groups';
 import { lifecycleHandler } from '../handlers/user-lifecycle';
 import { listUsers } from '../handlers/user-list';
+import { getUserSchema, updateUserSchema } from '../handlers/user-schema';
 import { createUser, deleteUser, getUser, listUserGroups, replaceUser, updateUser } from '../handlers/users';
 import { LIFECYCLE_OPS } from '../store/lifecycle';
 import type { Route } from './types';
@@ -27,4 +28,6 @@ export const ROUTES: Route[] = [
   { method: 'GET', template: '/api/v1/groups/{id}/users', bucket: 'other', handler: listGroupUsers },
   { method: 'PUT', template: '/api/v1/groups/{id}/users/{id}', bucket: 'other', handler: assignUserToGroup },
   { method: 'DELETE', template: '/api/v1/groups/{id}/users/{id}', bucket: 'other', handler: unassignUserFromGroup },
+  { method: 'GET', template: '/api/v1/meta/schemas/user/{id}', bucket: 'other', handler: getUserSchema },
+  { method: 'POST', template: '/api/v1/meta/schemas/user/{id}', bucket: 'other', handler: updateUserSchema },
 ];

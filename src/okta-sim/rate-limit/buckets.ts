@@ -1,7 +1,7 @@
 /**
  * Okta's per-minute rate-limit buckets for the endpoints the simulator serves (facts §4/§9), with
  * the Workforce Identity defaults. Lifecycle calls, `/users/{id}/groups`, `/groups/{id}/users` and
- * membership PUT/DELETE fall in "most other /api/v1" (Okta doesn't say; assumed).
+ * membership PUT/DELETE and the user schema fall in "most other /api/v1" (Okta doesn't say; assumed).
  */
 export const BUCKETS = ['users', 'userById', 'userWrite', 'groups', 'groupById', 'other'] as const;
 export type BucketName = (typeof BUCKETS)[number];

@@ -79,6 +79,7 @@ export class OktaStore {
 
   clear(): void {
     this.users.index.clear();
+    this.users.schema.clear();
     this.groups.clear();
     this.memberships.clear();
   }

@@ -24,6 +24,7 @@ import { toMs } from '../time';
 import { asObject, parseCredentials, parseTypeId, shallowEqual, stripNulls } from './user-input';
 import { isProfileObject, validateProfile, type LoginFormat } from './profile-rules';
 import { UserIndex } from './user-index';
+import { UserSchemaStore } from './user-schema';
 
 export interface UserRulesOptions {
   loginFormat: LoginFormat;
@@ -59,6 +60,8 @@ const MAX_GROUP_IDS = 20;
 export class UserStore {
   readonly index: UserIndex;
   readonly defaultTypeId: string;
+  /** The default user type's schema: what profiles are validated against. */
+  readonly schema: UserSchemaStore;
 
   constructor(
     private readonly clock: Clock,
@@ -68,6 +71,8 @@ export class UserStore {
   ) {
     this.index = new UserIndex(clock, searchLagMs);
     this.defaultTypeId = ids.userTypeId();
+    // derived from the type id, so the id sequence of every other object stays as it was
+    this.schema = new UserSchemaStore(clock, 'osc' + this.defaultTypeId.slice(3));
   }
 
   get options(): UserRulesOptions {
@@ -108,7 +113,7 @@ export class UserStore {
       }
     }
 
-    problems.push(...validateProfile(profile, this.rules.loginFormat));
+    problems.push(...validateProfile(profile, this.schema, this.rules.loginFormat));
     if (problems.length) throw errors.validation(problems);
     if (this.index.idForLogin(String(profile.login)) !== undefined) throw errors.alreadyExists('login');
 
@@ -172,7 +177,7 @@ export class UserStore {
       if (c.hasPassword && (body.credentials as { password?: unknown }).password !== undefined) passwordChanged = now;
       credentials = c;
     }
-    problems.push(...validateProfile(profile, this.rules.loginFormat));
+    problems.push(...validateProfile(profile, this.schema, this.rules.loginFormat));
     if (problems.length) throw errors.validation(problems);
     if (profile.login !== user.profile.login) {
       const holder = this.index.idForLogin(String(profile.login));

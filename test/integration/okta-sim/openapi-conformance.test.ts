@@ -36,6 +36,7 @@ const SPEC_PATH: Record<string, string> = {
   '/api/v1/groups/{id}': '/api/v1/groups/{groupId}',
   '/api/v1/groups/{id}/users': '/api/v1/groups/{groupId}/users',
   '/api/v1/groups/{id}/users/{id}': '/api/v1/groups/{groupId}/users/{userId}',
+  '/api/v1/meta/schemas/user/{id}': '/api/v1/meta/schemas/user/{schemaId}',
 };
 for (const op of ['activate', 'deactivate', 'reactivate', 'suspend', 'unsuspend', 'unlock']) {
   SPEC_PATH[`/api/v1/users/{id}/lifecycle/${op}`] = `/api/v1/users/{id}/lifecycle/${op}`;
@@ -297,6 +298,73 @@ describe('groups', () => {
     await req('DELETE', `/api/v1/groups/${g.id}/users/${u.id}`, 204);
     await req('DELETE', `/api/v1/groups/00gMISSING/users/${u.id}`, 404);
     await req('DELETE', `/api/v1/groups/${app.id}/users/${u.id}`, 403);
+  });
+});
+
+describe('user schema', () => {
+  const custom = (properties: Record<string, unknown>) => ({ body: { definitions: { custom: { properties } } } });
+  const causes = (res: RawResponse) => (res.json.errorCauses as { errorSummary: string }[]).map((c) => c.errorSummary);
+
+  test("get by 'default' and by id; the base attributes of Okta's default schema", async () => {
+    const def = await req('GET', '/api/v1/meta/schemas/user/default', 200);
+    expect(def.json.definitions.base.required).toEqual(['login', 'firstName', 'lastName', 'email']);
+    expect(def.json.definitions.base.properties.login).toMatchObject({ type: 'string', minLength: 5, maxLength: 100, required: true });
+    expect(def.json.definitions.base.properties.countryCode).toMatchObject({ type: 'string', maxLength: 2 });
+    expect(def.json.definitions.custom.properties).toEqual({});
+    const id = String(def.json._links.self.href).split('/').pop()!;
+    expect(id).toMatch(/^osc/);
+    const byId = await req('GET', `/api/v1/meta/schemas/user/${id}`, 200);
+    expect(byId.json.definitions).toEqual(def.json.definitions);
+    await req('GET', '/api/v1/meta/schemas/user/oscMISSING', 404);
+  });
+
+  test('update: custom properties added and removed; bad definitions refused whole', async () => {
+    const added = await req(
+      'POST',
+      '/api/v1/meta/schemas/user/default',
+      200,
+      custom({
+        costCenterCode: { title: 'Cost center code', type: 'string', minLength: 2, maxLength: 8 },
+        region: { title: 'Region', type: 'string', enum: ['EU', 'US'] },
+        seats: { title: 'Seats', type: 'integer' },
+        tags: { title: 'Tags', type: 'array', items: { type: 'string' } },
+        scratch: { title: 'Scratch', type: 'boolean' },
+      }),
+    );
+    expect(added.json.definitions.custom.properties.costCenterCode).toMatchObject({ type: 'string', maxLength: 8 });
+    const removed = await req('POST', '/api/v1/meta/schemas/user/default', 200, custom({ scratch: null }));
+    expect(Object.keys(removed.json.definitions.custom.properties).sort()).toEqual(['costCenterCode', 'region', 'seats', 'tags']);
+    const bad = await req(
+      'POST',
+      '/api/v1/meta/schemas/user/default',
+      400,
+      custom({ fine: { type: 'string' }, '1st': { type: 'string' }, Email: { type: 'string' } }),
+    );
+    expect(causes(bad)).toEqual([
+      expect.stringMatching(/^1st: Invalid property name/),
+      'Email: An object with this field already exists in the current organization',
+    ]);
+    expect(sim.schema.attribute('fine')).toBeUndefined();
+    await req('POST', '/api/v1/meta/schemas/user/oscMISSING', 404, custom({}));
+  });
+
+  test('user creates and updates are validated against it (unknown attribute, type, enum, length)', async () => {
+    const ok = await req('POST', '/api/v1/users?activate=false', 200, {
+      body: { profile: { ...testProfile('schema'), costCenterCode: 'CC-12', region: 'EU', seats: 3, tags: ['a', 'b'] } },
+    });
+    expect(ok.json.profile).toMatchObject({ costCenterCode: 'CC-12', region: 'EU', seats: 3, tags: ['a', 'b'] });
+    const unknown = await req('POST', '/api/v1/users', 400, { body: { profile: { ...testProfile('schema2'), costCentre: 'x' } } });
+    expect(unknown.json.errorSummary).toBe('Api validation failed: costCentre');
+    expect(causes(unknown)).toEqual(["Property name 'costCentre' is not defined in profile"]);
+    const id = ok.json.id as string;
+    const wrong = await req('POST', `/api/v1/users/${id}`, 400, { body: { profile: { seats: '3', region: 'APAC', costCenterCode: 'CC-123456', tags: 'a' } } });
+    expect(causes(wrong).sort()).toEqual([
+      'costCenterCode: The field cannot be longer than 8 characters',
+      'region: The field value is not one of the allowed values',
+      'seats: The field must be an integer',
+      'tags: The field must be an array of string values',
+    ]);
+    expect(sim.store.user(id)!.profile.seats).toBe(3);
   });
 });
 

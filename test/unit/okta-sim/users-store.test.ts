@@ -49,14 +49,14 @@ describe('create', () => {
     expect(user.statusChanged === null).toBe(status === 'STAGED');
   });
 
-  test('validation: all problems reported as E0000001 causes, first field in the summary', () => {
+  test("validation: all problems reported as E0000001 causes in the schema's order, first field in the summary", () => {
     const e = err(() => store().create({ profile: { login: 'abc', email: 'nope', firstName: '', lastName: 'x'.repeat(51) } }, dflt));
     expect([e.status, e.errorCode, e.errorSummary]).toEqual([400, 'E0000001', 'Api validation failed: login']);
     expect(e.causes).toEqual([
       'login: The field must be at least 5 characters long',
-      'email: The field must be at least 5 characters long',
       'firstName: The field cannot be left blank',
       'lastName: The field cannot be longer than 50 characters',
+      'email: The field must be at least 5 characters long',
     ]);
     expect(err(() => store().create({ profile: profile('a', { login: 'not-an-email' }) }, dflt)).causes).toEqual([
       'login: Username must be in the form of an email address',

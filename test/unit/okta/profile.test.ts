@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeLogin, OKTA_PROFILE_LIMITS, profileValuesEqual, type Profile } from '../../../src/okta/profile';
 import { validateProfile } from '../../../src/okta-sim/store/profile-rules';
+import { UserSchemaStore } from '../../../src/okta-sim/store/user-schema';
 
 interface Prop {
   minLength?: number;
@@ -24,13 +25,15 @@ describe("Okta's profile limits", () => {
   });
 
   test("the simulator's own table agrees with the spec (it may not import the agent's)", () => {
+    const schema = new UserSchemaStore(() => 0, 'osc1');
+    expect([...schema.baseAttributes().keys()].sort()).toEqual(Object.keys(spec.components.schemas.UserProfile.properties).sort());
     const base: Profile = { login: 'a.b@x.test', email: 'a.b@x.test', firstName: 'A', lastName: 'B' };
-    expect(validateProfile(base, 'email')).toEqual([]);
+    expect(validateProfile(base, schema, 'email')).toEqual([]);
     for (const [field, { min, max }] of Object.entries(specLimits) as [string, { min?: number; max: number }][]) {
       const text = (n: number) => (field.toLowerCase().includes('email') || field === 'login' ? 'a'.repeat(Math.max(0, n - 7)) + '@x.test' : 'a'.repeat(n));
-      expect([field, validateProfile({ ...base, [field]: text(max) }, 'any')]).toEqual([field, []]);
-      expect([field, validateProfile({ ...base, [field]: text(max + 1) }, 'any').map((p) => p.field)]).toEqual([field, [field]]);
-      if (min !== undefined && min > 1) expect([field, validateProfile({ ...base, [field]: 'a'.repeat(min - 1) }, 'any').length]).toEqual([field, 1]);
+      expect([field, validateProfile({ ...base, [field]: text(max) }, schema, 'any')]).toEqual([field, []]);
+      expect([field, validateProfile({ ...base, [field]: text(max + 1) }, schema, 'any').map((p) => p.field)]).toEqual([field, [field]]);
+      if (min !== undefined && min > 1) expect([field, validateProfile({ ...base, [field]: 'a'.repeat(min - 1) }, schema, 'any').length]).toEqual([field, 1]);
     }
   });
 });
