@@ -8,11 +8,12 @@ import { DirectoryError } from '../directory/types';
 import { OktaFatalError } from '../okta/errors';
 import { StateError } from '../state/db';
 import { RunLockedError } from '../sync/run';
+import { UserSchemaMismatch } from '../sync/user-schema';
 import { scrub } from '../util/log';
 import { EXIT, type ExitCode } from './exit-codes';
 
 export function exitCodeOf(e: unknown): ExitCode {
-  if (e instanceof ConfigError) return EXIT.CONFIG;
+  if (e instanceof ConfigError || e instanceof UserSchemaMismatch) return EXIT.CONFIG;
   if (e instanceof DirectoryError) return EXIT.DIRECTORY;
   if (e instanceof OktaFatalError) return EXIT.OKTA_AUTH;
   if (e instanceof RunLockedError) return EXIT.LOCKED;
@@ -21,6 +22,7 @@ export function exitCodeOf(e: unknown): ExitCode {
 
 export function describeError(e: unknown): string {
   if (e instanceof ConfigError) return `configuration error${e.issues.length > 1 ? `s (${e.issues.length})` : ''}:\n${e.message}`;
+  if (e instanceof UserSchemaMismatch) return `configuration error: ${e.message}`;
   if (e instanceof DirectoryError) return `directory error (${e.kind}): ${e.message}`;
   if (e instanceof OktaFatalError) return `Okta ${e.kind === 'auth' ? 'authentication' : 'connection'} error: ${e.message}`;
   if (e instanceof RunLockedError || e instanceof StateError) return e.message;

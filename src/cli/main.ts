@@ -103,6 +103,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .command('validate')
     .description('check a configuration file: every problem with file, line and key')
     .addOption(configOption())
+    .option('--online', "also check it against the Okta org (needs the API token): every mapped attribute must exist in the org's user schema")
     .action(async (o: Parameters<typeof cmdConfigValidate>[0]) => run(() => cmdConfigValidate(o, io))());
   config
     .command('schema')

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { configSchema, sourceSchema, type Config } from './schema';
 import { semanticChecks, transformChecks } from './checks';
 import { transformsSchema } from '../transform/schema';
-import type { CheckIssue, KeyPath } from '../util/config-check';
+import { formatPath, type CheckIssue, type KeyPath } from '../util/config-check';
 import { parseYamlWithPositions, type ParsedYaml } from './yaml-positions';
 
 export interface ConfigIssue {
@@ -36,11 +36,7 @@ export function formatIssue(i: ConfigIssue): string {
   return i.path ? `${where}: ${i.path}: ${i.message}` : `${where}: ${i.message}`;
 }
 
-export function formatPath(path: KeyPath): string {
-  let s = '';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
-  return s;
-}
+export { formatPath };
 
 export interface LoadedConfig {
   config: Config;
@@ -50,6 +46,8 @@ export interface LoadedConfig {
   baseDir: string;
   /** What the checks found suspicious but not wrong (e.g. a DN list YAML split): every command logs these. */
   warnings: ConfigIssue[];
+  /** Issues found later (e.g. against the Okta org's user schema) with this file's lines and columns. */
+  locate(issues: readonly CheckIssue[]): ConfigIssue[];
 }
 
 export function loadConfig(file: string): LoadedConfig {
@@ -89,7 +87,8 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   const warnings: ConfigIssue[] = [];
   for (const i of semanticChecks(config)) (i.severity === 'warning' ? warnings : issues).push(checkIssue(parsed, file, i));
   if (issues.length) throw new ConfigError(sortIssues(issues));
-  return { config, file, baseDir, warnings: sortIssues(warnings) };
+  const locate = (later: readonly CheckIssue[]) => sortIssues(later.map((i) => checkIssue(parsed, file, i)));
+  return { config, file, baseDir, warnings: sortIssues(warnings), locate };
 }
 
 function located(parsed: ParsedYaml, file: string, path: KeyPath, message: string, key?: string): ConfigIssue {

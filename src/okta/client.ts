@@ -11,6 +11,8 @@ import { OktaError, OktaFatalError, toOktaError } from './errors';
 import { RateGovernor, type Bucket } from './governor';
 import { oktaUnreachable } from './net';
 import type { Profile } from './profile';
+import type { SeenLimits } from './rate-limits';
+import { parseUserSchema, type UserSchema } from './user-schema';
 
 export interface OktaUser {
   id: string;
@@ -56,8 +58,12 @@ export interface OktaClient {
   /** Idempotent: adding a member twice or removing a non-member is not an error. */
   addGroupMember(groupId: string, userId: string): Promise<void>;
   removeGroupMember(groupId: string, userId: string): Promise<void>;
+  /** The org's user schema (default user type): one request. */
+  getUserSchema(): Promise<UserSchema>;
   /** Requests made so far (for run reports). */
   readonly requestCounts: RequestCounts;
+  /** The last rate limit each bucket's responses gave so far. */
+  readonly seenLimits: SeenLimits;
   /** Close idle connections. */
   close(): void;
   /** Milliseconds spent waiting on rate limits. */
@@ -73,6 +79,7 @@ export class SdkOktaClient implements OktaClient {
   private readonly client: Client;
   private readonly executor: GovernedRequestExecutor;
   private readonly governor: RateGovernor;
+  private readonly orgUrl: string;
 
   constructor(config: OktaConfig, hooks: OktaClientHooks = {}) {
     this.governor = new RateGovernor({ share: config.rateLimitShare, concurrency: config.concurrency, onWait: hooks.onRateWait });
@@ -82,8 +89,9 @@ export class SdkOktaClient implements OktaClient {
       maxRetries: config.maxRetries,
       onRetry: hooks.onRetry,
     });
+    this.orgUrl = config.orgUrl.replace(/\/+$/, '');
     const clientConfig = {
-      orgUrl: config.orgUrl.replace(/\/+$/, ''),
+      orgUrl: this.orgUrl,
       token: config.token.reveal(),
       cacheMiddleware: null,
       requestExecutor: this.executor,
@@ -103,6 +111,18 @@ export class SdkOktaClient implements OktaClient {
 
   get rateLimitWaitMs(): number {
     return this.governor.waitedMs;
+  }
+
+  get seenLimits(): SeenLimits {
+    const out: SeenLimits = {};
+    for (const [bucket, s] of this.governor.seenLimits) out[bucket] = { limit: s.limit, seenAt: new Date(s.seenAt).toISOString() };
+    return out;
+  }
+
+  async getUserSchema(): Promise<UserSchema> {
+    // the raw document: the SDK's models would reshape what the agent reads (enums, items)
+    const json = await this.call(() => this.client.http.getJson(`${this.orgUrl}/api/v1/meta/schemas/user/default`));
+    return parseUserSchema(json, new Date().toISOString());
   }
 
   async createUser(profile: Profile, opts: CreateOptions): Promise<OktaUser> {

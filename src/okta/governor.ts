@@ -67,6 +67,8 @@ export class RateGovernor {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Milliseconds requests waited for a bucket to reset (its share used up, or a 429); pacing not included. */
   waitedMs = 0;
+  /** The last per-window limit each bucket's responses gave, and when (a concurrency 429's Limit 0 is not a limit). */
+  readonly seenLimits = new Map<Bucket, { limit: number; seenAt: number }>();
 
   constructor(private readonly opts: GovernorOptions) {
     this.now = opts.now ?? Date.now;
@@ -107,6 +109,7 @@ export class RateGovernor {
   /** Record what a response said about its bucket. */
   observe(bucket: Bucket, h: RateHeaders | undefined, status: number): void {
     if (!h) return;
+    if (h.limit > 0) this.seenLimits.set(bucket, { limit: h.limit, seenAt: this.now() });
     const b = this.buckets.get(bucket) ?? { limit: h.limit, remaining: h.remaining, resetAt: h.resetAt, inFlight: 0, nextStart: 0 };
     // responses can arrive out of order: within one window keep the lowest Remaining seen
     if (h.resetAt > b.resetAt + 500) {

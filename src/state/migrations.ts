@@ -141,4 +141,18 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE users ADD COLUMN quarantined_since TEXT;
   UPDATE users SET quarantined_since = updated_at WHERE quarantine_reason IS NOT NULL;
   `,
+  // 6: what the agent learnt of the Okta org between runs: its user schema (as last read) and the rate
+  // limit each bucket's responses last gave (for the plan's forecast)
+  `
+  CREATE TABLE okta_user_schema (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    schema   TEXT NOT NULL,                  -- JSON: the agent's view of the schema (okta/user-schema.ts)
+    read_at  TEXT NOT NULL
+  );
+  CREATE TABLE okta_rate_limits (
+    bucket     TEXT PRIMARY KEY,             -- okta/governor.ts Bucket
+    rate_limit INTEGER NOT NULL,             -- X-Rate-Limit-Limit (requests per window)
+    seen_at    TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

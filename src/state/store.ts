@@ -8,6 +8,7 @@ import { JournalRepo, RunLock, RunsRepo, WatermarksRepo } from './runs';
 import { PlanSpool } from './spool';
 import { GroupsRepo } from './group-store';
 import { GroupSpool } from './group-spool';
+import { OktaFactsRepo } from './okta-facts';
 
 export class StateStore {
   readonly users: UsersRepo;
@@ -16,6 +17,8 @@ export class StateStore {
   readonly watermarks: WatermarksRepo;
   readonly lock: RunLock;
   readonly groups: GroupsRepo;
+  /** The Okta org's user schema and rate limits as last seen. */
+  readonly okta: OktaFactsRepo;
 
   private constructor(
     private readonly db: Db,
@@ -28,6 +31,7 @@ export class StateStore {
     this.watermarks = new WatermarksRepo(db, now);
     this.lock = new RunLock(db, now);
     this.groups = new GroupsRepo(db, now);
+    this.okta = new OktaFactsRepo(db);
   }
 
   static open(path: string, opts: { readonly?: boolean; now?: () => Date } = {}): StateStore {

@@ -8,6 +8,7 @@
 import type { Checkpoint, DirectorySource } from '../directory/source';
 import type { SourcePage } from '../directory/types';
 import type { OktaClient } from '../okta/client';
+import type { UserSchema } from '../okta/user-schema';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
@@ -18,6 +19,7 @@ import type { RunConfig } from './schema';
 import { checkSafeguards, countAction, type PlanTotals, type SafeguardVerdict } from './plan/safeguards';
 import type { MissingAction } from './plan/types';
 import { actionsOf, RecordPath } from './record';
+import { userSchemaForRun } from './user-schema';
 
 /** What is stored per source after a run whose writes are all durable. */
 export interface Watermark {
@@ -56,8 +58,10 @@ export interface PlanPhaseDeps {
   source: DirectorySource;
   state: StateStore;
   pipeline: Pipeline;
-  /** Whether an Okta user holds a login (the username step): reads only. */
-  okta: Pick<OktaClient, 'getUser'>;
+  /** Whether an Okta user holds a login (the username step), the org's user schema: reads only. */
+  okta: Pick<OktaClient, 'getUser' | 'getUserSchema'>;
+  /** The org's user schema, when the caller read it already (else the phase reads it first). */
+  schema?: UserSchema;
   log: Logger;
 }
 
@@ -97,6 +101,8 @@ export interface PlannedRun {
 
 export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
   const { config, source, state, log } = deps;
+  // before anything else: a configuration mapping an attribute the org lacks stops here
+  const schema = deps.schema ?? (await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline: deps.pipeline, okta: config.okta }));
   await source.open();
   const checkpoint = await source.checkpoint();
   const fingerprint = configFingerprint(config);
@@ -105,7 +111,7 @@ export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}
   const spool = state.spool();
   let groups: GroupPlan | undefined;
   try {
-    const users = await planUsers(deps, spool, decision.since, opts.onPage);
+    const users = await planUsers(deps, schema, spool, decision.since, opts.onPage);
     groups = await planGroups({ config, source, state, spool, log, since: decision.since });
     const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
     return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, entriesRead: source.entriesRead };
@@ -123,6 +129,7 @@ export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}
  */
 async function planUsers(
   deps: PlanPhaseDeps,
+  schema: UserSchema,
   spool: PlanSpool,
   since: Checkpoint | undefined,
   onPage: PlanPhaseOptions['onPage'],
@@ -130,7 +137,7 @@ async function planUsers(
   const { config, source, state } = deps;
   const lifecycle = config.lifecycle;
   const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
-  const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: deps.okta, lifecycle });
+  const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: deps.okta, lifecycle, schema });
   let read = 0;
   let rejected = 0;
   let pages = 0;

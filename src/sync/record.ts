@@ -8,6 +8,10 @@
  * claims go to the run's plan spool, naming the claiming record's DN), each record's previous state
  * row, the plan context, and how a registry failure reaches the caller ({@link fatalCause}).
  *
+ * A profile Okta's user schema would refuse (a value of the wrong type, outside the attribute's enum,
+ * beyond its length limits, or an attribute the schema lacks, e.g. set by a hook) is quarantined here
+ * with the attribute and the limit named ({@link withinSchema}): it is never sent to Okta.
+ *
  * Login availability = nobody else claimed it earlier in this run (the plan spool), nobody else
  * holds it in the state, and (when an Okta reader is given) no Okta user other than this record's
  * own holds it, including deactivated users. Logins compare as Okta compares them.
@@ -16,6 +20,7 @@ import { DirectoryError, type SourcePage, type SourceRecord } from '../directory
 import type { OktaClient } from '../okta/client';
 import { OktaFatalError } from '../okta/errors';
 import { normalizeLogin, type Profile } from '../okta/profile';
+import { BASE_USER_SCHEMA, profileProblems, type UserSchema } from '../okta/user-schema';
 import type { PlanSpool, StateStore, UserRow } from '../state/store';
 import { TransformRunError, type Availability, type LoginRegistry, type Pipeline, type TransformOutcome, type UniqueRegistry } from '../transform';
 import { planBatch, type PlanContext } from './plan/plan';
@@ -29,6 +34,8 @@ export interface RecordPathDeps {
   /** Asked whether an Okta user holds a login (reads only). Undefined: Okta is not asked. */
   okta: Pick<OktaClient, 'getUser'> | undefined;
   lifecycle: PlanContext['lifecycle'];
+  /** The org's user schema (userSchemaForRun); without it, Okta's base profile limits. */
+  schema?: UserSchema;
   /** The transforms' clock (`$now`), read once per record. */
   now?: () => Date;
 }
@@ -56,10 +63,12 @@ export const rejectedAnchor = (dn: string) => `dn:${dn}`;
 export class RecordPath {
   private readonly ctx: PlanContext;
   private readonly now: () => Date;
+  private readonly schema: UserSchema;
 
   private constructor(private readonly deps: RecordPathDeps) {
     this.ctx = planContext(deps.state, deps.spool, deps.lifecycle);
     this.now = deps.now ?? (() => new Date());
+    this.schema = deps.schema ?? BASE_USER_SCHEMA;
   }
 
   /** A run's path: loads the transforms' per-run data (lookup tables) first. */
@@ -80,7 +89,7 @@ export class RecordPath {
     const { state } = this.deps;
     const rows = state.users.getMany(page.records.map((r) => r.anchor));
     const outcomes = await Promise.all(page.records.map((r) => this.transform(r, rows.get(r.anchor), opts.trace ?? false)));
-    const desired = outcomes.map((o, i) => toDesired(page.records[i], o));
+    const desired = outcomes.map((o, i) => withinSchema(toDesired(page.records[i], o), this.schema));
     const actions = planBatch(desired, rows, this.ctx);
     return {
       records: page.records.map((record, i) => ({ record, previous: rows.get(record.anchor), outcome: outcomes[i], desired: desired[i], action: actions[i] })),
@@ -215,6 +224,20 @@ export function toDesired(record: SourceRecord, o: TransformOutcome): Desired {
   const profile: Profile = {};
   for (const [k, v] of Object.entries(o.profile)) if (v !== null && v !== undefined) profile[k] = v;
   return { kind: 'ok', anchor: record.anchor, dn: record.dn, disabled: record.disabled, profile, login, loginSource: o.loginSource };
+}
+
+/** The step a record quarantined by Okta's user schema is listed under. */
+export const SCHEMA_STEP = 'okta-schema';
+
+/**
+ * What the directory wants, if Okta's user schema allows it: otherwise the record is quarantined
+ * with every attribute at fault and the limit it breaks, and nothing of it is sent to Okta.
+ */
+export function withinSchema(d: Desired, schema: UserSchema): Desired {
+  if (d.kind !== 'ok') return d;
+  const problems = profileProblems(d.profile, schema);
+  if (!problems.length) return d;
+  return { kind: 'quarantine', anchor: d.anchor, dn: d.dn, step: SCHEMA_STEP, reason: problems.map((p) => `${p.attribute}: ${p.reason}`).join('; ') };
 }
 
 /**

@@ -15,6 +15,7 @@ import { applyPlan, recoverJournal, type ApplyResult } from './apply';
 import { applyGroups, NO_GROUPS_APPLIED, type GroupApplyCounts } from './groups';
 import { planPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import { emptyReport, type RunReport } from './report';
+import { userSchemaForRun } from './user-schema';
 
 export class RunLockedError extends Error {
   constructor(readonly holder: { pid: number; host: string; runId: number | null; acquiredAt: string }) {
@@ -58,11 +59,13 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
   const waitBefore = deps.oktaClient.rateLimitWaitMs;
   let planned: PlannedRun | undefined;
   try {
+    // before any write (recovery included): the configuration against the org's user schema
+    const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta });
     const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
     if (recovered) report.counts.recovered = recovered;
 
     planned = await planPhase(
-      { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, log },
+      { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, schema, log },
       {
         mode: opts.mode,
         onDecision: (decision) => {

@@ -22,6 +22,7 @@ import type {
   CompileOptions,
   CompileResult,
   Pipeline,
+  ProfileWrite,
   RunOptions,
   StepKind,
   TransformContext,
@@ -90,7 +91,7 @@ export function compilePipeline(steps: unknown, options: CompileOptions): Compil
 
   const top = compileSteps(parsed.steps, [], '');
   if (c.errors.length) return { ok: false, errors: c.errors };
-  return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.usesAsync, c.resources) };
+  return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.writes, c.usesAsync, c.resources) };
 }
 
 export function compilePipelineOrThrow(steps: unknown, options: CompileOptions): Pipeline {
@@ -106,6 +107,7 @@ class CompiledPipeline implements Pipeline {
   constructor(
     private readonly steps: CompiledStep[],
     readonly referencedAttributes: readonly string[],
+    readonly profileWrites: readonly ProfileWrite[],
     readonly hasAsyncSteps: boolean,
     private readonly resources: CompiledPipelineResources,
   ) {}

@@ -163,9 +163,20 @@ export interface CompileOptions {
   baseDir: string;
 }
 
+/** A profile attribute a step sets, where the configuration says so. */
+export interface ProfileWrite {
+  attribute: string;
+  /** The step's name. */
+  step: string;
+  /** Key path relative to the steps list, e.g. [1, 'map', 'costCenter']. */
+  path: (string | number)[];
+}
+
 export interface Pipeline {
   /** Lower-cased source attributes the steps read, sorted: fetch exactly these. */
   readonly referencedAttributes: readonly string[];
+  /** The profile attributes the steps set, in step order (a hook may set others: not listed). */
+  readonly profileWrites: readonly ProfileWrite[];
   /** Whether some step is asynchronous (username, hook, validate.unique). */
   readonly hasAsyncSteps: boolean;
   /** Load and index lookup sources and start hook workers. Call once per run, before `run`. */

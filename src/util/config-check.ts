@@ -7,6 +7,13 @@
 /** A key path from the configuration's root, e.g. ['source', 'users', 'baseDns', 0]. */
 export type KeyPath = ReadonlyArray<string | number>;
 
+/** A key path as messages write it: `source.users.baseDns[0]`. */
+export function formatPath(path: KeyPath): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s;
+}
+
 export interface CheckIssue {
   path: KeyPath;
   message: string;

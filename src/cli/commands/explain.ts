@@ -32,7 +32,14 @@ export async function cmdExplain(key: string, opts: { config: string; json?: boo
   const oktaClient = agent.oktaClient;
   try {
     const result = await explainKey(
-      { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta: { getUser: (login) => oktaClient.getUser(login) } },
+      {
+        config: agent.config,
+        source: agent.source,
+        state: agent.state,
+        pipeline: agent.pipeline,
+        log,
+        okta: { getUser: (login) => oktaClient.getUser(login), getUserSchema: () => oktaClient.getUserSchema() },
+      },
       key,
     );
     if (result.kind === 'not-found') {

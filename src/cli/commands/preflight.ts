@@ -38,6 +38,7 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
   const oktaClient = agent.oktaClient;
   const okta = {
     getUser: (login: string) => oktaClient.getUser(login),
+    getUserSchema: () => oktaClient.getUserSchema(),
     get requestCounts() {
       return oktaClient.requestCounts;
     },

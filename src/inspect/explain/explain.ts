@@ -24,6 +24,8 @@ import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/stor
 import { diffProfiles } from '../../sync/plan/plan';
 import type { Action, AttributeChange } from '../../sync/plan/types';
 import { RecordPath } from '../../sync/record';
+import { userSchemaForRun } from '../../sync/user-schema';
+import type { Logger } from '../../util/log';
 import type { Finding, Pipeline, TraceStep, TransformOutcome } from '../../transform';
 
 export interface ExplainDeps {
@@ -32,7 +34,8 @@ export interface ExplainDeps {
   /** Opened read-only. */
   state: StateStore;
   pipeline: Pipeline;
-  okta: Pick<OktaClient, 'getUser'>;
+  okta: Pick<OktaClient, 'getUser' | 'getUserSchema'>;
+  log: Logger;
   now?: () => Date;
 }
 
@@ -155,9 +158,10 @@ async function explainUser(
   let profile: Profile | null = null;
   let next: NextSync | null = null;
   if (record) {
+    const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log: deps.log, pipeline, okta: config.okta });
     const spool = state.spool();
     try {
-      const path = await RecordPath.begin({ pipeline, state, spool, okta: deps.okta, lifecycle: config.lifecycle, now: deps.now });
+      const path = await RecordPath.begin({ pipeline, state, spool, okta: deps.okta, lifecycle: config.lifecycle, schema, now: deps.now });
       const [planned] = (await path.planPage({ records: [record], rejected: [] }, { trace: true })).records;
       outcome = planned.outcome;
       if (planned.desired.kind === 'ok') profile = planned.desired.profile;

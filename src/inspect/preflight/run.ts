@@ -18,6 +18,7 @@ import { normalizeLogin } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
 import type { StateStore } from '../../state/store';
 import { RecordPath } from '../../sync/record';
+import { userSchemaForRun } from '../../sync/user-schema';
 import type { Pipeline } from '../../transform';
 import type { Logger } from '../../util/log';
 import { assess, matchRulesOf, type OktaHolder } from './categorize';
@@ -25,7 +26,7 @@ import { PreflightCollector } from './collector';
 import type { PreflightReport, ProblemRowWriter } from './model';
 
 /** The only part of the Okta client a preflight may use. */
-export type OktaReader = Pick<OktaClient, 'getUser' | 'requestCounts'>;
+export type OktaReader = Pick<OktaClient, 'getUser' | 'getUserSchema' | 'requestCounts'>;
 
 export interface PreflightDeps {
   config: RunConfig;
@@ -70,11 +71,12 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
     },
   };
 
+  const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline, okta: config.okta });
   await source.open();
   const spool = state.spool();
   try {
     // the records are planned as a full sync plans them (the same path, the same clock for every record)
-    const path = await RecordPath.begin({ pipeline, state, spool, okta, lifecycle: config.lifecycle, now: () => started });
+    const path = await RecordPath.begin({ pipeline, state, spool, okta, lifecycle: config.lifecycle, schema, now: () => started });
     for await (const page of source.users()) {
       const planned = await path.planPage(page);
       const holders: (OktaHolder | null)[] = await Promise.all(

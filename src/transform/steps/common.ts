@@ -8,7 +8,7 @@ import { compileCondition, compileTemplate, type CompiledTemplate } from '../exp
 import type { EvalScope, Ev } from '../expr/scope';
 import type { Value } from '../expr/values';
 import type { ProfileValue } from '../../okta/profile';
-import type { CompileError, Finding, FindingType, MaybePromise, StepKind, TraceStep, TransformContext } from '../types';
+import type { CompileError, Finding, FindingType, MaybePromise, ProfileWrite, StepKind, TraceStep, TransformContext } from '../types';
 
 export interface RunState extends EvalScope {
   record: SourceRecord;
@@ -45,6 +45,8 @@ export class StepCompiler {
   readonly resources: RunResource[] = [];
   /** Profile attributes assigned so far (static); null once a hook ran (it may set anything). */
   profileAttrs: Set<string> | null = new Set();
+  /** Every attribute a step sets, with the step and the key path (a hook's are not known). */
+  readonly writes: ProfileWrite[] = [];
   usesAsync = false;
   readonly names = new Map<string, Path>();
 
@@ -90,8 +92,12 @@ export class StepCompiler {
     });
   }
 
-  assigned(names: Iterable<string>): void {
-    if (this.profileAttrs) for (const n of names) this.profileAttrs.add(n);
+  /** Step `step` sets these attributes, each at its key path. */
+  assigned(step: string, writes: Iterable<[attribute: string, path: Path]>): void {
+    for (const [attribute, path] of writes) {
+      this.writes.push({ attribute, step, path });
+      if (this.profileAttrs) this.profileAttrs.add(attribute);
+    }
   }
 }
 

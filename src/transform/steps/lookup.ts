@@ -32,7 +32,10 @@ export function compileLookup(c: StepCompiler, p: Path, name: string, spec: Look
   if (src.type === 'sqlite' && (src.table === undefined) === (src.query === undefined)) {
     c.error([...p, 'source'], 'give exactly one of table or query');
   }
-  c.assigned(attrs);
+  c.assigned(
+    name,
+    attrs.map((a) => [a, [...p, 'map', a]]),
+  );
 
   const index = new LookupIndex(spec.column, [...columns], spec.ignoreCase);
   const file = path.resolve(c.baseDir, src.file);

@@ -10,7 +10,7 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
     attrs.push(attr);
     evs.push(c.template([...path, attr], src).ev);
     // entries are assigned in order, so a later entry may read an earlier one via profile.<name>
-    c.assigned([attr]);
+    c.assigned(name, [[attr, [...path, attr]]]);
   }
   const n = attrs.length;
   return {
@@ -23,13 +23,16 @@ export function compileMap(c: StepCompiler, path: Path, name: string, spec: Reco
   };
 }
 
-export function compileSet(c: StepCompiler, _path: Path, name: string, spec: Readonly<Record<string, ProfileValue>>): CompiledStep {
+export function compileSet(c: StepCompiler, path: Path, name: string, spec: Readonly<Record<string, ProfileValue>>): CompiledStep {
   const keys = Object.keys(spec);
   const values: ProfileValue[] = keys.map((k) => {
     const v = spec[k];
     return Array.isArray(v) ? v.slice() : v;
   });
-  c.assigned(keys);
+  c.assigned(
+    name,
+    keys.map((k) => [k, [...path, k]]),
+  );
   const n = keys.length;
   return {
     name,

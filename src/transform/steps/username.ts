@@ -28,7 +28,7 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
   const attr = spec.attribute;
   const suffix = spec.suffix;
   if (suffix && suffix.max < suffix.start) c.error([...p, 'suffix', 'max'], `max (${suffix.max}) is below start (${suffix.start})`);
-  c.assigned([attr]);
+  c.assigned(name, [[attr, p]]);
   c.usesAsync = true;
 
   const registryFailed = (e: unknown): never => {

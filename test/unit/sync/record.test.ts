@@ -14,6 +14,7 @@ import { explainKey, type Explanation } from '../../../src/inspect/explain';
 import { runPreflight } from '../../../src/inspect/preflight';
 import type { OktaUser } from '../../../src/okta/client';
 import { OktaFatalError } from '../../../src/okta/errors';
+import { parseUserSchema } from '../../../src/okta/user-schema';
 import { StateStore } from '../../../src/state/store';
 import { compilePipeline, type Pipeline } from '../../../src/transform';
 import { planPhase } from '../../../src/sync/plan-phase';
@@ -22,7 +23,10 @@ import { RecordPath } from '../../../src/sync/record';
 import { silentLogger } from '../../../src/util/log';
 
 const STEPS = [
-  { name: 'attributes', map: { firstName: '{givenName}', lastName: '{sn}', email: '{mail}', employeeNumber: '{employeeNumber}' } },
+  {
+    name: 'attributes',
+    map: { firstName: '{givenName}', lastName: '{sn}', email: '{mail}', employeeNumber: '{employeeNumber}', costCenterCode: '{departmentNumber}' },
+  },
   { name: 'service-accounts', skip: { if: 'uid =~ /^svc-/', reason: 'service account {uid}' } },
   { name: 'login', username: { templates: ['{uid}@x.test'] } },
   { name: 'checks', validate: { required: ['email'], unique: ['employeeNumber'] } },
@@ -66,7 +70,26 @@ function compile(): Pipeline {
   return r.pipeline;
 }
 
-const noOkta = { getUser: async (): Promise<OktaUser | null> => null };
+/** The org's user schema: the base attributes the steps set, and a custom one of at most 4 characters. */
+const ORG_SCHEMA = parseUserSchema(
+  {
+    definitions: {
+      base: {
+        properties: {
+          login: { type: 'string', minLength: 5, maxLength: 100 },
+          email: { type: 'string', minLength: 5, maxLength: 100 },
+          firstName: { type: 'string', minLength: 1, maxLength: 50 },
+          lastName: { type: 'string', minLength: 1, maxLength: 50 },
+          employeeNumber: { type: 'string' },
+        },
+      },
+      custom: { properties: { costCenterCode: { type: 'string', maxLength: 4 } } },
+    },
+  },
+  '2026-01-01T00:00:00.000Z',
+);
+
+const noOkta = { getUser: async (): Promise<OktaUser | null> => null, getUserSchema: async () => ORG_SCHEMA };
 
 let dir: string;
 let state: StateStore;
@@ -87,6 +110,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
     person('dora', { mail: '' }), // no e-mail: quarantined by checks
     person('svc-backup'), // skipped by a rule
     person('erin', {}, true), // new and disabled in the directory: skipped (created once enabled)
+    person('fred', { departmentNumber: 'CC-12345' }), // beyond the schema's maxLength of costCenterCode: quarantined, not sent
   ];
 
   /** The state after an earlier run applied bob and carl (bob with another last name). */
@@ -115,7 +139,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
         updates: { percent: 60, count: 200000 },
         ignoreBelow: 10,
       },
-      okta: { match: 'login', orgUrl: 'https://org.test' },
+      okta: { match: [{ by: 'login' }], orgUrl: 'https://org.test' },
       state: { path: join(dir, 'state.db') },
       source: { type: 'ldif' },
       transforms: STEPS,
@@ -135,6 +159,11 @@ describe('plan, preflight and explain: one path, the same action', () => {
       'a-dora': 'quarantine',
       'a-svc-backup': 'skip',
       'a-erin': 'skip',
+      'a-fred': 'quarantine',
+    });
+    expect(byAnchor.get('a-fred')).toMatchObject({
+      step: 'okta-schema',
+      reason: "costCenterCode: 8 characters, more than the 4 (maxLength) Okta's user schema allows",
     });
 
     for (const r of records) {
@@ -147,7 +176,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
 
     const requestCounts = { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} };
     const report = await runPreflight({ ...deps, okta: { ...noOkta, requestCounts } }, { stateExists: true });
-    expect(report.records).toMatchObject({ read: 6, create: 1, update: 1, unchanged: 1, quarantine: 1, skip: 2, link: 0 });
+    expect(report.records).toMatchObject({ read: 7, create: 1, update: 1, unchanged: 1, quarantine: 2, skip: 2, link: 0 });
   });
 });
 
