@@ -4,6 +4,8 @@
  */
 import type { PlanSpool } from '../state/store';
 import type { PlannedRun } from '../sync/plan-phase';
+import type { Forecast } from '../sync/plan/forecast';
+import { forecastText } from './forecast';
 import type { Action } from '../sync/plan/types';
 import { table } from './table';
 import { showValue } from './value';
@@ -63,9 +65,10 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
 
 /**
  * A planned run as a person reads it: the mode and why, the users' tables, the groups' (given, when
- * groups are configured: the group plan renderer's lines), the safeguards' verdict.
+ * groups are configured: the group plan renderer's lines), the forecast (when given), the
+ * safeguards' verdict.
  */
-export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterable<string> }): Generator<string> {
+export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterable<string>; forecast?: Forecast }): Generator<string> {
   const { decision, verdict } = p;
   const groups = p.groups.summary;
   yield `Plan of a ${decision.mode} run (${decision.reason}); ${p.entriesRead} directory entries read.`;
@@ -74,6 +77,7 @@ export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterabl
     yield `\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`;
     yield* opts.groups;
   }
+  if (opts.forecast) yield* forecastText(opts.forecast);
   if (!verdict.ok) {
     yield '\nA sync would stop here (safeguards), before any write:';
     for (const r of verdict.reasons) yield `  - ${r}`;

@@ -17,7 +17,8 @@ import { planGroups, type GroupPlan } from './groups';
 import { planMissing } from './plan/plan';
 import type { RunConfig } from './schema';
 import { checkSafeguards, countAction, type PlanTotals, type SafeguardVerdict } from './plan/safeguards';
-import type { MissingAction } from './plan/types';
+import type { ForecastCounts } from './plan/forecast';
+import type { Action, MissingAction } from './plan/types';
 import { actionsOf, RecordPath } from './record';
 import { userSchemaForRun } from './user-schema';
 
@@ -89,7 +90,7 @@ export interface PlannedRun {
   fingerprint: string;
   /** The run's plan spool (temp tables): the users' actions. */
   spool: PlanSpool;
-  /** Users: action counts by kind, plus `read` and `rejected`. */
+  /** Users: action counts by kind, plus `read`, `rejected` and `statusChanges` (Okta status changes planned). */
   counts: Record<string, number>;
   totals: PlanTotals;
   /** The groups' plan: its summary, and its own spool (temp tables). */
@@ -141,12 +142,17 @@ async function planUsers(
   let read = 0;
   let rejected = 0;
   let pages = 0;
+  let statusChanges = 0;
+  const count = (a: Action) => {
+    countAction(totals, a, lifecycle);
+    if (changesStatus(a)) statusChanges++;
+  };
   const planPage = async (page: SourcePage) => {
     pages++;
     read += page.records.length;
     rejected += page.rejected.length;
     const actions = actionsOf(await path.planPage(page));
-    for (const a of actions) countAction(totals, a, lifecycle);
+    for (const a of actions) count(a);
     path.keep(actions, 'actions');
     onPage?.({ pages, read });
   };
@@ -169,7 +175,7 @@ async function planUsers(
       const m = row && planMissing(row, why, { lifecycle });
       return m ? [m] : [];
     });
-    for (const a of actions) countAction(totals, a, lifecycle);
+    for (const a of actions) count(a);
     spool.addPage(
       actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
       [],
@@ -183,5 +189,27 @@ async function planUsers(
   } else {
     for (const anchors of spool.unseenUsers()) missing(anchors, 'not seen by a full run');
   }
-  return { counts: { read, rejected, ...spool.counts() }, totals };
+  return { counts: { read, rejected, ...spool.counts(), statusChanges }, totals };
+}
+
+/** Whether applying the action changes (or may change) the user's Okta status. */
+function changesStatus(a: Action): boolean {
+  return (
+    a.kind === 'lifecycle' || (a.kind === 'update' && a.lifecycle !== null) || (a.kind === 'missing' && a.deprovision) || (a.kind === 'create' && a.disabled)
+  );
+}
+
+/** What the forecast counts of a planned run (sync/plan/forecast.ts). */
+export function forecastCounts(p: Pick<PlannedRun, 'counts' | 'groups'>): ForecastCounts {
+  const c = (k: string) => p.counts[k] ?? 0;
+  const g = p.groups.summary;
+  return {
+    creates: c('create'),
+    updates: c('update'),
+    statusChanges: c('statusChanges'),
+    groupCreates: g.creates,
+    groupRenames: g.updates,
+    memberAdds: g.memberAdds,
+    memberRemoves: g.memberRemoves,
+  };
 }

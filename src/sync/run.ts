@@ -148,6 +148,8 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       { ...report.plan, ...report.counts, ...prefixed('groups', report.groups), entriesRead: report.directory.entriesRead, ...report.okta },
       report.error,
     );
+    // the limits the responses gave, for the forecasts of later plans
+    state.okta.setSeenLimits(deps.oktaClient.seenLimits);
     planned?.groups.spool?.close();
     planned?.spool.close();
     state.lock.release();

@@ -7,7 +7,8 @@ import { loadConfig } from '../../config/load';
 import { planCounts, planJson, planText } from '../../output/plan';
 import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/group-plan';
 import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
-import { planPhase, type PlannedRun } from '../../sync/plan-phase';
+import { forecastCounts, planPhase, type PlannedRun } from '../../sync/plan-phase';
+import { matchReadsPerCreate, planForecast, type Forecast } from '../../sync/plan/forecast';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
@@ -27,11 +28,21 @@ function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
     : Promise.resolve(new Map<string, never>());
 }
 
+/**
+ * The Okta requests applying the plan takes and how long, under the configured share of the limits
+ * this run's responses gave (else those the state kept from earlier runs, else Okta's defaults).
+ */
+export function forecastOf(agent: Agent, planned: PlannedRun): Forecast {
+  const limits = { ...agent.state.okta.seenLimits(), ...agent.oktaClient.seenLimits };
+  const { okta } = agent.config;
+  return planForecast(forecastCounts(planned), { limits, share: okta.rateLimitShare, readsPerCreate: matchReadsPerCreate(okta.match) });
+}
+
 /** The plan as a person reads it, at most `limit` rows per table. */
 export async function printPlan(agent: Agent, planned: PlannedRun, limit: number, io: Io): Promise<void> {
   const firstContacts = await firstContactsOf(agent, planned, limit);
   const groups = agent.config.groups ? formatGroupPlan(planned.groups, agent.state, limit, firstContacts) : undefined;
-  for (const chunk of planText(planned, { limit, groups })) io.out(chunk);
+  for (const chunk of planText(planned, { limit, groups, forecast: forecastOf(agent, planned) })) io.out(chunk);
 }
 
 export async function cmdPlan(opts: { config: string; json?: boolean; limit?: number; full?: boolean }, io: Io): Promise<ExitCode> {
@@ -50,6 +61,7 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
           mode: decision.mode,
           modeReason: decision.reason,
           groups: groups.summary,
+          forecast: forecastOf(agent, planned),
           safeguard: verdict.ok ? null : verdict.reasons,
         });
         for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.groups, agent.state, firstContacts)) : doc) {

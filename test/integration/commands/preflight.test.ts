@@ -208,11 +208,12 @@ test('messy directory: counts per problem type match the data, examples have bef
   expect(run.err).not.toMatch(/error/i);
   const r = JSON.parse(run.out) as PreflightReport;
 
-  // --- nothing written: Okta got only GETs by login, the state file was not created
+  // --- nothing written: Okta got only GETs by login and one read of the user schema, the state file was not created
   const requests = sim.requests.log();
   expect(requests.length).toBeGreaterThan(0);
   expect(sim.requests.writes()).toEqual([]);
-  expect(new Set(requests.map((q) => q.endpoint))).toEqual(new Set(['GET /api/v1/users/{id}']));
+  expect(new Set(requests.map((q) => q.endpoint))).toEqual(new Set(['GET /api/v1/users/{id}', 'GET /api/v1/meta/schemas/user/{id}']));
+  expect(sim.requests.count('GET /api/v1/meta/schemas/user/{id}')).toBe(1);
   expect(r.okta).toMatchObject({ requests: requests.length, writes: 0 });
   expect(sim.store.userCount).toBe(usersBefore);
   expect(existsSync(state)).toBe(false);

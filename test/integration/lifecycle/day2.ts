@@ -50,6 +50,8 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
     cleanupEnv();
   });
 
+  /** The org's user schema: one read per run. */
+  const SCHEMA_READ = 'GET /api/v1/meta/schemas/user/{id}';
   const endpointCounts = () => {
     const counts = sim.requests.counts();
     for (const k of Object.keys(counts)) if (!counts[k]) delete counts[k];
@@ -78,6 +80,7 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
     expect(code).toBe(0);
     expect(report.mode).toBe('incremental');
     expect(endpointCounts()).toEqual({
+      [SCHEMA_READ]: 1, // the org's user schema, read once per run
       'GET /api/v1/users/{id}': 3, // the fresh status read before each lifecycle change
       'POST /api/v1/users/{id}/lifecycle/suspend': 3,
     });
@@ -107,6 +110,7 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
     const first = await sync(config);
     expect(first.code).toBe(0);
     let counts = endpointCounts();
+    let runs = 1;
     expect(first.report.mode).toBe('incremental');
     if (dir.flavor === 'openldap') {
       // OpenLDAP keeps no tombstones: the incremental run saw everything but the deletions, which the
@@ -116,11 +120,13 @@ export function day2Suite(name: string, open: () => Promise<DirectoryAdapter>): 
       expect(full.code).toBe(0);
       expect(full.report.counts.deactivated).toBe(deleted.length);
       counts = endpointCounts();
+      runs++;
     } else {
       // Active Directory: the deletions come from the Deleted Objects container in the same incremental run
       expect(first.report.counts.deactivated).toBe(deleted.length);
     }
     expect(counts).toEqual({
+      [SCHEMA_READ]: runs,
       'POST /api/v1/users': added.length,
       'POST /api/v1/users/{id}': modified.length,
       // fresh status reads before lifecycle changes: disabled, re-enabled, deleted
