@@ -129,8 +129,10 @@ export function valueProblem(attr: SchemaAttribute, v: ProfileValue): string | u
   }
   if (!TYPE_OK[attr.type](v)) return `Okta's user schema wants ${an(attr.type)}, the transforms give ${kindOf(v)} ${show(v)}`;
   if (typeof v === 'string') {
-    if (attr.maxLength !== undefined && v.length > attr.maxLength) return `${v.length} characters, more than the ${attr.maxLength} (maxLength) Okta's user schema allows`;
-    if (attr.minLength !== undefined && v.length < attr.minLength) return `${v.length} characters, fewer than the ${attr.minLength} (minLength) Okta's user schema requires`;
+    if (attr.maxLength !== undefined && v.length > attr.maxLength)
+      return `${v.length} characters, more than the ${attr.maxLength} (maxLength) Okta's user schema allows`;
+    if (attr.minLength !== undefined && v.length < attr.minLength)
+      return `${v.length} characters, fewer than the ${attr.minLength} (minLength) Okta's user schema requires`;
   }
   if (attr.enum && !attr.enum.includes(v as string | number)) return `${show(v)} is not one of the values Okta's user schema allows (${attr.enum.join(', ')})`;
   return undefined;

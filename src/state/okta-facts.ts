@@ -29,7 +29,9 @@ export class OktaFactsRepo {
 
   seenLimits(): SeenLimits {
     const out: SeenLimits = {};
-    for (const r of this.db.prepare<[], { bucket: string; rate_limit: number; seen_at: string }>('SELECT bucket, rate_limit, seen_at FROM okta_rate_limits').all()) {
+    for (const r of this.db
+      .prepare<[], { bucket: string; rate_limit: number; seen_at: string }>('SELECT bucket, rate_limit, seen_at FROM okta_rate_limits')
+      .all()) {
       out[r.bucket as Bucket] = { limit: r.rate_limit, seenAt: r.seen_at };
     }
     return out;

@@ -80,7 +80,10 @@ export function schemaMismatches(schema: UserSchema, pipeline: Pick<Pipeline, 'p
   }
   match.forEach((r, i) => {
     if (r.by === 'attribute' && !has(r.attribute)) {
-      issues.push({ path: ['okta', 'match', i, 'attribute'], message: `Okta's user schema has no attribute '${r.attribute}'${didYouMean(r.attribute, names)}` });
+      issues.push({
+        path: ['okta', 'match', i, 'attribute'],
+        message: `Okta's user schema has no attribute '${r.attribute}'${didYouMean(r.attribute, names)}`,
+      });
     }
   });
   return issues;

@@ -41,7 +41,9 @@ async function validateOnline(loaded: LoadedConfig, io: Io): Promise<void> {
     const issues = schemaMismatches(schema, pipeline, config.okta.match);
     if (issues.length) throw new ConfigError(loaded.locate(issues));
     const custom = Object.values(schema.attributes).filter((a) => a.scope === 'custom').length;
-    io.out(`${file}: every mapped attribute exists in ${config.okta.orgUrl}'s user schema (${Object.keys(schema.attributes).length} attributes, ${custom} custom)`);
+    io.out(
+      `${file}: every mapped attribute exists in ${config.okta.orgUrl}'s user schema (${Object.keys(schema.attributes).length} attributes, ${custom} custom)`,
+    );
   } finally {
     oktaClient.close();
     await pipeline.close();
