@@ -28,16 +28,11 @@ async function validateOnline(loaded: LoadedConfig, io: Io): Promise<void> {
   const oktaClient = new SdkOktaClient(config.okta);
   const pipeline = compile(loaded);
   try {
-    let schema;
-    try {
-      schema = await oktaClient.getUserSchema();
-    } catch (e) {
+    const schema = await oktaClient.getUserSchema().catch((e: unknown) => {
       // the token works but may not read schemas (an admin role without it): validation against the org cannot be done
-      if (e instanceof OktaError && !(e instanceof OktaFatalError)) {
-        throw new OktaFatalError('auth', `cannot read the org's user schema to validate against it: ${e.message}`, { cause: e });
-      }
+      if (e instanceof OktaError) throw new OktaFatalError('auth', `cannot read the org's user schema to validate against it: ${e.message}`, { cause: e });
       throw e;
-    }
+    });
     const issues = schemaMismatches(schema, pipeline, config.okta.match);
     if (issues.length) throw new ConfigError(loaded.locate(issues));
     const custom = Object.values(schema.attributes).filter((a) => a.scope === 'custom').length;
