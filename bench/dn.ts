@@ -8,6 +8,7 @@
  * Usage: `npm run bench dn`
  */
 import { normalizeDn } from '../src/directory/dn';
+import { ratio, type Figures } from './results';
 
 const DNS = 20_000;
 const ROUNDS = 5;
@@ -42,18 +43,22 @@ function compare(dns: readonly string[]): { dn: number; base: number } {
   return { dn, base };
 }
 
-export function benchDn(): void {
+export function benchDn(): Figures {
   const plain = Array.from({ length: DNS }, (_, i) => `CN=User Number ${i},OU=People,OU=Branch ${i % 50},DC=corp,DC=example,DC=com`);
   const escaped = plain.map((dn, i) => dn.replace('User', `Smith\\, J${i % 3 ? '\\3D' : '\\C3\\A9'}`));
   // sanity: both sides agree where the former one was right (plain DNs)
   for (const dn of plain.slice(0, 100)) if (normalizeDn(dn) !== former(dn)) throw new Error(`normalizeDn and the baseline disagree on ${dn}`);
   const us = (ns: number) => `${(ns / 1000).toFixed(2)} µs`;
   console.log(`\n== dn: normalizeDn vs. the former lower-case + regex normalisation, ${DNS.toLocaleString('en-US')} DNs, best of ${ROUNDS}`);
-  for (const [label, dns] of [
-    ['plain DNs (fast path)', plain],
-    ['escaped DNs (full parser)', escaped],
+  const figures: Figures = {};
+  for (const [label, key, dns] of [
+    ['plain DNs (fast path)', 'plain', plain],
+    ['escaped DNs (full parser)', 'escaped', escaped],
   ] as const) {
     const { dn, base } = compare(dns);
     console.log(`  ${label.padEnd(28)} ${us(dn).padStart(10)} a DN   baseline ${us(base).padStart(10)} a DN   ratio ${(dn / base).toFixed(2)}`);
+    figures[`${key}Dn`] = { value: ratio(dn / 1000), unit: 'µs a DN' };
+    figures[`${key}ToBaseline`] = { value: ratio(dn / base), unit: '× baseline' };
   }
+  return figures;
 }

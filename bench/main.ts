@@ -5,26 +5,34 @@
  *   sync       full and incremental syncs at 10k and 100k users vs. a raw ldapsearch dump
  *   dn         normalizeDn a DN (plain and escaped) vs. the former regex normalisation
  *   okta-sim   the simulator's lookups, creates, cursor listing and search at 10k vs. 100k users
+ *   okta       the agent against the simulator: governor share and 429s (issue 8's figures)
+ * Each bench returns its figures; they are written to bench/results.json (see results.ts) with the
+ * command and the date.
  */
 import { benchDn } from './dn';
+import { benchOkta } from './okta';
 import { benchOktaSim } from './okta-sim';
+import { writeResult, type Figures } from './results';
 import { benchSync } from './sync';
 import { benchTransform } from './transform';
 
-type Bench = { name: string; run: (argv: string[]) => Promise<void> };
+type Bench = { name: string; run: (argv: string[]) => Promise<Figures> };
 const benches: Bench[] = [
   { name: 'transform', run: () => benchTransform() },
   { name: 'sync', run: (argv) => benchSync(argv) },
   { name: 'dn', run: () => Promise.resolve(benchDn()) },
   { name: 'okta-sim', run: () => benchOktaSim() },
+  { name: 'okta', run: () => benchOkta() },
 ];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const wanted = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--')));
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   for (const b of benches) {
     if (wanted.length && !wanted.includes(b.name)) continue;
-    await b.run(argv);
+    const figures = await b.run(argv);
+    writeResult(b.name, { command, date: new Date().toISOString(), figures });
   }
 }
 main().catch((e) => {

@@ -9,6 +9,7 @@
  * Usage: `npm run bench okta-sim`
  */
 import { BUCKETS, startOktaSimulator, type BucketName, type OktaSimulator } from '../src/okta-sim';
+import { ratio, type Figures as BenchFigures } from './results';
 
 const SIZES = [10_000, 100_000];
 const LOOKUPS = 500;
@@ -124,7 +125,7 @@ async function measure(n: number): Promise<Figures> {
   }
 }
 
-export async function benchOktaSim(): Promise<void> {
+export async function benchOktaSim(): Promise<BenchFigures> {
   console.log(`\n== okta-sim: the simulator at ${SIZES.map((s) => s.toLocaleString('en-US')).join(' and ')} users (in process, no rate limits)`);
   await measure(2_000); // warm-up (JIT, sockets), not printed
   const figs: Figures[] = [];
@@ -146,4 +147,13 @@ export async function benchOktaSim(): Promise<void> {
     console.log(`  ${label.padEnd(w)}  ${figs.map((f) => `${f2(get(f))} ${unit}`.padStart(16)).join('')}   ${f2(get(b) / get(a)).padStart(10)}`);
   }
   for (const f of figs) console.log(`  ${f.n.toLocaleString('en-US')} users: ${f.pages} pages, late / early pages ratio ${f2(f.latePageMs / f.earlyPageMs)}`);
+  const figures: BenchFigures = {};
+  for (const f of figs) {
+    const k = `@${f.n / 1000}k`;
+    figures[`lookup${k}`] = { value: ratio(f.lookupUs), unit: 'µs a request' };
+    figures[`create${k}`] = { value: ratio(f.createUs), unit: 'µs a request' };
+    figures[`latePagesToEarly${k}`] = { value: ratio(f.latePageMs / f.earlyPageMs), unit: '× early pages' };
+    figures[`searchPerUser${k}`] = { value: ratio(f.searchUsPerUser), unit: 'µs a user scanned' };
+  }
+  return figures;
 }

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSlapd, type SlapdServer } from '../test/harness/slapd';
+import { ratio, type Figures as BenchFigures } from './results';
 
 const execFileP = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -205,7 +206,7 @@ async function measure(n: number): Promise<Figures> {
   }
 }
 
-export async function benchSync(argv: string[] = []): Promise<void> {
+export async function benchSync(argv: string[] = []): Promise<BenchFigures> {
   const i = argv.indexOf('--sizes');
   const sizes = i >= 0 ? argv[i + 1].split(',').map(Number) : [10_000, 100_000];
   console.log(`\n== sync: agent vs. raw ldapsearch, slapd + Okta simulator in separate processes (${sizes.join(', ')} users)`);
@@ -240,4 +241,16 @@ export async function benchSync(argv: string[] = []): Promise<void> {
         `full sync wall ×${(b.fullSyncMs / a.fullSyncMs).toFixed(1)}; peak RSS ×${(b.fullSyncRssMb / a.fullSyncRssMb).toFixed(2)}`,
     );
   }
+  const out: BenchFigures = {};
+  for (const f of figs) {
+    const k = `@${f.n / 1000}k`;
+    out[`fullSyncUsersPerSecond${k}`] = { value: Math.round(f.n / (f.fullSyncMs / 1000)), unit: 'users/s' };
+    out[`fullSyncToDump${k}`] = { value: ratio(f.fullSyncMs / f.dumpMs), unit: '× raw ldapsearch dump' };
+    out[`fullSyncPeakRss${k}`] = { value: f.fullSyncRssMb, unit: 'MB' };
+    out[`changesIncrementalWall${k}`] = { value: ratio(f.changesIncrMs / 1000), unit: 's' };
+    out[`changesIncrementalEntriesRead${k}`] = { value: f.changesIncrEntries, unit: 'entries' };
+    out[`noChangeFullToDump${k}`] = { value: ratio(f.noChangeFullMs / f.dumpMs), unit: '× raw ldapsearch dump' };
+    out[`cappedFullPeakRss${k}`] = { value: f.cappedFullRssMb, unit: 'MB' };
+  }
+  return out;
 }

@@ -19,6 +19,7 @@ import { isEmail } from '../src/transform/text/email';
 import { parsePhoneNumberFromString, isSupportedCountry } from 'libphonenumber-js/max';
 import { toE164 } from '../src/transform/text/phone';
 import { createRng } from '../src/util/rng';
+import { ratio, type Figures } from './results';
 
 const RECORDS = 100_000;
 const NOW = new Date('2025-01-15T10:00:00Z');
@@ -426,7 +427,7 @@ function phoneStats(records: SourceRecord[]): string {
   return `${values.toLocaleString('en-US')} phone values (${(values / records.length).toFixed(2)} a record), ${pct(invalid)} invalid, ${pct(distinct.size)} distinct`;
 }
 
-export async function benchTransform(): Promise<void> {
+export async function benchTransform(): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-transform-'));
   try {
     writeLookup(dir);
@@ -478,6 +479,12 @@ export async function benchTransform(): Promise<void> {
     console.log(`  data: ${phoneStats(records)}`);
     console.log(row('pipeline', med(res.full), med(res.base)));
     console.log(row('pipeline without phones (9 steps)', med(res.noPhone), med(res.baseNoPhone)));
+    return {
+      pipeline: { value: Math.round(med(res.full)), unit: 'records/s', goal: '≥ 50000' },
+      pipelineToBaseline: { value: ratio(med(res.full) / med(res.base)), unit: '× baseline' },
+      pipelineNoPhones: { value: Math.round(med(res.noPhone)), unit: 'records/s' },
+      pipelineNoPhonesToBaseline: { value: ratio(med(res.noPhone) / med(res.baseNoPhone)), unit: '× baseline' },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

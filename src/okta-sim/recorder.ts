@@ -29,6 +29,12 @@ export interface RecordedRequest {
   retryCount?: number;
   /** From `X-Okta-Retry-For`. */
   retryFor?: string;
+  /**
+   * The rate-limit window the request was counted in: its bucket and the window's start (epoch ms,
+   * simulator clock). Absent when the request did not reach the bucket (concurrency 429, injected
+   * fault, 401); present on a 429 of an exhausted bucket too.
+   */
+  rateWindow?: { bucket: string; start: number };
 }
 
 export interface RequestFilter {

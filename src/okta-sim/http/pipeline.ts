@@ -191,6 +191,7 @@ export class Pipeline {
     if (req.headers.authorization !== `SSWS ${settings.token}`) return sendError(errors.invalidToken(), limiter.peek(bucket));
 
     const rl = limiter.consume(bucket);
+    entry.rateWindow = { bucket, start: rl.windowStart };
     if (!rl.allowed) return sendError(errors.rateLimited(), rl);
 
     let result: HandlerResult;

@@ -54,8 +54,11 @@ export class RateLimiter {
     return { limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
   }
 
-  /** Count a request; `allowed` is false once the bucket is exhausted for this window. */
-  consume(bucket: BucketName): RateLimitState & { allowed: boolean } {
+  /**
+   * Count a request; `allowed` is false once the bucket is exhausted for this window. `windowStart`
+   * (epoch ms) names the window the request fell in, so tests can count requests per window.
+   */
+  consume(bucket: BucketName): RateLimitState & { allowed: boolean; windowStart: number } {
     let w = this.current(bucket);
     if (!w) {
       w = { start: this.clock(), count: 0 };
@@ -64,7 +67,7 @@ export class RateLimiter {
     const limit = this.limits[bucket];
     const allowed = w.count < limit;
     if (allowed) w.count++;
-    return { allowed, limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
+    return { allowed, windowStart: w.start, limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
   }
 
   reset(): void {
