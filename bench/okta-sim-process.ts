@@ -73,19 +73,17 @@ async function child(): Promise<void> {
   process.on('message', (m: Command) => {
     let result: unknown;
     if (m.cmd === 'log') {
-      result = sim.requests
-        .log()
-        .map(({ seq, at, method, endpoint, status, outcome, fault, rateWindow, retryCount }) => ({
-          seq,
-          at,
-          method,
-          endpoint,
-          status,
-          outcome,
-          fault,
-          rateWindow,
-          retryCount,
-        }));
+      result = sim.requests.log().map(({ seq, at, method, endpoint, status, outcome, fault, rateWindow, retryCount }) => ({
+        seq,
+        at,
+        method,
+        endpoint,
+        status,
+        outcome,
+        fault,
+        rateWindow,
+        retryCount,
+      }));
     } else if (m.cmd === 'counts') {
       result = sim.counts();
     } else {

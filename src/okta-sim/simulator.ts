@@ -37,6 +37,11 @@ export interface OktaSimulatorOptions {
   rateLimits?: Partial<Record<BucketName, number>>;
   /** Rate-limit window length (default 60000; tests use short windows). */
   windowMs?: number;
+  /**
+   * Default: a bucket's window opens at its first request. Set: windows follow each other back to
+   * back from this phase (epoch ms), `windowPhaseMs + k × windowMs`, requests or not.
+   */
+  windowPhaseMs?: number;
   /** Maximum concurrent requests (default: unlimited; Okta orgs: 75). */
   concurrencyLimit?: number;
   /** Latency added to every request (default 0). */
@@ -115,7 +120,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
     if (!(typeof v === 'number' && v >= 0)) throw new Error(`rate limit for ${b} must be a number >= 0`);
     limits[b as BucketName] = v;
   }
-  const limiter = new RateLimiter(limits, options.windowMs ?? 60_000, clock);
+  const limiter = new RateLimiter(limits, options.windowMs ?? 60_000, clock, options.windowPhaseMs);
   const gate = new ConcurrencyGate(options.concurrencyLimit);
   const faults = new FaultInjector(seed);
   const recorder = new RequestRecorder();

@@ -61,7 +61,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
     // the SDK sets an agent only for an HTTPS proxy; otherwise use our pools
     req.agent ??= req.url.startsWith('https:') ? this.agents.https : this.agents.http;
     for (let attempt = 0; ; attempt++) {
-      const release = await this.opts.governor.acquire(bucket);
+      const permit = await this.opts.governor.acquire(bucket);
       this.counts.total++;
       this.counts.byBucket[bucket] = (this.counts.byBucket[bucket] ?? 0) + 1;
       if (method !== 'GET') this.counts.writes++;
@@ -70,19 +70,13 @@ export class GovernedRequestExecutor extends RequestExecutor {
         req.timeout = this.opts.requestTimeoutMs;
         response = (await super.fetch(request)) as SdkResponse;
       } catch (e) {
-        release();
+        permit.release();
         // a create or lifecycle change may have reached Okta unless the connection was never made
         if ((settledByCaller && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
         await this.backoff(method, bucket, attempt, describe(e));
         continue;
       }
-      release();
-      const date = response.headers.get('date');
-      this.opts.governor.observe(
-        bucket,
-        parseRateHeaders((n) => response.headers.get(n), date ? Date.parse(date) : undefined, Date.now()),
-        response.status,
-      );
+      permit.release({ headers: parseRateHeaders((n) => response.headers.get(n)), status: response.status });
       if (response.status === 429) {
         this.counts.rateLimited++;
         if (attempt >= this.opts.maxRetries) return response as never;

@@ -1,14 +1,25 @@
 /**
  * Rate-limit governor: paces Okta requests per rate-limit bucket from the `X-Rate-Limit-*` headers
- * so the agent uses at most a configured share of each bucket, and bounds concurrency.
+ * so the agent uses its configured share of each bucket — all of it, and no more — and bounds
+ * concurrency.
  *
- * Per bucket it remembers the last Limit/Remaining/Reset it saw. A request may start while
- * `remaining - inFlight > limit × (1 - share)` (the reserve left to other integrations); the
- * remaining allowance is spread evenly over the time left until Reset instead of bursting. When the
- * allowance is used up it waits for Reset. A 429 empties the bucket until its Reset. Before the
- * first response of a bucket nothing is known, so only the concurrency bound applies.
+ * Per bucket it keeps the window's Limit and lowest Remaining, and when the window ends (see
+ * rate-window.ts: an upper bound known to milliseconds, not Reset's whole seconds). A request may
+ * start while `remaining - inFlight > limit × (1 - share)` (the reserve left to other
+ * integrations); the allowance is spread evenly over the time left in the window instead of
+ * bursting. Once the window has ended the last pace goes on until the new window's first answer
+ * tells its Remaining. When the allowance is used up it waits for the window's end. A 429 empties
+ * the bucket until the window ends; a concurrency 429 (Limit 0) holds every bucket for a short,
+ * growing backoff and leaves the windows alone. Before the first answer of a bucket nothing is
+ * known, so only the concurrency bound applies.
+ *
+ * A request waits for its bucket's pace before it takes a concurrency slot, so requests paced in one
+ * bucket never hold slots that another bucket's requests could use.
  * Time and sleeping are injected, so the pacing is unit-tested without real waiting.
  */
+import { ServerClock, WindowTimer, type RateHeaders } from './rate-window';
+
+export { parseRateHeaders, type RateHeaders } from './rate-window';
 
 export type Bucket = 'users' | 'user-get' | 'user-write' | 'groups' | 'group' | 'other';
 
@@ -23,31 +34,28 @@ export function bucketOf(method: string, url: string): Bucket {
   return 'other';
 }
 
-export interface RateHeaders {
-  limit: number;
-  remaining: number;
-  /** epoch milliseconds */
-  resetAt: number;
-}
-
-export function parseRateHeaders(get: (name: string) => string | null, serverNow: number | undefined, localNow: number): RateHeaders | undefined {
-  const limit = Number(get('x-rate-limit-limit'));
-  const remaining = Number(get('x-rate-limit-remaining'));
-  const resetRaw = get('x-rate-limit-reset');
-  if (!resetRaw || resetRaw.includes(',') || !Number.isFinite(limit) || !Number.isFinite(remaining)) return undefined;
-  const reset = Number(resetRaw) * 1000;
-  if (!Number.isFinite(reset)) return undefined;
-  // Reset is the server's clock; translate it to ours with the Date header when there is one
-  const skew = serverNow !== undefined && Number.isFinite(serverNow) ? localNow - serverNow : 0;
-  return { limit, remaining, resetAt: reset + skew };
-}
-
 interface BucketState {
   limit: number;
+  /** Lowest Remaining answered from the current window. */
   remaining: number;
-  resetAt: number;
+  /** When the current window ends at the latest (our clock). */
+  endsAt: number;
+  timer: WindowTimer;
   inFlight: number;
   nextStart: number;
+  /** The last pacing interval: kept from the end of a window until the next one's first answer. */
+  spacing: number;
+}
+
+/** What came back for a request: its rate-limit headers (if any) and status. */
+export interface Answer {
+  headers: RateHeaders | undefined;
+  status: number;
+}
+
+/** A granted request: release it once, with the answer when there was one. */
+export interface Permit {
+  release(answer?: Answer): void;
 }
 
 export interface GovernorOptions {
@@ -57,14 +65,25 @@ export interface GovernorOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called when the governor decides to wait for a bucket reset (for logs and metrics). */
   onWait?: (bucket: Bucket, ms: number, why: string) => void;
+  /** Backoff jitter in [0, 1) (default Math.random). */
+  random?: () => number;
 }
+
+/** First backoff after a concurrency 429, doubled on each one that follows, and its ceiling. */
+const CONCURRENCY_BACKOFF_MS = 1000;
+const CONCURRENCY_BACKOFF_MAX_MS = 30_000;
 
 export class RateGovernor {
   private readonly buckets = new Map<Bucket, BucketState>();
+  private readonly clock = new ServerClock();
   private active = 0;
-  private readonly queue: (() => void)[] = [];
+  private slotWaiters: (() => void)[] = [];
+  /** After a concurrency 429: no request starts before this (our clock). */
+  private heldUntil = 0;
+  private concurrencyStrikes = 0;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
   /** Milliseconds requests waited for a bucket to reset (its share used up, or a 429); pacing not included. */
   waitedMs = 0;
   /** The last per-window limit each bucket's responses gave, and when (a concurrency 429's Limit 0 is not a limit). */
@@ -73,99 +92,91 @@ export class RateGovernor {
   constructor(private readonly opts: GovernorOptions) {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = opts.random ?? Math.random;
   }
 
-  /** Wait for a concurrency slot and the bucket's pace; returns the release function. */
-  async acquire(bucket: Bucket): Promise<() => void> {
-    await this.slot();
-    try {
-      for (;;) {
-        const wait = this.delayFor(bucket);
-        if (wait.ms <= 0) break;
+  /** Wait for the bucket's pace, then for a concurrency slot. */
+  async acquire(bucket: Bucket): Promise<Permit> {
+    for (;;) {
+      const wait = this.delayFor(bucket);
+      if (wait.ms > 0) {
         if (wait.why !== 'pacing') {
           this.opts.onWait?.(bucket, wait.ms, wait.why);
           this.waitedMs += wait.ms;
         }
         await this.sleep(wait.ms);
+        continue;
       }
-    } catch (e) {
-      this.releaseSlot();
-      throw e;
+      if (this.active < this.opts.concurrency) break;
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
+    this.active++;
+    const sentAt = this.now();
     const b = this.buckets.get(bucket);
     if (b) {
       b.inFlight++;
-      b.nextStart = Math.max(b.nextStart, this.now()) + this.spacing(b);
+      const allowance = this.allowance(b);
+      // the allowance left (this request counted) spread evenly until the window's end; past the
+      // end, or with nothing left (the next request then waits for the end), the pace is kept
+      if (sentAt < b.endsAt && allowance > 0) b.spacing = (b.endsAt - sentAt) / (allowance + 1);
+      b.nextStart = Math.max(b.nextStart, sentAt) + b.spacing;
     }
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (b) b.inFlight--;
-      this.releaseSlot();
+    return {
+      release: (answer) => {
+        if (released) return;
+        released = true;
+        if (b) b.inFlight--;
+        this.active--;
+        // every waiter looks again: the first may still be pacing while a later one could go
+        const waiters = this.slotWaiters;
+        this.slotWaiters = [];
+        for (const w of waiters) w();
+        if (answer) this.observe(bucket, answer, sentAt);
+      },
     };
   }
 
-  /** Record what a response said about its bucket. */
-  observe(bucket: Bucket, h: RateHeaders | undefined, status: number): void {
-    if (!h) return;
-    if (h.limit > 0) this.seenLimits.set(bucket, { limit: h.limit, seenAt: this.now() });
-    const b = this.buckets.get(bucket) ?? { limit: h.limit, remaining: h.remaining, resetAt: h.resetAt, inFlight: 0, nextStart: 0 };
-    // responses can arrive out of order: within one window keep the lowest Remaining seen
-    if (h.resetAt > b.resetAt + 500) {
-      b.remaining = h.remaining;
-    } else {
-      b.remaining = Math.min(b.remaining, h.remaining);
-    }
-    b.limit = h.limit;
-    b.resetAt = Math.max(b.resetAt, h.resetAt);
-    if (status === 429) b.remaining = 0;
-    this.buckets.set(bucket, b);
-  }
-
-  /** How long to wait before the next request of this bucket may start. */
+  /** How long to wait before the next request of this bucket may start (concurrency slots aside). */
   delayFor(bucket: Bucket): { ms: number; why: string } {
+    const now = this.now();
+    if (now < this.heldUntil) return { ms: this.heldUntil - now, why: 'concurrency limit (429 with Limit 0)' };
     const b = this.buckets.get(bucket);
     if (!b) return { ms: 0, why: '' };
-    const now = this.now();
-    if (now >= b.resetAt) {
-      // a new window: we do not know Remaining until the next response; let one request through
-      if (b.inFlight === 0) return { ms: 0, why: '' };
-      return { ms: 50, why: 'window reset; waiting for fresh rate-limit headers' };
-    }
-    if (b.limit === 0) return { ms: b.resetAt - now + jitter(), why: 'concurrency limit (429 with Limit 0)' };
-    if (this.allowance(b) <= 0) return { ms: b.resetAt - now + jitter(), why: `share of ${b.limit}/window used; waiting for reset` };
+    // past the window's end, its allowance no longer binds: keep the pace until the next one answers
+    if (now < b.endsAt && this.allowance(b) <= 0) return { ms: b.endsAt - now, why: `share of ${b.limit}/window used; waiting for reset` };
     if (b.nextStart > now) return { ms: b.nextStart - now, why: 'pacing' };
     return { ms: 0, why: '' };
+  }
+
+  /** Record what an answer said about its bucket; `sentAt` is when its request was started. */
+  private observe(bucket: Bucket, { headers: h, status }: Answer, sentAt: number): void {
+    if (!h) return;
+    const now = this.now();
+    this.clock.sample(now, h.serverDate);
+    if (h.limit > 0) this.seenLimits.set(bucket, { limit: h.limit, seenAt: now });
+    if (status === 429 && h.limit === 0) {
+      // the org's concurrency limit, not this bucket's window: a short pause for everyone, growing
+      const backoff = Math.min(CONCURRENCY_BACKOFF_MAX_MS, CONCURRENCY_BACKOFF_MS * 2 ** this.concurrencyStrikes++);
+      this.heldUntil = Math.max(this.heldUntil, now + backoff * (0.75 + this.random() / 2));
+      return;
+    }
+    if (status !== 429) this.concurrencyStrikes = 0;
+    let b = this.buckets.get(bucket);
+    if (!b) {
+      b = { limit: h.limit, remaining: h.remaining, endsAt: 0, timer: new WindowTimer(), inFlight: 0, nextStart: 0, spacing: 0 };
+      this.buckets.set(bucket, b);
+    }
+    const which = b.timer.answer(h.resetSec, sentAt, now);
+    if (which === 'stale') return;
+    b.remaining = which === 'new' ? h.remaining : Math.min(b.remaining, h.remaining);
+    b.limit = h.limit;
+    if (status === 429) b.remaining = 0;
+    b.endsAt = b.timer.endsAt(this.clock.offset);
   }
 
   private allowance(b: BucketState): number {
     const reserve = Math.ceil(b.limit * (1 - this.opts.share));
     return b.remaining - b.inFlight - reserve;
   }
-
-  private spacing(b: BucketState): number {
-    const allowance = this.allowance(b);
-    const left = b.resetAt - this.now();
-    if (allowance <= 0 || left <= 0) return 0;
-    return Math.floor(left / (allowance + 1));
-  }
-
-  private async slot(): Promise<void> {
-    if (this.active < this.opts.concurrency) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
-function jitter(): number {
-  return 250 + Math.floor(Math.random() * 250);
 }

@@ -1,8 +1,10 @@
 /**
- * Fixed-window request counters, one per bucket. A bucket's window opens at its first request
- * (Okta: "not necessarily synchronized with wall clock minutes") and lasts `windowMs`; the
- * `X-Rate-Limit-Reset` it reports is the window end in epoch seconds, rounded up, so a client that
- * waits until Reset (as the SDK does) always lands in a fresh window.
+ * Fixed-window request counters, one per bucket. Okta's counters "reset every 60 s, not necessarily
+ * synchronized with wall clock minutes", which two models fit, both available: by default a
+ * bucket's window opens at its first request and lasts `windowMs`; with `phaseMs` the windows
+ * follow each other back to back, starting at `phaseMs + k × windowMs` (epoch ms), whether requests
+ * come or not. The `X-Rate-Limit-Reset` reported is the window end in epoch seconds, rounded up, so
+ * a client that waits until Reset (as the SDK does) always lands in a fresh window.
  */
 import type { Clock } from '../types';
 import type { BucketName } from './buckets';
@@ -26,6 +28,8 @@ export class RateLimiter {
     private readonly limits: Record<BucketName, number>,
     private windowMsValue: number,
     private readonly clock: Clock,
+    /** Back-to-back windows from this epoch-ms phase instead of a window opened by a request. */
+    private readonly phaseMs?: number,
   ) {}
 
   get windowMs(): number {
@@ -50,7 +54,7 @@ export class RateLimiter {
     const w = this.current(bucket);
     const now = this.clock();
     const limit = this.limits[bucket];
-    if (!w) return { limit, remaining: limit, reset: Math.ceil((now + this.windowMsValue) / 1000) };
+    if (!w) return { limit, remaining: limit, reset: Math.ceil((this.windowStartAt(now) + this.windowMsValue) / 1000) };
     return { limit, remaining: Math.max(0, limit - w.count), reset: Math.ceil((w.start + this.windowMsValue) / 1000) };
   }
 
@@ -61,7 +65,7 @@ export class RateLimiter {
   consume(bucket: BucketName): RateLimitState & { allowed: boolean; windowStart: number } {
     let w = this.current(bucket);
     if (!w) {
-      w = { start: this.clock(), count: 0 };
+      w = { start: this.windowStartAt(this.clock()), count: 0 };
       this.windows.set(bucket, w);
     }
     const limit = this.limits[bucket];
@@ -72,6 +76,12 @@ export class RateLimiter {
 
   reset(): void {
     this.windows.clear();
+  }
+
+  /** Where a window opened now starts. */
+  private windowStartAt(now: number): number {
+    if (this.phaseMs === undefined) return now;
+    return now - ((((now - this.phaseMs) % this.windowMsValue) + this.windowMsValue) % this.windowMsValue);
   }
 
   private current(bucket: BucketName): Window | undefined {
