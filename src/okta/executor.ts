@@ -2,7 +2,8 @@
  * The SDK's request executor, replaced: every HTTP request the SDK makes passes through here, so
  * pacing (the {@link RateGovernor}), timeouts and retries are ours.
  *
- * - 429: not carried out by Okta; the governor waits until the bucket's Reset, then the request is retried.
+ * - 429: not carried out by Okta; the governor holds the bucket until its window ends (a concurrency
+ *   429: briefly), then the request is retried.
  * - 5xx, timeouts, connection errors: retried with exponential backoff and jitter, except a create
  *   (`POST /api/v1/users`) or a lifecycle change (`POST /api/v1/users/{id}/lifecycle/*`), which might
  *   have happened: the caller settles it (looks the login up, reads the user's status) before trying
