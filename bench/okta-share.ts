@@ -12,7 +12,7 @@
  * - `windowUse`: the most requests one window counted (429s aside) ÷ (share × limit) (≤ 1: the
  *   share is kept).
  */
-import { SdkOktaSink } from '../src/okta/client';
+import { SdkOktaClient } from '../src/okta/client';
 import type { OktaConfig } from '../src/okta/schema';
 import { Secret } from '../src/util/secret';
 import { startSimProcess, type LoggedRequest } from './okta-sim-process';
@@ -60,7 +60,7 @@ export async function measureShare(s: ShareScenario): Promise<ShareFigures> {
     requestTimeoutMs: 30_000,
     maxRetries: 5,
   };
-  const sink = new SdkOktaSink(config);
+  const client = new SdkOktaClient(config);
   try {
     const until = Date.now() + s.windows * s.windowMs + 200;
     let n = 0;
@@ -68,14 +68,14 @@ export async function measureShare(s: ShareScenario): Promise<ShareFigures> {
       while (Date.now() < until) {
         const i = n++;
         const login = `share${s.share}-${i}@example.com`;
-        await sink.createUser({ login, email: login, firstName: 'Share', lastName: `User${i}` }, { activate: true, provider: 'okta' });
+        await client.createUser({ login, email: login, firstName: 'Share', lastName: `User${i}` }, { activate: true, provider: 'okta' });
       }
     };
     // more callers than the concurrency bound: the governor, not the callers, sets the pace
     await Promise.all(Array.from({ length: s.concurrency * 2 }, caller));
-    return figuresOf(s, await sim.log(), sink.rateLimitWaitMs);
+    return figuresOf(s, await sim.log(), client.rateLimitWaitMs);
   } finally {
-    sink.close();
+    client.close();
     await sim.stop();
   }
 }

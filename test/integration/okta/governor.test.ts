@@ -4,7 +4,7 @@
  * the window the simulator put it in (its request log), and the 429s are counted.
  */
 import { startOktaSimulator, type OktaSimulator, type OktaSimulatorOptions } from '../../../src/okta-sim';
-import { SdkOktaSink } from '../../../src/okta/client';
+import { SdkOktaClient } from '../../../src/okta/client';
 import type { OktaConfig } from '../../../src/okta/schema';
 import { Secret } from '../../../src/util/secret';
 
@@ -31,18 +31,18 @@ async function createThrough(options: OktaSimulatorOptions, share: number, n: nu
     requestTimeoutMs: 10_000,
     maxRetries: 5,
   };
-  const sink = new SdkOktaSink(config);
+  const client = new SdkOktaClient(config);
   let next = 0;
   const caller = async () => {
     while (next < n) {
       const login = `g${next++}@example.com`;
-      await sink.createUser({ login, email: login, firstName: 'G', lastName: 'Governed' }, { activate: true, provider: 'okta' });
+      await client.createUser({ login, email: login, firstName: 'G', lastName: 'Governed' }, { activate: true, provider: 'okta' });
     }
   };
   try {
     await Promise.all(Array.from({ length: 8 }, caller));
   } finally {
-    sink.close();
+    client.close();
   }
   return sim;
 }
