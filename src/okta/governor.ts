@@ -41,7 +41,6 @@ interface BucketState {
   /** When the current window ends at the latest (our clock). */
   endsAt: number;
   timer: WindowTimer;
-  inFlight: number;
   nextStart: number;
   /** The last pacing interval: kept from the end of a window until the next one's first answer. */
   spacing: number;
@@ -75,6 +74,8 @@ const CONCURRENCY_BACKOFF_MAX_MS = 30_000;
 
 export class RateGovernor {
   private readonly buckets = new Map<Bucket, BucketState>();
+  /** Requests started and not answered, per bucket (those sent before its first answer too). */
+  private readonly inFlight = new Map<Bucket, number>();
   private readonly clock = new ServerClock();
   private active = 0;
   private slotWaiters: (() => void)[] = [];
@@ -112,10 +113,10 @@ export class RateGovernor {
     }
     this.active++;
     const sentAt = this.now();
+    this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
     const b = this.buckets.get(bucket);
     if (b) {
-      b.inFlight++;
-      const allowance = this.allowance(b);
+      const allowance = this.allowance(bucket, b);
       // the allowance left (this request counted) spread evenly until the window's end; past the
       // end, or with nothing left (the next request then waits for the end), the pace is kept
       if (sentAt < b.endsAt && allowance > 0) b.spacing = (b.endsAt - sentAt) / (allowance + 1);
@@ -126,7 +127,7 @@ export class RateGovernor {
       release: (answer) => {
         if (released) return;
         released = true;
-        if (b) b.inFlight--;
+        this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 1) - 1);
         this.active--;
         // every waiter looks again: the first may still be pacing while a later one could go
         const waiters = this.slotWaiters;
@@ -144,7 +145,7 @@ export class RateGovernor {
     const b = this.buckets.get(bucket);
     if (!b) return { ms: 0, why: '' };
     // past the window's end, its allowance no longer binds: keep the pace until the next one answers
-    if (now < b.endsAt && this.allowance(b) <= 0) return { ms: b.endsAt - now, why: `share of ${b.limit}/window used; waiting for reset` };
+    if (now < b.endsAt && this.allowance(bucket, b) <= 0) return { ms: b.endsAt - now, why: `share of ${b.limit}/window used; waiting for reset` };
     if (b.nextStart > now) return { ms: b.nextStart - now, why: 'pacing' };
     return { ms: 0, why: '' };
   }
@@ -164,7 +165,7 @@ export class RateGovernor {
     if (status !== 429) this.concurrencyStrikes = 0;
     let b = this.buckets.get(bucket);
     if (!b) {
-      b = { limit: h.limit, remaining: h.remaining, endsAt: 0, timer: new WindowTimer(), inFlight: 0, nextStart: 0, spacing: 0 };
+      b = { limit: h.limit, remaining: h.remaining, endsAt: 0, timer: new WindowTimer(), nextStart: 0, spacing: 0 };
       this.buckets.set(bucket, b);
     }
     const which = b.timer.answer(h.resetSec, sentAt, now);
@@ -175,8 +176,8 @@ export class RateGovernor {
     b.endsAt = b.timer.endsAt(this.clock.offset);
   }
 
-  private allowance(b: BucketState): number {
+  private allowance(bucket: Bucket, b: BucketState): number {
     const reserve = Math.ceil(b.limit * (1 - this.opts.share));
-    return b.remaining - b.inFlight - reserve;
+    return b.remaining - (this.inFlight.get(bucket) ?? 0) - reserve;
   }
 }

@@ -16,9 +16,10 @@
  * - {@link WindowTimer}: a window starts after the last request answered from the window before was
  *   sent, and no later than the first answer from it came back. When a window ends the same way, its
  *   length is bounded from both sides; the bounds tighten window after window. The current window
- *   then ends no later than (its latest possible start + its longest possible length) — usually a
- *   few milliseconds after it really does, whether windows follow each other back to back or each
- *   opens at the first request after the previous one (both are consistent with Okta's wording).
+ *   then ends no later than (its latest possible start + its longest possible length) — about two
+ *   paces and a round trip after it really does (tens of milliseconds, against a second from Reset),
+ *   whether windows follow each other back to back or each opens at the first request after the
+ *   previous one (both are consistent with Okta's wording). The first two windows only have Reset.
  * Every estimate is an upper bound: the governor never believes a window over before it is. If an
  * answer proves an estimate wrong (a request sent after the supposed end was still counted in the
  * window), the timer drops what it learnt and falls back to Reset, read as possibly rounded down.
