@@ -97,6 +97,14 @@ describe('RateGovernor', () => {
     expect(g.delayFor('users').why).not.toMatch(/reset/);
   });
 
+  test("the limits answers gave are kept per bucket (for the plan's forecast); a concurrency 429's Limit 0 is not a limit", async () => {
+    const c = clock(1_000_000);
+    const g = new RateGovernor({ share: 0.5, concurrency: 4, now: c.now, sleep: c.sleep, random: () => 0.5 });
+    await answered(g, 'users', { limit: 600, remaining: 599, resetSec: 1060 });
+    await answered(g, 'users', { limit: 0, remaining: 0, resetSec: 1060 }, 429);
+    expect([...g.seenLimits]).toEqual([['users', { limit: 600, seenAt: 1_000_000 }]]);
+  });
+
   test("a request waiting for its bucket's pace does not hold a concurrency slot another bucket could use", async () => {
     const c = clock(1_000_000);
     const g = new RateGovernor({ share: 1, concurrency: 1, now: c.now, sleep: () => new Promise<void>(() => undefined) });
