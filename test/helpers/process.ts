@@ -3,7 +3,7 @@
  * The executable runs the compiled dist/; it is rebuilt first when a source file is newer.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,12 +18,31 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/**
+ * tsc never deletes output: a compiled file whose source was moved or deleted would still be
+ * loaded (dist/sync/apply.js shadowing dist/sync/apply/index.js). Remove those after a rebuild.
+ */
+function removeOrphans(out: string, src: string): void {
+  if (!existsSync(out)) return;
+  for (const e of readdirSync(out, { withFileTypes: true })) {
+    const p = join(out, e.name);
+    if (e.isDirectory()) {
+      if (existsSync(join(src, e.name))) removeOrphans(p, join(src, e.name));
+      else rmSync(p, { recursive: true, force: true });
+    } else if (/\.(js|d\.ts|js\.map)$/.test(e.name)) {
+      const base = e.name.replace(/\.(js|d\.ts|js\.map)$/, '');
+      if (!existsSync(join(src, `${base}.ts`)) && !existsSync(join(src, `${base}.js`))) rmSync(p, { force: true });
+    }
+  }
+}
+
 let built = false;
 export function ensureBuilt(): void {
   if (built) return;
   const marker = join(ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(marker) || statSync(marker).mtimeMs < newestMtime(join(ROOT, 'src'))) {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+    removeOrphans(join(ROOT, 'dist'), join(ROOT, 'src'));
   }
   built = true;
 }
