@@ -11,6 +11,7 @@ import { cmdPlan } from './commands/plan';
 import { cmdPreflight } from './commands/preflight';
 import { cmdQuarantine, QUARANTINE_SORTS } from './commands/quarantine';
 import { cmdRun } from './commands/run';
+import { cmdSample, SAMPLE_HELP } from './commands/sample';
 import { cmdStatus } from './commands/status';
 import { cmdSync } from './commands/sync';
 import { describeError, exitCodeOf } from './errors';
@@ -82,6 +83,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--examples <n>', 'examples per problem type', (v) => parseInt(v, 10), 5)
     .addHelpText('after', '\nExit code 0: no record would be quarantined; 6: some would (see the report).')
     .action(async (o: Parameters<typeof cmdPreflight>[0]) => run(() => cmdPreflight(o, io))());
+
+  const repeat = (v: string, acc: string[] = []) => [...acc, v];
+  program
+    .command('sample')
+    .description('write a stratified, pseudonymised sample of the users (and groups) as LDIF, for a rehearsal in a preview org; reads the directory twice, writes nothing else')
+    .addOption(configOption())
+    .requiredOption('--percent <p>', 'share of the users to sample (e.g. 25; about 20 above a million users)')
+    .requiredOption('--key-file <file>', 'file holding the secret key of the pseudonyms (at least 16 bytes)')
+    .requiredOption('--out <file>', 'the LDIF file to write (mode 0600)')
+    .option('--suffix <dn>', "the sample's suffix DN, replacing the directory's root (default: the root, pseudonymised)")
+    .option('--keep-domain <domain>', 'an e-mail domain to keep as it is, e.g. the one a transform tests (repeatable)', repeat)
+    .option('--keep <attribute>', 'an attribute to copy as it is, e.g. a lookup key (repeatable)', repeat)
+    .option('--pseudonymize <attribute>', 'an attribute to pseudonymise although it is kept by default (repeatable)', repeat)
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', `\n${SAMPLE_HELP}`)
+    .action(async (o: Parameters<typeof cmdSample>[0]) => run(() => cmdSample(o, io))());
 
   program
     .command('explain')

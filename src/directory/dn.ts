@@ -10,6 +10,9 @@
  * (no `=` in an RDN, a dangling `\`, an unterminated quote, a separator with nothing after it) has
  * no parse.
  *
+ * {@link formatDn} writes RDNs back as a DN, with the same escaping as the normal form but the case
+ * kept (a DN to send to a server or write to LDIF).
+ *
  * The normal form: attribute types lower-cased, values escaped again one way — `\` before `,` `+`
  * `"` `\` `<` `>` `;`, a leading `#` or space and a trailing space, `\00` for NUL, every other
  * character as itself (also `=`) — and lower-cased (the naming attributes of users and groups — cn,
@@ -67,6 +70,11 @@ export function isUnder(dn: string, base: string): boolean {
  */
 export function rdnCount(dn: string): number {
   return parse(dn)?.rdns.length ?? 0;
+}
+
+/** RDNs (leaf first, each a list of AVAs) as a DN string, values escaped (RFC 4514), case kept. */
+export function formatDn(rdns: readonly (readonly Ava[])[]): string {
+  return rdns.map((avas) => avas.map((a) => `${a.type}=${a.ber ? a.value : escapeValue(a.value)}`).join('+')).join(',');
 }
 
 /** Whether the character at `i` is escaped (an odd number of backslashes before it). */

@@ -109,6 +109,11 @@ export class PlanSpool {
     })();
   }
 
+  /** Who claimed a value of a unique attribute earlier in this run's plan. */
+  uniqueClaimedBy(attribute: string, value: string): { anchor: string; dn: string } | undefined {
+    return this.uniqueInRun.get(attribute, value);
+  }
+
   /** Who claimed a login earlier in this run's plan. */
   loginClaimedBy(loginNorm: string): { anchor: string; dn: string } | undefined {
     return this.loginStmt.get(loginNorm);

@@ -9,6 +9,7 @@ import { PlanSpool } from './spool';
 import { GroupsRepo } from './group-store';
 import { GroupSpool } from './group-spool';
 import { OktaFactsRepo } from './okta-facts';
+import { SampleSpool, SampleWeights } from './sample-spool';
 
 export class StateStore {
   readonly users: UsersRepo;
@@ -49,6 +50,16 @@ export class StateStore {
     return new GroupSpool(this.db, this.now);
   }
 
+  /** The `sample` command's working set (temp tables; never part of the state file). */
+  sampleSpool(): SampleSpool {
+    return new SampleSpool(this.db);
+  }
+
+  /** A sample's records and strata, for a forecast (temp tables; never part of the state file). */
+  sampleWeights(): SampleWeights {
+    return new SampleWeights(this.db);
+  }
+
   /** Run `fn` in one transaction: all of its writes land together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -62,3 +73,4 @@ export class StateStore {
 export type { UserRow, AppliedWrite } from './users';
 export type { RunRow, RunOutcome, JournalEntry } from './runs';
 export type { SpooledAction, PlanSpool } from './spool';
+export type { SampleSpool, SampleWeights, SampleRecordRow, SampleStratumRow } from './sample-spool';

@@ -63,6 +63,11 @@ export interface Problem {
   /** Value after (null = dropped); undefined when not applicable. */
   after?: ProfileValue;
   message: string;
+  /**
+   * A duplicate (validate.unique, username.conflict, login.duplicate): the record of this run that
+   * holds the value, when a record does (not the state, not Okta).
+   */
+  heldBy?: { anchor: string; dn: string };
 }
 
 /**

@@ -13,15 +13,16 @@
  * suffix). The answers Okta gave during a page are reused for the creates of that page.
  */
 import type { DirectorySource } from '../../directory/source';
+import type { SourceRecord } from '../../directory/types';
 import type { OktaClient, OktaUser } from '../../okta/client';
 import { normalizeLogin } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
-import type { StateStore } from '../../state/store';
+import type { PlanSpool, StateStore } from '../../state/store';
 import { RecordPath } from '../../sync/record';
 import { userSchemaForRun } from '../../sync/user-schema';
 import type { Pipeline } from '../../transform';
 import type { Logger } from '../../util/log';
-import { assess, matchRulesOf, type OktaHolder } from './categorize';
+import { assess, matchRulesOf, type Assessment, type OktaHolder } from './categorize';
 import { PreflightCollector } from './collector';
 import type { PreflightReport, ProblemRowWriter } from './model';
 
@@ -45,6 +46,11 @@ export interface PreflightOptions {
   csvFixes?: boolean;
   stateExists: boolean;
   onPage?: (read: number) => void;
+  /**
+   * Every record with its assessment, as the scan goes (entries the reader rejected come with a
+   * null record). Used by `sample` (strata) and by forecasts from a sample.
+   */
+  onRecord?: (record: SourceRecord | null, key: { anchor: string; dn: string }, assessment: Assessment) => void;
 }
 
 export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions): Promise<PreflightReport> {
@@ -88,18 +94,23 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
           return { user, linkedTo: other && other.anchor !== a.anchor ? other.dn : undefined };
         }),
       );
-      planned.records.forEach(({ record, previous, outcome, action }, i) => {
-        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome, action, okta: holders[i], knownLogin: previous?.login }, match);
-        collector.add(record, assessment, holders[i]?.user.status);
-      });
-      for (const action of planned.rejected) {
-        collector.add(action, assess({ anchor: action.anchor, dn: action.dn, outcome: null, action }, match));
-      }
-      // later pages see this page's logins (as a sync's plan does); the actions themselves are not kept
+      // later pages see this page's logins (as a sync's plan does; the holders of duplicates are
+      // named from them too); the actions themselves are not kept
       path.keep(
         planned.records.map((r) => r.action),
         'logins',
       );
+      planned.records.forEach(({ record, previous, outcome, action }, i) => {
+        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome, action, okta: holders[i], knownLogin: previous?.login }, match);
+        nameHolders(assessment, record.anchor, spool);
+        collector.add(record, assessment, holders[i]?.user.status);
+        opts.onRecord?.(record, record, assessment);
+      });
+      for (const action of planned.rejected) {
+        const assessment = assess({ anchor: action.anchor, dn: action.dn, outcome: null, action }, match);
+        collector.add(action, assessment);
+        opts.onRecord?.(null, action, assessment);
+      }
       answers = new Map();
       opts.onPage?.(collector.read);
     }
@@ -127,6 +138,28 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   };
   log.debug('preflight done', { read: report.records.read, problems: report.problems.length, oktaRequests: report.okta.requests });
   return report;
+}
+
+/**
+ * A duplicate names the record of this run that holds the value (the plan spool's claims): the
+ * first holder of a unique value, of a login a username candidate wanted, of a planned login.
+ */
+function nameHolders(a: Assessment, anchor: string, spool: PlanSpool): void {
+  for (const p of a.problems) {
+    let holder: { anchor: string; dn: string } | undefined;
+    if (p.type === 'validate.unique' && p.attribute) {
+      const v = Array.isArray(p.before) ? p.before : [p.before];
+      for (const x of v) {
+        if (x === null || x === undefined) continue;
+        const raw = String(x);
+        holder = spool.uniqueClaimedBy(p.attribute, raw) ?? spool.uniqueClaimedBy(p.attribute, raw.toLowerCase());
+        if (holder && holder.anchor !== anchor) break;
+      }
+    } else if ((p.type === 'username.conflict' || p.type === 'login.duplicate') && typeof p.before === 'string') {
+      holder = spool.loginClaimedBy(normalizeLogin(p.before));
+    }
+    if (holder && holder.anchor !== anchor) p.heldBy = { anchor: holder.anchor, dn: holder.dn };
+  }
 }
 
 function stateCounts(state: StateStore): { users: number; linked: number } {

@@ -1,0 +1,139 @@
+/**
+ * Strata: what a record is, as far as a migration cares — what a first import would do with it
+ * (its preflight fate), every problem type preflight finds in it, and the traits that make a
+ * record hard for a transform (disabled, LDAP-special characters in its RDN, names in a script
+ * other than ASCII Latin). A record's *signature* is the sorted list of its dimensions; records
+ * with one signature form a stratum. Pure functions.
+ *
+ * Allocation is proportional (largest remainders, the ties broken by a keyed order), so every
+ * dimension keeps its share of the users up to rounding; strata too small for a seat are covered
+ * afterwards, a dimension at a time (state/sample-spool.ts `cover`). For a forecast each sampled
+ * stratum gets the weight directory ÷ sample; a stratum with no sampled user is weighted with
+ * the sampled stratum whose signature is closest (most dimensions in common).
+ */
+import type { SourceRecord } from '../directory/types';
+import { parseDn } from '../directory/dn';
+import type { Assessment } from '../inspect/preflight';
+import { scriptOf } from './letters';
+
+/** Name attributes whose script makes a trait. */
+const NAME_ATTRIBUTES = ['cn', 'givenname', 'sn', 'displayname', 'name', 'middlename', 'initials'];
+const DN_SPECIAL = /[,+"\\<>;=#]|^ | $/;
+
+/** The script class of a text: undefined for ASCII, `latin` for accented or other non-ASCII Latin, else the script's name (lower case). */
+export function scriptClass(text: string): string | undefined {
+  let latin = false;
+  for (const ch of text.normalize('NFD')) {
+    if (ch.charCodeAt(0) < 0x80) continue;
+    if (/\p{M}/u.test(ch)) {
+      latin = true;
+      continue;
+    }
+    if (!/\p{L}/u.test(ch)) continue;
+    const s = scriptOf(ch);
+    if (s && s !== 'Latin') return s.toLowerCase();
+    latin = true;
+  }
+  return latin ? 'latin' : undefined;
+}
+
+/** A record's dimensions: `fate:…`, every problem type, and `trait:…`. Sorted, no repeats. */
+export function dimensionsOf(record: SourceRecord | null, a: Assessment): string[] {
+  const dims = new Set<string>([`fate:${a.fate}`, ...a.problems.map((p) => p.type)]);
+  if (record) {
+    if (record.disabled) dims.add('trait:disabled');
+    const leaf = parseDn(record.dn)?.[0];
+    if (leaf?.some((ava) => DN_SPECIAL.test(ava.value))) dims.add('trait:dn-special');
+    let script: string | undefined;
+    for (const name of NAME_ATTRIBUTES) {
+      for (const v of record.attributes[name] ?? []) {
+        if (Buffer.isBuffer(v)) continue;
+        const c = scriptClass(v);
+        if (c && (script === undefined || script === 'latin')) script = c;
+      }
+    }
+    if (script) dims.add(`trait:script-${script}`);
+  }
+  return [...dims].sort();
+}
+
+export const signatureOf = (dims: readonly string[]): string => dims.join(' ');
+export const dimsOf = (signature: string): string[] => (signature ? signature.split(' ') : []);
+
+/** Merge signatures (a cluster of records sampled together). */
+export const mergeSignatures = (signatures: readonly string[]): string => signatureOf([...new Set(signatures.flatMap(dimsOf))].sort());
+
+/**
+ * Seats per stratum: `fraction` of its units, rounded by largest remainders so the total is the
+ * rounded `fraction` of all units. `order` breaks ties between equal remainders (a keyed order).
+ */
+export function allocate(strata: readonly { signature: string; units: number }[], fraction: number, order: (signature: string) => string): Map<string, number> {
+  const total = strata.reduce((n, s) => n + s.units, 0);
+  const target = Math.min(total, Math.round(total * fraction));
+  const seats = new Map<string, number>();
+  let given = 0;
+  const rest = strata.map((s) => {
+    const quota = s.units * fraction;
+    const base = Math.min(s.units, Math.floor(quota + 1e-9));
+    seats.set(s.signature, base);
+    given += base;
+    return { s, remainder: quota - base };
+  });
+  rest.sort((a, b) => b.remainder - a.remainder || (order(a.s.signature) < order(b.s.signature) ? -1 : 1));
+  for (const r of rest) {
+    if (given >= target) break;
+    if (seats.get(r.s.signature)! >= r.s.units) continue;
+    seats.set(r.s.signature, seats.get(r.s.signature)! + 1);
+    given++;
+  }
+  return seats;
+}
+
+export interface WeightedStratum {
+  /** 1, 2, …: how sample entries name their stratum. */
+  id: number;
+  signature: string;
+  /** Users of the directory this stratum stands for (its own, and those of the unsampled strata merged into it). */
+  directory: number;
+  sample: number;
+  /** directory ÷ sample: how many users of the directory one sampled user stands for. */
+  weight: number;
+  /** Signatures of unsampled strata weighted with this one. */
+  merged: string[];
+}
+
+/** Weighting classes for a forecast (see the file comment). */
+export function weightStrata(
+  directory: readonly { signature: string; records: number }[],
+  sampled: readonly { signature: string; records: number }[],
+): WeightedStratum[] {
+  const inSample = new Map(sampled.filter((s) => s.records > 0).map((s) => [s.signature, s.records]));
+  const out: WeightedStratum[] = [];
+  const bySig = new Map<string, WeightedStratum>();
+  for (const d of directory) {
+    const n = inSample.get(d.signature);
+    if (!n) continue;
+    const w: WeightedStratum = { id: out.length + 1, signature: d.signature, directory: d.records, sample: n, weight: 0, merged: [] };
+    out.push(w);
+    bySig.set(d.signature, w);
+  }
+  for (const d of directory) {
+    if (bySig.has(d.signature) || !out.length) continue;
+    const dims = new Set(dimsOf(d.signature));
+    let best = out[0];
+    let bestScore = -1;
+    for (const w of out) {
+      const other = dimsOf(w.signature);
+      const common = other.filter((x) => dims.has(x)).length;
+      const score = common / (dims.size + other.length - common);
+      if (score > bestScore || (score === bestScore && w.directory > best.directory)) {
+        best = w;
+        bestScore = score;
+      }
+    }
+    best.directory += d.records;
+    best.merged.push(d.signature);
+  }
+  for (const w of out) w.weight = w.directory / w.sample;
+  return out;
+}
