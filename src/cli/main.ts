@@ -53,6 +53,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--json', 'print the whole plan as JSON')
     .option('--limit <n>', 'rows per table', (v) => parseInt(v, 10), 200)
     .option('--full', 'plan a full run (default: what the next sync would do)')
+    .option('--scale-from-sample [file]', 'the source is a sample (`sample`): also forecast the whole directory (default file: the ldif source)')
     .action(async (o: Parameters<typeof cmdPlan>[0]) => run(() => cmdPlan(o, io))());
 
   program
@@ -81,6 +82,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--csv <file>', 'write every problem record to this CSV file (spreadsheet-safe)')
     .option('--csv-fixes', 'also write values the transforms fixed by themselves (normalised phones, e-mails) to the CSV')
     .option('--examples <n>', 'examples per problem type', (v) => parseInt(v, 10), 5)
+    .option('--scale-from-sample [file]', 'the source is a sample (`sample`): also forecast the whole directory (default file: the ldif source)')
     .addHelpText('after', '\nExit code 0: no record would be quarantined; 6: some would (see the report).')
     .action(async (o: Parameters<typeof cmdPreflight>[0]) => run(() => cmdPreflight(o, io))());
 

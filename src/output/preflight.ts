@@ -19,7 +19,7 @@ const effect = (t: ProblemSummary) =>
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
 
-const FATE_LABELS: Record<RecordFate, string> = {
+export const FATE_LABELS: Record<RecordFate, string> = {
   create: 'would be created',
   link: 'would be linked to the Okta user holding its login',
   'create-or-link': 'created or linked, as okta.match rules decide at sync',
@@ -103,6 +103,7 @@ export function formatPreflight(r: PreflightReport): string {
   return out.join('\n');
 }
 
-export function preflightJson(r: PreflightReport): string {
-  return JSON.stringify(r, null, 2);
+/** The report as JSON; `extra` members (a forecast) are added at the top level. */
+export function preflightJson(r: PreflightReport, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...r, ...extra }, null, 2);
 }

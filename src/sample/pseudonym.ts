@@ -58,7 +58,24 @@ export interface PseudonymStats {
 const RUNS = /[\p{L}\p{M}]+|\p{Nd}+/gu;
 const DIGIT = /\p{Nd}/u;
 /** Words a phone parser reads (extensions, prefixes): kept in phone values. */
-const PHONE_WORDS = new Set(['ext', 'extn', 'extension', 'x', 'tel', 'phone', 'mobile', 'cell', 'fax', 'desk', 'or', 'and', 'direct', 'office', 'home', 'work']);
+const PHONE_WORDS = new Set([
+  'ext',
+  'extn',
+  'extension',
+  'x',
+  'tel',
+  'phone',
+  'mobile',
+  'cell',
+  'fax',
+  'desk',
+  'or',
+  'and',
+  'direct',
+  'office',
+  'home',
+  'work',
+]);
 const CACHE_SIZE = 50_000;
 const BLOOM_ATTEMPTS = 64;
 const ATTEMPTS = 256;
@@ -152,7 +169,9 @@ export class Pseudonymizer {
 
   /** Parsed RDNs (leaf first) with every value replaced, as a DN. */
   rdns(rdns: readonly (readonly Ava[])[], valueOf: (type: string, value: string) => string): string {
-    return formatDn(rdns.map((avas) => avas.map((a): Ava => (a.ber ? { ...a, value: this.berValue(a.value) } : { type: a.type, value: valueOf(a.type, a.value) }))));
+    return formatDn(
+      rdns.map((avas) => avas.map((a): Ava => (a.ber ? { ...a, value: this.berValue(a.value) } : { type: a.type, value: valueOf(a.type, a.value) }))),
+    );
   }
 
   private berValue(hexText: string): string {
@@ -166,9 +185,7 @@ export class Pseudonymizer {
     const labels = domain.split('.');
     let top = labels.length - 1;
     while (top > 0 && labels[top] === '') top--;
-    return labels
-      .map((l, i) => (i === top && top > 0 && /^\p{L}+$/u.test(l) ? caseLike('invalid', l) : this.text(l)))
-      .join('.');
+    return labels.map((l, i) => (i === top && top > 0 && /^\p{L}+$/u.test(l) ? caseLike('invalid', l) : this.text(l))).join('.');
   }
 
   private runs(value: string, keep: (run: string) => boolean): string {

@@ -130,11 +130,13 @@ export class SampleSpool {
           JOIN temp.sample_records p ON p.anchor = e.b GROUP BY e.a
       ) AS m WHERE r.anchor = m.a AND m.u < r.unit`);
     while (step.run().changes > 0);
-    return this.db.prepare(
-      `INSERT INTO temp.sample_units (unit, signature, records, rank)
+    return this.db
+      .prepare(
+        `INSERT INTO temp.sample_units (unit, signature, records, rank)
          SELECT r.unit, min(r.signature), count(*), (SELECT rank FROM temp.sample_records x WHERE x.anchor = r.unit)
            FROM temp.sample_records r GROUP BY r.unit`,
-    ).run().changes;
+      )
+      .run().changes;
   }
 
   /** Units of several records with their members' signatures, a page at a time (the caller merges them). */
@@ -156,7 +158,9 @@ export class SampleSpool {
   /** Strata (by unit signature): units and records in the directory, in signature order. */
   strata(): SampleStratumRow[] {
     return this.db
-      .prepare<[], SampleStratumRow>('SELECT signature, count(*) AS units, sum(records) AS records FROM temp.sample_units GROUP BY signature ORDER BY signature')
+      .prepare<[], SampleStratumRow>(
+        'SELECT signature, count(*) AS units, sum(records) AS records FROM temp.sample_units GROUP BY signature ORDER BY signature',
+      )
       .all();
   }
 
@@ -243,7 +247,8 @@ export class SampleSpool {
 
   /** Groups with a sampled member (directly, or through a nested group that has one). Returns how many. */
   markLiveGroups(): number {
-    this.db.exec(`UPDATE temp.sample_groups SET live = 1 WHERE EXISTS (SELECT 1 FROM temp.sample_members m JOIN temp.sample_records r ON r.dn_norm = m.member_norm
+    this.db
+      .exec(`UPDATE temp.sample_groups SET live = 1 WHERE EXISTS (SELECT 1 FROM temp.sample_members m JOIN temp.sample_records r ON r.dn_norm = m.member_norm
       WHERE m.group_norm = sample_groups.dn_norm AND r.selected = 1)`);
     const nested = this.db.prepare(`UPDATE temp.sample_groups SET live = 1 WHERE live = 0 AND EXISTS (SELECT 1 FROM temp.sample_members m
       JOIN temp.sample_groups g ON g.dn_norm = m.member_norm WHERE m.group_norm = sample_groups.dn_norm AND g.live = 1)`);

@@ -11,10 +11,13 @@ import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../config/load';
 import { CSV_HEADER, runPreflight } from '../../inspect/preflight';
 import { CsvFileWriter } from '../../output/csv';
+import { formatForecast } from '../../output/forecast';
 import { formatPreflight, preflightJson } from '../../output/preflight';
+import type { SampleScale } from '../../sample/forecast';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
+import { loadScale, NO_SAMPLE_FILE, readsSince, sampleFileOf } from './scale';
 
 export interface PreflightOpts {
   config: string;
@@ -22,6 +25,8 @@ export interface PreflightOpts {
   csv?: string;
   csvFixes?: boolean;
   examples?: number;
+  /** A sample file, or true: the configured ldif source is the sample. */
+  scaleFromSample?: string | boolean;
 }
 
 export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCode> {
@@ -31,6 +36,11 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
     return EXIT.USAGE;
   }
   const loaded = loadConfig(opts.config);
+  const sampleFile = opts.scaleFromSample === undefined ? undefined : sampleFileOf(opts.scaleFromSample, loaded.config.source);
+  if (sampleFile === null) {
+    io.err(NO_SAMPLE_FILE);
+    return EXIT.USAGE;
+  }
   const log = makeLogger(loaded.config, io.stderr);
   const stateExists = existsSync(loaded.config.state.path);
   const agent = createAgent(loaded, { readonly: true, log });
@@ -53,12 +63,28 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
         return EXIT.USAGE;
       }
     }
+    const scale: SampleScale | null = sampleFile ? await loadScale(sampleFile, agent.state) : null;
+    const before = { ...oktaClient.requestCounts.byBucket };
     const report = await runPreflight(
       { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta, log },
-      { examples, csv, csvFixes: !!opts.csvFixes, stateExists, onPage: (read) => log.debug('preflight progress', { read }) },
+      {
+        examples,
+        csv,
+        csvFixes: !!opts.csvFixes,
+        stateExists,
+        onPage: (read) => log.debug('preflight progress', { read }),
+        onRecord: scale?.onPreflightRecord,
+      },
     );
     csv?.close();
-    io.out(opts.json ? preflightJson(report) : formatPreflight(report));
+    // a first import's writes, from the outcomes; the reads this preflight made are the ones a sync's plan makes
+    const forecast = scale?.forecast({
+      reads: readsSince(before, oktaClient.requestCounts.byBucket),
+      share: agent.config.okta.rateLimitShare,
+      costs: ['create', 'link', 'create-or-link', 'update', 'lifecycle'],
+    });
+    if (opts.json) io.out(preflightJson(report, forecast ? { forecast } : {}));
+    else io.out(forecast ? `${formatPreflight(report)}\n\n${formatForecast(forecast)}` : formatPreflight(report));
     return report.records.quarantine + report.records.rejected > 0 ? EXIT.QUARANTINED : EXIT.OK;
   } catch (e) {
     // a half-written CSV would read like a complete one
