@@ -89,7 +89,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   const repeat = (v: string, acc: string[] = []) => [...acc, v];
   program
     .command('sample')
-    .description('write a stratified, pseudonymised sample of the users (and groups) as LDIF, for a rehearsal in a preview org; reads the directory twice, writes nothing else')
+    .description(
+      'write a stratified, pseudonymised sample of the users (and groups) as LDIF, for a rehearsal in a preview org; reads the directory twice, writes nothing else',
+    )
     .addOption(configOption())
     .requiredOption('--percent <p>', 'share of the users to sample (e.g. 25; about 20 above a million users)')
     .requiredOption('--key-file <file>', 'file holding the secret key of the pseudonyms (at least 16 bytes)')

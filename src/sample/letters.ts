@@ -188,14 +188,65 @@ function zeroOf(digit: string): number {
   return zero;
 }
 
-/** Puts the case and marks of `original` (NFD) back onto a folded pseudonym of it. */
+/** The alphabet of each position of a folded run (digits: after the leading zeros, the first never 0); null for a kept position. */
+function alphabetsOf(folded: string): (string[] | null)[] {
+  let leading = true;
+  return [...folded].map((ch) => {
+    if (!DIGIT.test(ch)) {
+      leading = false;
+      return alphabetOf(ch);
+    }
+    const zero = zeroOf(ch);
+    if (leading && ch.codePointAt(0) === zero) return null;
+    const digits = Array.from({ length: 10 }, (_, d) => String.fromCodePoint(zero + d));
+    const first = leading;
+    leading = false;
+    return first ? digits.slice(1) : digits;
+  });
+}
+
+/** How many runs {@link nthFolded} can give for a folded run (capped at `cap`). */
+export function spaceOf(folded: string, cap: number): number {
+  let n = 1;
+  for (const a of alphabetsOf(folded)) if (a && (n *= a.length) > cap) return cap + 1;
+  return n;
+}
+
+/** The `index`-th run of the shape of `folded` (0 ≤ index < {@link spaceOf}): every run of that shape, one by one. */
+export function nthFolded(folded: string, index: number): string {
+  const chars = [...folded];
+  const alphabets = alphabetsOf(folded);
+  let rest = index;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const a = alphabets[i];
+    if (!a) continue;
+    chars[i] = a[rest % a.length];
+    rest = Math.floor(rest / a.length);
+  }
+  return chars.join('');
+}
+
+/** Combining marks tried, in this order, when a pseudonym's letter does not compose with the original's mark. */
+const MARKS = ['\u0301', '\u0300', '\u0302', '\u0308', '\u0303', '\u030c', '\u0306', '\u0327', '\u0304', '\u0307', '\u030a', '\u0328'];
+
+const composes = (text: string) => text.normalize('NFC').length < text.length;
+
+/**
+ * Puts the case and marks of `original` (NFD) back onto a folded pseudonym of it. A mark that
+ * composed with the original letter (é) is kept composable: when it does not compose with the new
+ * letter, the first common mark that does is used instead (t́ → ť), so an accented name keeps its
+ * length and its NFC form either way.
+ */
 export function restoreShape(original: string, folded: string): string {
   const pos = positions(original);
   const letters = [...folded];
   let out = '';
   pos.forEach((p, i) => {
-    const c = letters[i] ?? p.base;
-    out += (p.upper ? c.toUpperCase() : c) + p.marks;
+    let c = letters[i] ?? p.base;
+    if (p.upper) c = c.toUpperCase();
+    let marks = p.marks;
+    if (marks.length === 1 && !composes(c + marks) && composes(p.base + marks)) marks = MARKS.find((m) => composes(c + m)) ?? marks;
+    out += c + marks;
   });
   return out;
 }

@@ -27,7 +27,7 @@
  */
 import { formatDn, parseDn, type Ava } from '../directory/dn';
 import { Bloom, SampleKey } from './keyed';
-import { bytesFor, drawFolded, foldRun, replaceable, restoreShape } from './letters';
+import { bytesFor, drawFolded, foldRun, nthFolded, replaceable, restoreShape, spaceOf } from './letters';
 
 /** The run table (state/sample-spool): folded run → its pseudonym, one-to-one. */
 export interface RunRegistry {
@@ -80,6 +80,8 @@ const CACHE_SIZE = 50_000;
 const BLOOM_ATTEMPTS = 64;
 const ATTEMPTS = 256;
 const PHONE_ATTEMPTS = 120;
+/** Runs whose whole space is this small are searched through when random draws find no free pseudonym. */
+const SCAN_LIMIT = 1_000_000;
 
 /** What goes into the originals' Bloom filter for a value's runs. */
 export function originalRuns(value: string): string[] {
@@ -213,7 +215,9 @@ export class Pseudonymizer {
 
   /**
    * Draw until a pseudonym is free: first one that is not an original run either, then (the
-   * originals fill the space of short runs in a large directory) one that is only free.
+   * originals fill the space of short runs in a large directory) one that is only free, then (a
+   * short run whose space is nearly taken) the first free one from a keyed place. Only a run
+   * whose every pseudonym is taken shares one (counted).
    */
   private assign(folded: string): string {
     const n = [...folded].length;
@@ -225,6 +229,15 @@ export class Pseudonymizer {
       last = cand;
       if (n >= 3 && attempt < BLOOM_ATTEMPTS && this.o.originals.has(`r:${cand}`)) continue;
       if (this.o.runs.reserveRun(folded, cand)) return cand;
+    }
+    // a small space nearly full (short runs): go through all of it from a keyed place
+    const space = spaceOf(folded, SCAN_LIMIT);
+    if (space <= SCAN_LIMIT) {
+      const from = this.o.key.digest('scan', folded).readUInt32BE(0) % space;
+      for (let k = 0; k < space; k++) {
+        const cand = nthFolded(folded, (from + k) % space);
+        if (cand !== folded && !this.o.literals.has(cand) && this.o.runs.reserveRun(folded, cand)) return cand;
+      }
     }
     if (last !== folded) this.stats.sharedRuns++;
     this.shared.set(folded, last);

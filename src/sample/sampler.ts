@@ -134,7 +134,7 @@ export async function selectSample(deps: SelectionDeps, policy: AttributePolicy,
       clustered += units.reduce((n, u) => n + u.signatures.length, 0);
     }
     const strata = spool.strata();
-    const seats = allocate(strata, percent / 100, (s) => key.digest('stratum', s).toString('hex'));
+    const seats = allocate(strata, percent / 100, key.digest('start').readUInt32BE(0) / 2 ** 32);
     for (const [signature, k] of seats) spool.selectInStratum(signature, k);
     const covered = spool.cover();
     const live = spool.markLiveGroups();

@@ -5,7 +5,7 @@
  * other than ASCII Latin). A record's *signature* is the sorted list of its dimensions; records
  * with one signature form a stratum. Pure functions.
  *
- * Allocation is proportional (largest remainders, the ties broken by a keyed order), so every
+ * Allocation is proportional (systematic rounding in signature order from a keyed start), so every
  * dimension keeps its share of the users up to rounding; strata too small for a seat are covered
  * afterwards, a dimension at a time (state/sample-spool.ts `cover`). For a forecast each sampled
  * stratum gets the weight directory ÷ sample; a stratum with no sampled user is weighted with
@@ -64,27 +64,29 @@ export const dimsOf = (signature: string): string[] => (signature ? signature.sp
 export const mergeSignatures = (signatures: readonly string[]): string => signatureOf([...new Set(signatures.flatMap(dimsOf))].sort());
 
 /**
- * Seats per stratum: `fraction` of its units, rounded by largest remainders so the total is the
- * rounded `fraction` of all units. `order` breaks ties between equal remainders (a keyed order).
+ * Seats per stratum: `fraction` of its units, the fractions of a seat rounded systematically —
+ * the strata in signature order (strata sharing dimensions side by side), their remainders laid
+ * end to end from a keyed start (`start`, in [0, 1)), a seat wherever the running sum crosses a
+ * whole number. A stratum gets the floor or the ceiling of its quota, the ceiling with a
+ * probability equal to its remainder (small strata are not left out more often than large ones,
+ * as largest-remainder rounding would do), neighbouring strata share the seats evenly (so does
+ * each dimension), and the total is the fraction of all units.
  */
-export function allocate(strata: readonly { signature: string; units: number }[], fraction: number, order: (signature: string) => string): Map<string, number> {
-  const total = strata.reduce((n, s) => n + s.units, 0);
-  const target = Math.min(total, Math.round(total * fraction));
+export function allocate(strata: readonly { signature: string; units: number }[], fraction: number, start: number): Map<string, number> {
   const seats = new Map<string, number>();
-  let given = 0;
-  const rest = strata.map((s) => {
+  const rest: { signature: string; remainder: number }[] = [];
+  for (const s of strata) {
     const quota = s.units * fraction;
     const base = Math.min(s.units, Math.floor(quota + 1e-9));
     seats.set(s.signature, base);
-    given += base;
-    return { s, remainder: quota - base };
-  });
-  rest.sort((a, b) => b.remainder - a.remainder || (order(a.s.signature) < order(b.s.signature) ? -1 : 1));
+    if (base < s.units) rest.push({ signature: s.signature, remainder: quota - base });
+  }
+  rest.sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+  let sum = start;
   for (const r of rest) {
-    if (given >= target) break;
-    if (seats.get(r.s.signature)! >= r.s.units) continue;
-    seats.set(r.s.signature, seats.get(r.s.signature)! + 1);
-    given++;
+    const before = Math.floor(sum + 1e-9);
+    sum += r.remainder;
+    if (Math.floor(sum + 1e-9) > before) seats.set(r.signature, seats.get(r.signature)! + 1);
   }
   return seats;
 }

@@ -86,27 +86,34 @@ export class SampleWriter {
         this.stats.containers++;
       }
     }
+    // a page at a time in one transaction: the pseudonyms' run table is written as entries are built
     for await (const page of source.users()) {
-      let text = '';
-      for (const r of page.records) {
-        const s = this.sel.spool.selection(r.anchor);
-        if (!s?.selected) continue;
-        const entry = this.user(r, this.sel.stratumIds.get(s.signature) ?? 0);
-        if (!entry) continue;
-        text += ldifRecord(entry);
-        this.stats.users++;
-      }
+      const text = this.sel.spool.batch(() => {
+        let out = '';
+        for (const r of page.records) {
+          const s = this.sel.spool.selection(r.anchor);
+          if (!s?.selected) continue;
+          const entry = this.user(r, this.sel.stratumIds.get(s.signature) ?? 0);
+          if (!entry) continue;
+          out += ldifRecord(entry);
+          this.stats.users++;
+        }
+        return out;
+      });
       if (text) await sink(text);
     }
     for await (const page of source.groups()) {
-      let text = '';
-      for (const g of page.groups) {
-        if (this.sel.spool.member(normalizeDn(g.dn)) === undefined) continue;
-        const entry = this.group(g);
-        if (!entry) continue;
-        text += ldifRecord(entry);
-        this.stats.groups++;
-      }
+      const text = this.sel.spool.batch(() => {
+        let out = '';
+        for (const g of page.groups) {
+          if (this.sel.spool.member(normalizeDn(g.dn)) === undefined) continue;
+          const entry = this.group(g);
+          if (!entry) continue;
+          out += ldifRecord(entry);
+          this.stats.groups++;
+        }
+        return out;
+      });
       if (text) await sink(text);
     }
     this.stats.droppedAttributes = [...this.dropped].sort();
@@ -151,7 +158,8 @@ export class SampleWriter {
         this.dropped.add(name);
         continue;
       }
-      const values = name === 'objectclass' ? classes : this.values(name, attrs[name]);
+      // an attribute written only because the schema or the RDN needs it is not read by the configuration: its value is a pseudonym whatever its category
+      const values = name === 'objectclass' ? classes : this.values(name, attrs[name], !wanted.has(name));
       if (values.length) out.push([name, values]);
     }
     for (const ava of rdn) {
@@ -163,8 +171,9 @@ export class SampleWriter {
     return out;
   }
 
-  private values(name: string, values: readonly (string | Buffer)[]): (string | Buffer)[] {
-    const cat = this.policy.categoryOf(name);
+  private values(name: string, values: readonly (string | Buffer)[], structural: boolean): (string | Buffer)[] {
+    const category = this.policy.categoryOf(name);
+    const cat = structural && category === 'keep' ? 'text' : category;
     const out: (string | Buffer)[] = [];
     for (const v of values) {
       if (Buffer.isBuffer(v) && cat !== 'anchor') {

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatDn, parseDn } from '../../../src/directory/dn';
 import { parseLdifFile, type LdifItem } from '../../../src/directory/ldif/parser';
+import { ldifLine, ldifRecord } from '../../../src/directory/ldif/writer';
 import { adDisabled, guidToBuffer, guidToString, normalizeAttributes } from '../../../src/directory/normalize';
 
 async function parse(text: string): Promise<LdifItem[]> {
@@ -72,5 +74,34 @@ describe('normalisation', () => {
     // 2026-01-01 as FILETIME
     expect(adDisabled({ useraccountcontrol: ['512'], accountexpires: ['134116992000000000'] }, now)).toBe(true);
     expect(adDisabled({ useraccountcontrol: ['512'], accountexpires: ['134116992000000000'] }, new Date('2025-06-01T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('LDIF writer', () => {
+  test('what the writer writes the parser reads back: base64 where RFC 2849 needs it, comments skipped', async () => {
+    const values = ['plain', ' leading space', 'trailing space ', ':colon', '<angle', 'Zöë', '王伟', 'two\nlines', ''];
+    const text = ldifRecord({
+      dn: formatDn([[{ type: 'cn', value: 'Smith, John "JJ" <x>' }], [{ type: 'ou', value: 'People' }]]),
+      attributes: [
+        ['description', values],
+        ['jpegPhoto', [Buffer.from([0, 1, 2, 255])]],
+      ],
+      comment: 'sample-record: 1 abc\nsecond line',
+    });
+    expect(text).toMatch(/^# sample-record: 1 abc\n# second line\ndn: cn=Smith\\, John \\"JJ\\" \\<x\\>,ou=People\n/);
+    expect(ldifLine('cn', 'Zöë')).toBe(`cn:: ${Buffer.from('Zöë').toString('base64')}`);
+    expect(ldifLine('cn', 'plain')).toBe('cn: plain');
+    const [item] = await parse(text);
+    if (!('entry' in item)) throw new Error('not an entry');
+    expect(parseDn(item.entry.dn)).toEqual([[{ type: 'cn', value: 'Smith, John "JJ" <x>' }], [{ type: 'ou', value: 'People' }]]);
+    expect(item.entry.attributes.description.map((v) => v.toString())).toEqual(values);
+    expect(item.entry.attributes.jpegPhoto).toEqual([Buffer.from([0, 1, 2, 255])]);
+  });
+
+  test('formatDn escapes what RFC 4514 asks and parses back to the same values', () => {
+    for (const v of [' lead', 'trail ', '#hash', 'a,b+c;d', 'back\\slash', 'q"uote', 'x=y', 'Ünïcödé ✓']) {
+      const dn = formatDn([[{ type: 'cn', value: v }], [{ type: 'dc', value: 'example' }]]);
+      expect(parseDn(dn)).toEqual([[{ type: 'cn', value: v }], [{ type: 'dc', value: 'example' }]]);
+    }
   });
 });

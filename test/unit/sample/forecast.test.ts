@@ -1,0 +1,117 @@
+/**
+ * Forecast from a sample: the manifest and record comments read back from a sample file, counts
+ * per stratum scaled by the weights, requests per bucket from the scaled counts, and their time
+ * under the configured share.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ldifRecord } from '../../../src/directory/ldif/writer';
+import { DEFAULT_LIMITS, durationUnderShare } from '../../../src/okta/budget';
+import { SampleScale, scaleCounts, StratumTally } from '../../../src/sample/forecast';
+import { manifestHeader, readSample, recordComment, type SampleManifest } from '../../../src/sample/manifest';
+import { StateStore } from '../../../src/state/store';
+import { requestsOf } from '../../../src/sync/plan/requests';
+import type { Assessment } from '../../../src/inspect/preflight';
+
+const dir = mkdtempSync(join(tmpdir(), 'los-forecast-'));
+const stores: StateStore[] = [];
+afterAll(() => {
+  stores.forEach((s) => s.close());
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const manifest: SampleManifest = {
+  format: 1,
+  percent: 25,
+  keyId: '0123456789abcdef',
+  suffix: 'dc=qz,dc=invalid',
+  baseDns: { users: ['ou=p,dc=qz,dc=invalid'], groups: [] },
+  users: { directory: 10, sample: 3 },
+  groups: { directory: 0, sample: 0 },
+};
+const strata = [
+  { id: 1, signature: 'fate:create', directory: 8, sample: 2, weight: 4, merged: [] },
+  { id: 2, signature: 'fate:quarantine validate.required', directory: 2, sample: 1, weight: 2, merged: [] },
+];
+
+function sampleFile(): string {
+  const file = join(dir, 'sample.ldif');
+  const user = (uid: string, anchor: string, stratum: number) =>
+    ldifRecord({ dn: `uid=${uid},ou=p,dc=qz,dc=invalid`, attributes: [['uid', [uid]]], comment: recordComment(stratum, anchor) });
+  writeFileSync(file, manifestHeader(manifest, strata) + user('ab', 'anchor-1', 1) + user('cd', 'anchor-2', 1) + user('Ünï', 'anchor-3', 2));
+  return file;
+}
+
+test('a sample file says what it is: its manifest, its strata, each record with its stratum, anchor and DN', async () => {
+  const rows: unknown[] = [];
+  const read = await readSample(sampleFile(), (r) => rows.push(...r));
+  expect(read.manifest).toEqual(manifest);
+  expect(read.strata).toEqual(strata.map(({ merged: _m, ...s }) => s));
+  expect(rows).toEqual([
+    { stratum: 1, anchor: 'anchor-1', dnNorm: 'uid=ab,ou=p,dc=qz,dc=invalid' },
+    { stratum: 1, anchor: 'anchor-2', dnNorm: 'uid=cd,ou=p,dc=qz,dc=invalid' },
+    { stratum: 2, anchor: 'anchor-3', dnNorm: 'uid=ünï,ou=p,dc=qz,dc=invalid' }, // a base64 DN
+  ]);
+  const other = join(dir, 'other.ldif');
+  writeFileSync(other, 'dn: uid=x\nuid: x\n');
+  await expect(readSample(other, () => undefined)).rejects.toThrow(/not a sample/);
+});
+
+test('counts per stratum times the weights; records the sample does not list count for themselves', () => {
+  const tally = new StratumTally();
+  tally.add(1, 'create', 2);
+  tally.add(2, 'quarantine');
+  tally.add(0, 'create');
+  expect(
+    scaleCounts(
+      tally.byStratum,
+      new Map([
+        [1, 4],
+        [2, 2.5],
+      ]),
+    ),
+  ).toEqual({ create: 9, quarantine: 3 });
+  expect(tally.totals()).toEqual({ create: 3, quarantine: 1 });
+});
+
+test('a preflight over the sample forecasts the directory: outcomes, problems, requests per bucket, time at the share', async () => {
+  const store = StateStore.open(':memory:', { readonly: true });
+  stores.push(store);
+  const scale = await SampleScale.load(sampleFile(), store.sampleWeights());
+  const a = (fate: Assessment['fate'], ...types: string[]): Assessment => ({
+    fate,
+    login: null,
+    problems: types.map((type) => ({ type: type as Assessment['problems'][number]['type'], severity: 'warning', step: 's', attribute: null, message: '' })),
+  });
+  scale.onPreflightRecord(null, { anchor: 'anchor-1', dn: 'x' }, a('create', 'phone.invalid', 'phone.invalid'));
+  scale.onPreflightRecord(null, { anchor: 'moved', dn: 'UID=cd, ou=p,dc=qz,dc=invalid' }, a('create')); // found by DN
+  scale.onPreflightRecord(null, { anchor: 'anchor-3', dn: 'x' }, a('quarantine', 'validate.required'));
+  scale.onPreflightRecord(null, { anchor: 'new', dn: 'uid=new' }, a('create')); // not in the sample
+  const f = scale.forecast({ reads: { 'user-get': 3 }, share: 0.5, costs: ['create'] });
+  expect(f.matched).toBe(3);
+  expect(f.unmatched).toBe(1);
+  const rows = Object.fromEntries(f.rows.map((r) => [r.key, [r.sample, r.forecast]]));
+  expect(rows).toEqual({ users: [4, 11], create: [3, 9], quarantine: [1, 2], 'problem:phone.invalid': [1, 4], 'problem:validate.required': [1, 2] });
+  expect(f.requests.map((b) => [b.bucket, b.sample, b.requests, b.limit, b.limitFrom])).toEqual([
+    ['users', 3, 9, 600, 'default'],
+    ['user-get', 3, Math.round((3 * 11) / 4), 2000, 'default'],
+  ]);
+  expect(f.minutes).toBeCloseTo(9 / 300 + 8 / 1000, 9);
+});
+
+test('requests per bucket per outcome, and their time: per bucket at the share of its limit, one bucket after the other', () => {
+  expect(requestsOf({ create: 10, link: 2, update: 5, lifecycle: 1, unchanged: 100, quarantine: 7, groupCreate: 3, membership: 20 })).toEqual({
+    users: 12,
+    'user-get': 3,
+    'user-write': 7,
+    other: 21,
+    groups: 6,
+  });
+  const d = durationUnderShare({ users: 600, 'user-write': 300 }, 0.5, { users: 1200 });
+  expect(d.buckets).toEqual([
+    { bucket: 'users', requests: 600, limit: 1200, limitFrom: 'observed', minutes: 1 },
+    { bucket: 'user-write', requests: 300, limit: DEFAULT_LIMITS['user-write'], limitFrom: 'default', minutes: 1 },
+  ]);
+  expect(d.minutes).toBe(2);
+});
