@@ -6,18 +6,13 @@
  * tables; the selection happens in SQL; the second pass writes the selected entries through the
  * pseudonymizer to `sink`. Renderer: src/output/sample.ts. Forecast from a sample: forecast.ts.
  */
-import type { DirectorySource } from '../directory/source';
 import type { PreflightReport } from '../inspect/preflight';
-import type { StateStore } from '../state/store';
-import type { RunConfig } from '../sync/schema';
-import type { Pipeline } from '../transform';
-import type { Logger } from '../util/log';
 import { attributePolicy } from './attributes';
 import type { SampleKey } from './keyed';
 import { manifestHeader, type SampleManifest } from './manifest';
 import { configLiterals, phoneClassifier, phoneRegionsOf } from './from-config';
 import { Pseudonymizer, type PseudonymStats } from './pseudonym';
-import { selectSample, type Selection } from './sampler';
+import { selectSample, type SampleDeps, type Selection } from './sampler';
 import type { WeightedStratum } from './strata';
 import { SampleWriter, type Sink, type WriteStats } from './writer';
 
@@ -32,15 +27,6 @@ export interface SampleOptions {
   /** Attributes kept as they are / pseudonymised, overriding the built-in categories. */
   keep?: readonly string[];
   pseudonymize?: readonly string[];
-}
-
-export interface SampleDeps {
-  config: RunConfig;
-  source: DirectorySource;
-  state: StateStore;
-  pipeline: Pipeline;
-  log: Logger;
-  stateExists: boolean;
 }
 
 export interface SampleSummary {
@@ -110,5 +96,6 @@ export async function runSample(deps: SampleDeps, opts: SampleOptions, sink: Sin
 }
 
 export { SampleKey } from './keyed';
+export type { SampleDeps } from './sampler';
 export type { SampleManifest } from './manifest';
 export type { WeightedStratum } from './strata';

@@ -5,7 +5,7 @@
  * Text (names, DN values, free text, user ids): every run of letters or of digits (but the words
  * the transforms themselves name, from-config.ts) is replaced by a
  * run of the same length, script, case and marks (letters.ts); spaces, punctuation and symbols
- * stay where they are (`O'Brien, Seán (IT)` → `X'Qzmkt, Bíra (IT)`); the NFC/NFD form is kept. A run
+ * stay where they are (`O'Brien, Seán (IT)` → `X'Qzmkt, Ruéb (QX)`); the NFC/NFD form is kept. A run
  * gets one pseudonym wherever it appears, chosen from its folded form, so `John` in a givenName,
  * `JOHN` in a cn and `john` in a mail's local part stay the same person, and two values that Okta
  * or a transform would fold together stay duplicates. The mapping is one-to-one (a run table: two

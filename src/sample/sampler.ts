@@ -25,7 +25,8 @@ import { Bloom, type SampleKey } from './keyed';
 import { originalRuns } from './pseudonym';
 import { allocate, dimensionsOf, mergeSignatures, signatureOf, weightStrata, type WeightedStratum } from './strata';
 
-export interface SelectionDeps {
+/** What `sample` works with: the configuration as loaded, the directory, the state (read-only), the transforms. */
+export interface SampleDeps {
   config: RunConfig;
   source: DirectorySource;
   state: StateStore;
@@ -59,7 +60,7 @@ const NO_OKTA: OktaReader = {
 
 const PAGE = 500;
 
-export async function selectSample(deps: SelectionDeps, policy: AttributePolicy, key: SampleKey, percent: number): Promise<Selection> {
+export async function selectSample(deps: SampleDeps, policy: AttributePolicy, key: SampleKey, percent: number): Promise<Selection> {
   const { state, source, log } = deps;
   const spool = state.sampleSpool();
   try {
