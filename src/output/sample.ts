@@ -55,7 +55,7 @@ export function formatSampleSummary(s: SampleSummary, file: string, limit = 25):
     `References: ${r.kept} to sampled users, ${r.standIn} to a sampled stand-in (the user was not sampled), ${r.dropped} dropped (no such user); ` +
       `members: ${s.write.members.kept} kept, ${s.write.members.dropped} dropped (not in the sample).`,
   );
-  if (s.users.clustered) out.push(`${s.users.clustered} users sampled together with the users whose values they duplicate (or not at all).`);
+  if (s.users.clustered) out.push(`${s.users.clustered} users of the directory are tied to others by a duplicated value: sampled together or not at all.`);
   if (s.write.droppedAttributes.length) out.push(`Not written (the configuration does not read them): ${s.write.droppedAttributes.join(', ')}.`);
   if (s.write.binaryAttributes.length) out.push(`Binary values never written: ${s.write.binaryAttributes.join(', ')}.`);
   const p = s.pseudonyms;

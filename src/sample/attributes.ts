@@ -13,7 +13,7 @@
  * attributes that describe a population rather than a person (object classes, title, department,
  * city, employee type, status flags, …). `--keep` and `--pseudonymize` change a category.
  */
-import { anchorAttributeOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../directory/attributes';
+import { anchorAttributeOf, attributesToRead, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../directory/attributes';
 import { filterAttributes } from '../directory/ldap/filter-match';
 import type { GroupSourceConfig, SourceConfig } from '../directory/schema';
 
@@ -71,6 +71,8 @@ export interface AttributePolicy {
   /** Lower-case member attributes of groups. */
   readonly members: readonly string[];
   readonly anchor: string;
+  /** Lower-case names the configuration's source reads (what a summary may call dropped). */
+  readonly read: ReadonlySet<string>;
 }
 
 export interface PolicyInput {
@@ -109,6 +111,7 @@ export function attributePolicy(i: PolicyInput): AttributePolicy {
     group,
     members,
     anchor,
+    read: new Set(lower([...attributesToRead(i.source), ...(i.groups?.attributes ?? [])])),
   };
 }
 

@@ -3,7 +3,9 @@
  * steps.
  *
  * Literals: every run of letters or digits in the transforms' strings (templates, conditions,
- * patterns: `startsWith(uid, 'svc-')` gives `startswith`, `uid`, `svc`). A run of a value that is
+ * patterns: `startsWith(uid, 'svc-')` gives `startswith`, `uid`, `svc`; `{uid}@corp.com` gives
+ * `corp` and `com`, so a generated login and a sampled e-mail still collide as they did), but
+ * the steps' names and skip reasons, which are never compared with data. A run of a value that is
  * one of them is kept as it is, so a rule that tests a literal fires on the sample as it does on
  * the directory (a service account's `svc-` prefix stays); these are the configuration's words,
  * not the directory's.
@@ -17,14 +19,17 @@
 import { toE164 } from '../transform/text/phone';
 import { foldRun } from './letters';
 
-/** Folded runs of letters or digits in every string of the transforms (see the file comment). */
+/** Strings that name a step or explain it: never compared with data. */
+const NOT_TESTED = new Set(['name', 'reason']);
+
+/** Folded runs of letters or digits in the strings of the transforms (see the file comment; step names and skip reasons left out). */
 export function configLiterals(transforms: unknown): Set<string> {
   const out = new Set<string>();
   const walk = (node: unknown) => {
     if (typeof node === 'string') {
       for (const run of node.normalize('NFD').match(/[\p{L}\p{M}]+|\p{Nd}+/gu) ?? []) out.add(foldRun(run));
     } else if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) if (!NOT_TESTED.has(k)) walk(v);
   };
   walk(transforms);
   return out;

@@ -9,7 +9,8 @@
  * dimension keeps its share of the users up to rounding; strata too small for a seat are covered
  * afterwards, a dimension at a time (state/sample-spool.ts `cover`). For a forecast each sampled
  * stratum gets the weight directory ÷ sample; a stratum with no sampled user is weighted with
- * the sampled stratum whose signature is closest (most dimensions in common).
+ * the sampled stratum whose signature is closest (most dimensions in common, a dimension counting
+ * for more the rarer it is in the directory).
  */
 import type { SourceRecord } from '../directory/types';
 import { parseDn } from '../directory/dn';
@@ -119,6 +120,10 @@ export function weightStrata(
     out.push(w);
     bySig.set(d.signature, w);
   }
+  // a dimension counts for more the rarer it is: an unsampled stratum goes where its rare problems are
+  const users = new Map<string, number>();
+  for (const d of directory) for (const dim of dimsOf(d.signature)) users.set(dim, (users.get(dim) ?? 0) + d.records);
+  const weight = (dim: string) => 1 / (users.get(dim) ?? 1);
   for (const d of directory) {
     if (bySig.has(d.signature) || !out.length) continue;
     const dims = new Set(dimsOf(d.signature));
@@ -126,8 +131,13 @@ export function weightStrata(
     let bestScore = -1;
     for (const w of out) {
       const other = dimsOf(w.signature);
-      const common = other.filter((x) => dims.has(x)).length;
-      const score = common / (dims.size + other.length - common);
+      let common = 0;
+      let union = 0;
+      for (const x of new Set([...dims, ...other])) {
+        union += weight(x);
+        if (dims.has(x) && other.includes(x)) common += weight(x);
+      }
+      const score = common / union;
       if (score > bestScore || (score === bestScore && w.directory > best.directory)) {
         best = w;
         bestScore = score;

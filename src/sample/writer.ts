@@ -155,7 +155,7 @@ export class SampleWriter {
     const out: [string, (string | Buffer)[]][] = [];
     for (const name of Object.keys(attrs).sort((a, b) => (a === 'objectclass' ? -1 : b === 'objectclass' ? 1 : a < b ? -1 : a > b ? 1 : 0))) {
       if (!names.has(name)) {
-        this.dropped.add(name);
+        if (this.policy.read.has(name)) this.dropped.add(name);
         continue;
       }
       // an attribute written only because the schema or the RDN needs it is not read by the configuration: its value is a pseudonym whatever its category
