@@ -5,16 +5,15 @@
  * are kept per stratum ({@link StratumTally}) and scaled by the strata's weights
  * ({@link scaleCounts}: a pure function over counts, so any count a command makes — users per
  * outcome, per problem type, per action — scales the same way). A record the sample does not list
- * counts for itself (weight 1) and is reported. Okta requests per bucket follow from the scaled
- * counts (sync/plan/requests.ts) plus the run's own reads scaled by the users' factor, and their
- * duration from the configured share of the limits (okta/budget.ts).
+ * counts for itself (weight 1) and is reported. The Okta requests and their time are the plan's
+ * forecast (sync/plan/forecast.ts, a function of counts) of the scaled counts.
  */
 import { normalizeDn } from '../directory/dn';
 import type { Assessment } from '../inspect/preflight';
-import { durationUnderShare, type BucketBudget } from '../okta/budget';
-import type { Bucket } from '../okta/governor';
+import type { SeenLimits } from '../okta/rate-limits';
 import type { SampleWeights } from '../state/store';
-import { requestsOf } from '../sync/plan/requests';
+import { changesStatus } from '../sync/plan-phase';
+import { planForecast, type Forecast, type ForecastCounts, type ReadsPerCreate } from '../sync/plan/forecast';
 import type { Action } from '../sync/plan/types';
 import { readSample, type ReadSample, type SampleManifest } from './manifest';
 
@@ -60,17 +59,43 @@ export interface ForecastRow {
   forecast: number;
 }
 
-export interface Forecast {
+export interface SampleForecast {
   sample: { file: string; percent: number; keyId: string; users: SampleManifest['users'] };
   /** Records of this run found in the sample, and not found (counted for themselves). */
   matched: number;
   unmatched: number;
   /** Users read, per outcome (or action) and per problem type. */
   rows: ForecastRow[];
-  /** The Okta requests of the whole migration per bucket, and how long they take at the configured share. */
-  requests: (BucketBudget & { sample: number })[];
-  minutes: number;
-  share: number;
+  /** The Okta requests of the whole directory's migration and their time (the plan's forecast of the scaled counts). */
+  requests: Forecast;
+}
+
+/** A preflight's outcomes as what applying them costs: a link is a refused create, then an update. */
+export function preflightForecastCounts(c: Readonly<Record<string, number>>): ForecastCounts {
+  const n = (k: string) => c[k] ?? 0;
+  return {
+    creates: n('create') + n('link') + n('create-or-link'),
+    updates: n('update') + n('link'),
+    statusChanges: n('lifecycle'),
+    groupCreates: 0,
+    groupRenames: 0,
+    memberAdds: 0,
+    memberRemoves: 0,
+  };
+}
+
+/** A plan's tallied actions, and its groups, as the plan's forecast counts them. */
+export function planForecastCounts(c: Readonly<Record<string, number>>): ForecastCounts {
+  const n = (k: string) => c[k] ?? 0;
+  return {
+    creates: n('create'),
+    updates: n('update'),
+    statusChanges: n('statusChanges'),
+    groupCreates: n('groupCreates'),
+    groupRenames: n('groupRenames'),
+    memberAdds: n('memberAdds'),
+    memberRemoves: n('memberRemoves'),
+  };
 }
 
 export class SampleScale {
@@ -109,50 +134,43 @@ export class SampleScale {
     for (const type of new Set(a.problems.map((p) => p.type))) this.tally.add(s, `problem:${type}`);
   };
 
-  /** A planned action (`plan`): users read, the action's kind, a status change an update carries, a deprovisioning. */
+  /** A planned action (`plan`): users read, the action's kind, whether it changes the user's Okta status. */
   addPlanAction(a: Action): void {
     const s = this.stratumOf(a.anchor, a.dn);
     if (a.kind === 'missing') {
       this.tally.add(s, a.deprovision ? 'missing' : 'missing-waiting');
+      if (changesStatus(a)) this.tally.add(s, 'statusChanges');
       return;
     }
     this.tally.add(s, 'users');
     this.tally.add(s, a.kind);
-    if (a.kind === 'update' && a.lifecycle) this.tally.add(s, 'lifecycle');
+    if (changesStatus(a)) this.tally.add(s, 'statusChanges');
   }
 
   /**
-   * The forecast: the tally scaled; requests from the scaled counts of the `costs` counters
-   * (outcomes or action kinds, requests.ts), from `fixed` counts that do not grow with the users
-   * (groups: every group is in the sample) and `proportional` ones scaled by the users' factor
-   * (memberships, the run's own reads).
+   * The forecast: the tally scaled; `fixed` counts that do not grow with the users (groups: every
+   * group is in the sample) and `proportional` ones scaled by the users' factor (memberships); the
+   * Okta requests and their time from the scaled counts (`counts` says what they cost).
    */
   forecast(opts: {
-    reads: Partial<Record<Bucket, number>>;
-    share: number;
-    costs: readonly string[];
+    counts: (c: Readonly<Record<string, number>>) => ForecastCounts;
     fixed?: Record<string, number>;
     proportional?: Record<string, number>;
-    observedLimits?: Partial<Record<Bucket, number>>;
-  }): Forecast {
+    limits: SeenLimits;
+    share: number;
+    readsPerCreate?: ReadsPerCreate;
+  }): SampleForecast {
     const sample: Record<string, number> = { ...this.tally.totals(), ...opts.fixed, ...opts.proportional };
     const scaled: Record<string, number> = { ...scaleCounts(this.tally.byStratum, this.weights), ...opts.fixed };
     const factor = sample.users ? (scaled.users ?? 0) / sample.users : 1;
     for (const [k, n] of Object.entries(opts.proportional ?? {})) scaled[k] = Math.round(n * factor);
-    const costing = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).filter(([k]) => opts.costs.includes(k)));
-    const sampleWrites = requestsOf(costing(sample));
-    const requests: Partial<Record<Bucket, number>> = requestsOf(costing(scaled));
-    for (const [b, n] of Object.entries(opts.reads) as [Bucket, number][]) requests[b] = (requests[b] ?? 0) + Math.round(n * factor);
-    const budget = durationUnderShare(requests, opts.share, opts.observedLimits);
     const m = this.read.manifest;
     return {
       sample: { file: this.file, percent: m.percent, keyId: m.keyId, users: m.users },
       matched: this.matched,
       unmatched: this.unmatched,
       rows: Object.keys({ ...sample, ...scaled }).map((key) => ({ key, sample: sample[key] ?? 0, forecast: scaled[key] ?? 0 })),
-      requests: budget.buckets.map((b) => ({ ...b, sample: (sampleWrites[b.bucket] ?? 0) + (opts.reads[b.bucket] ?? 0) })),
-      minutes: budget.minutes,
-      share: opts.share,
+      requests: planForecast(opts.counts(scaled), { limits: opts.limits, share: opts.share, readsPerCreate: opts.readsPerCreate }),
     };
   }
 }

@@ -18,6 +18,7 @@ import type { SourceRecord } from '../directory/types';
 import { runPreflight, type Assessment, type OktaReader, type PreflightReport } from '../inspect/preflight';
 import type { SampleRecordRow, SampleSpool, StateStore } from '../state/store';
 import type { RunConfig } from '../sync/schema';
+import { BASE_USER_SCHEMA } from '../okta/user-schema';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import type { AttributePolicy, Category } from './attributes';
@@ -52,11 +53,17 @@ export interface Selection {
   groups: { directory: number; live: number };
 }
 
-/** The sample does not ask Okta: logins are checked against the directory and the state only. */
-const NO_OKTA: OktaReader = {
-  getUser: async () => null,
-  requestCounts: { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} },
-};
+/**
+ * The sample does not ask Okta: logins are checked against the directory and the state only, and
+ * values against the user schema the state last read (else Okta's base profile limits).
+ */
+function noOkta(state: StateStore): OktaReader {
+  return {
+    getUser: async () => null,
+    getUserSchema: async () => state.okta.userSchema() ?? BASE_USER_SCHEMA,
+    requestCounts: { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} },
+  };
+}
 
 const PAGE = 500;
 
@@ -104,7 +111,7 @@ export async function selectSample(deps: SampleDeps, policy: AttributePolicy, ke
       }
     };
     const preflight = await runPreflight(
-      { config: deps.config, source, state, pipeline: deps.pipeline, okta: NO_OKTA, log },
+      { config: deps.config, source, state, pipeline: deps.pipeline, okta: noOkta(state), log },
       { examples: 3, stateExists: deps.stateExists, onRecord },
     );
     spool.addRecords(rows);

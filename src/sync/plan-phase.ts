@@ -193,7 +193,7 @@ async function planUsers(
 }
 
 /** Whether applying the action changes (or may change) the user's Okta status. */
-function changesStatus(a: Action): boolean {
+export function changesStatus(a: Action): boolean {
   return (
     a.kind === 'lifecycle' || (a.kind === 'update' && a.lifecycle !== null) || (a.kind === 'missing' && a.deprovision) || (a.kind === 'create' && a.disabled)
   );

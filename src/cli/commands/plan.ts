@@ -9,9 +9,14 @@ import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/gro
 import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
 import { forecastCounts, planPhase, type PlannedRun } from '../../sync/plan-phase';
 import { matchReadsPerCreate, planForecast, type Forecast } from '../../sync/plan/forecast';
+import type { SeenLimits } from '../../okta/rate-limits';
+import { sampleForecastText } from '../../output/forecast';
+import { planForecastCounts, type SampleForecast, type SampleScale } from '../../sample/forecast';
+import type { Action } from '../../sync/plan/types';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
+import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
 /** The plan phase of a sync, read-only. The caller closes the spools. */
 export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
@@ -33,9 +38,32 @@ function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
  * this run's responses gave (else those the state kept from earlier runs, else Okta's defaults).
  */
 export function forecastOf(agent: Agent, planned: PlannedRun): Forecast {
-  const limits = { ...agent.state.okta.seenLimits(), ...agent.oktaClient.seenLimits };
   const { okta } = agent.config;
-  return planForecast(forecastCounts(planned), { limits, share: okta.rateLimitShare, readsPerCreate: matchReadsPerCreate(okta.match) });
+  return planForecast(forecastCounts(planned), { limits: seenLimitsOf(agent), share: okta.rateLimitShare, readsPerCreate: matchReadsPerCreate(okta.match) });
+}
+
+/** The limits this run's responses gave, else those the state kept from earlier runs. */
+export function seenLimitsOf(agent: Agent): SeenLimits {
+  return { ...agent.state.okta.seenLimits(), ...agent.oktaClient.seenLimits };
+}
+
+/**
+ * The forecast of the whole migration from a plan over a sample: the users' actions tallied by
+ * stratum and scaled; the groups as they are (every group is in the sample); their memberships
+ * scaled by the users' factor.
+ */
+function sampleForecastOf(scale: SampleScale, planned: PlannedRun, agent: Agent): SampleForecast {
+  for (const a of planned.spool.actions<Action>()) scale.addPlanAction(a.payload);
+  const g = planned.groups.summary;
+  const { okta } = agent.config;
+  return scale.forecast({
+    counts: planForecastCounts,
+    fixed: agent.config.groups ? { groupCreates: g.creates, groupRenames: g.updates } : {},
+    proportional: agent.config.groups ? { memberAdds: g.memberAdds, memberRemoves: g.memberRemoves } : {},
+    limits: seenLimitsOf(agent),
+    share: okta.rateLimitShare,
+    readsPerCreate: matchReadsPerCreate(okta.match),
+  });
 }
 
 /** The plan as a person reads it, at most `limit` rows per table. */
@@ -45,15 +73,25 @@ export async function printPlan(agent: Agent, planned: PlannedRun, limit: number
   for (const chunk of planText(planned, { limit, groups, forecast: forecastOf(agent, planned) })) io.out(chunk);
 }
 
-export async function cmdPlan(opts: { config: string; json?: boolean; limit?: number; full?: boolean }, io: Io): Promise<ExitCode> {
+export async function cmdPlan(
+  opts: { config: string; json?: boolean; limit?: number; full?: boolean; scaleFromSample?: string | boolean },
+  io: Io,
+): Promise<ExitCode> {
   const loaded = loadConfig(opts.config);
+  const sampleFile = opts.scaleFromSample === undefined ? undefined : sampleFileOf(opts.scaleFromSample, loaded.config.source);
+  if (sampleFile === null) {
+    io.err(NO_SAMPLE_FILE);
+    return EXIT.USAGE;
+  }
   const log = makeLogger(loaded.config, io.stderr);
   const agent = createAgent(loaded, { readonly: true, log });
   const { config } = agent;
   try {
+    const scale = sampleFile ? await loadScale(sampleFile, agent.state) : null;
     const planned = await planNow(agent, !!opts.full);
     try {
       const limit = opts.limit ?? 200;
+      const whole = scale ? sampleForecastOf(scale, planned, agent) : null;
       if (opts.json) {
         const firstContacts = await firstContactsOf(agent, planned, limit);
         const { decision, groups, verdict } = planned;
@@ -62,6 +100,7 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
           modeReason: decision.reason,
           groups: groups.summary,
           forecast: forecastOf(agent, planned),
+          ...(whole ? { wholeDirectory: whole } : {}),
           safeguard: verdict.ok ? null : verdict.reasons,
         });
         for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.groups, agent.state, firstContacts)) : doc) {
@@ -69,6 +108,7 @@ export async function cmdPlan(opts: { config: string; json?: boolean; limit?: nu
         }
       } else {
         await printPlan(agent, planned, limit, io);
+        if (whole) for (const line of sampleForecastText(whole)) io.out(line);
       }
     } finally {
       planned.groups.spool?.close();

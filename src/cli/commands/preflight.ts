@@ -11,13 +11,15 @@ import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../config/load';
 import { CSV_HEADER, runPreflight } from '../../inspect/preflight';
 import { CsvFileWriter } from '../../output/csv';
-import { formatForecast } from '../../output/forecast';
+import { sampleForecastText } from '../../output/forecast';
 import { formatPreflight, preflightJson } from '../../output/preflight';
-import type { SampleScale } from '../../sample/forecast';
+import { preflightForecastCounts, type SampleScale } from '../../sample/forecast';
+import { matchReadsPerCreate } from '../../sync/plan/forecast';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
-import { loadScale, NO_SAMPLE_FILE, readsSince, sampleFileOf } from './scale';
+import { seenLimitsOf } from './plan';
+import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
 export interface PreflightOpts {
   config: string;
@@ -64,7 +66,6 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
       }
     }
     const scale: SampleScale | null = sampleFile ? await loadScale(sampleFile, agent.state) : null;
-    const before = { ...oktaClient.requestCounts.byBucket };
     const report = await runPreflight(
       { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta, log },
       {
@@ -77,14 +78,15 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
       },
     );
     csv?.close();
-    // a first import's writes, from the outcomes; the reads this preflight made are the ones a sync's plan makes
+    // what a first import would cost, from the outcomes scaled to the whole directory
     const forecast = scale?.forecast({
-      reads: readsSince(before, oktaClient.requestCounts.byBucket),
+      counts: preflightForecastCounts,
+      limits: seenLimitsOf(agent),
       share: agent.config.okta.rateLimitShare,
-      costs: ['create', 'link', 'create-or-link', 'update', 'lifecycle'],
+      readsPerCreate: matchReadsPerCreate(agent.config.okta.match),
     });
     if (opts.json) io.out(preflightJson(report, forecast ? { forecast } : {}));
-    else io.out(forecast ? `${formatPreflight(report)}\n\n${formatForecast(forecast)}` : formatPreflight(report));
+    else io.out(forecast ? [formatPreflight(report), ...sampleForecastText(forecast)].join('\n') : formatPreflight(report));
     return report.records.quarantine + report.records.rejected > 0 ? EXIT.QUARANTINED : EXIT.OK;
   } catch (e) {
     // a half-written CSV would read like a complete one

@@ -8,6 +8,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { loadConfig, type LoadedConfig } from '../../config/load';
 import { attributesToRead, userFilterOf } from '../../directory/attributes';
+import { parseDn } from '../../directory/dn';
 import { filterAttributes } from '../../directory/ldap/filter-match';
 import { formatSampleSummary, sampleSummaryJson } from '../../output/sample';
 import { runSample, SampleKey } from '../../sample';
@@ -55,6 +56,10 @@ export async function cmdSample(opts: SampleOpts, io: Io): Promise<ExitCode> {
   const percent = Number(opts.percent);
   if (!Number.isFinite(percent) || percent <= 0 || percent > 100) {
     io.err('ldap-okta-sync: --percent must be a number more than 0 and at most 100');
+    return EXIT.USAGE;
+  }
+  if (opts.suffix !== undefined && !parseDn(opts.suffix)?.length) {
+    io.err(`ldap-okta-sync: --suffix ${JSON.stringify(opts.suffix)} is not a DN (e.g. dc=preview,dc=test)`);
     return EXIT.USAGE;
   }
   let key: SampleKey;

@@ -4,7 +4,6 @@
  * command to tally its records by stratum and print the forecast for the whole directory.
  */
 import type { SourceConfig } from '../../directory/schema';
-import type { Bucket } from '../../okta/governor';
 import { SampleScale } from '../../sample/forecast';
 import type { StateStore } from '../../state/store';
 
@@ -19,11 +18,4 @@ export const NO_SAMPLE_FILE =
 
 export function loadScale(file: string, state: StateStore): Promise<SampleScale> {
   return SampleScale.load(file, state.sampleWeights());
-}
-
-/** Requests per bucket made since `before` (a copy of the client's counts). */
-export function readsSince(before: Partial<Record<Bucket, number>>, now: Partial<Record<Bucket, number>>): Partial<Record<Bucket, number>> {
-  const out: Partial<Record<Bucket, number>> = {};
-  for (const [b, n] of Object.entries(now) as [Bucket, number][]) if (n - (before[b] ?? 0) > 0) out[b] = n - (before[b] ?? 0);
-  return out;
 }

@@ -34,7 +34,7 @@ import { configLiterals } from '../../../src/sample/from-config';
 import { foldRun } from '../../../src/sample/letters';
 import type { SampleManifest } from '../../../src/sample/manifest';
 import type { SampleSummary } from '../../../src/sample';
-import type { Forecast } from '../../../src/sample/forecast';
+import type { SampleForecast } from '../../../src/sample/forecast';
 import { buildOpenLdapDirectory, startSlapd, type SlapdServer } from '../../harness';
 import { normalizeDn, parseLdif, type LdapEntry } from '../../harness/ldif';
 import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
@@ -66,7 +66,7 @@ transforms:
       employeeNumber: "{employeeNumber}"
       manager: "{manager | rdn}"
       title: "{title}"
-      hasPhoto: "{exists(jpegPhoto) ? 'yes' : 'no'}"
+      nickName: "{exists(jpegPhoto) ? 'photo' : 'none'}"
   - name: clean
     normalize:
       whitespace: { attributes: [displayName] }
@@ -162,10 +162,10 @@ async function sample(config: string, key: string, out: string, percent = 25): P
   return JSON.parse(r.out) as SampleSummary;
 }
 
-async function preflight(config: string, ...extra: string[]): Promise<PreflightReport & { forecast?: Forecast }> {
+async function preflight(config: string, ...extra: string[]): Promise<PreflightReport & { forecast?: SampleForecast }> {
   const r = await cli('preflight', '-c', config, '--json', '--examples', '0', ...extra);
   if (r.code !== 0 && r.code !== 6) throw new Error(`preflight exited ${r.code}:\n${r.err}`);
-  return JSON.parse(r.out) as PreflightReport & { forecast?: Forecast };
+  return JSON.parse(r.out) as PreflightReport & { forecast?: SampleForecast };
 }
 
 let config: string;
@@ -359,6 +359,17 @@ test('the sample loads into an empty slapd with ldapadd, syncs into the simulato
 
     const cfg = sampleConfig('rehearsal-ldap', file1, m, { url: target.url, bindDn: target.bindDn, password: target.bindPassword }, okta);
     const expectedFromFile = await samplePreflight();
+    // plan over the sample in the directory (matched by anchor): the whole migration's actions and requests
+    const planned = await cli('plan', '-c', cfg, '--json', '--scale-from-sample', file1);
+    expect(planned.code).toBe(0);
+    const wholePlan = (JSON.parse(planned.out) as { wholeDirectory: SampleForecast }).wholeDirectory;
+    expect(wholePlan.unmatched).toBe(0);
+    const planned1 = (k: string) => wholePlan.rows.find((r) => r.key === k)!;
+    expect(planned1('create').sample).toBe(expectedFromFile.records.create);
+    expect(Math.abs(planned1('create').forecast - whole.records.create)).toBeLessThanOrEqual(whole.records.create * 0.03);
+    expect(planned1('groupCreates').forecast).toBe(m.groups.sample);
+    expect(wholePlan.requests.buckets.map((b) => b.bucket)).toEqual(expect.arrayContaining(['users', 'groups', 'other']));
+
     const run = await sync(cfg);
     expect(run.code).toBe(6); // some records are quarantined, as in the directory
     expect(run.report.counts.created).toBe(expectedFromFile.records.create);
@@ -374,18 +385,19 @@ test('the sample loads into an empty slapd with ldapadd, syncs into the simulato
     for (const fate of ['create', 'quarantine', 'skip'] as const) {
       expect(Math.abs(row(fate) - whole.records[fate])).toBeLessThanOrEqual(Math.max(3, whole.records[fate] * 0.03));
     }
-    expect(f.requests.find((b) => b.bucket === 'users')!.requests).toBe(row('create'));
-    expect(f.minutes).toBeGreaterThan(0);
+    expect(f.requests.buckets.find((b) => b.bucket === 'users')!.requests).toBe(row('create'));
+    expect(f.requests.seconds).toBeGreaterThan(0);
   } finally {
     await okta.close();
     await target.stop();
   }
 });
 
-test('usage errors: a missing key file, a percentage out of range, a forecast without a sample file', async () => {
+test('usage errors: a missing or short key file, a percentage out of range, a suffix that is not a DN, a forecast without a sample file', async () => {
   const out = join(env.dir, 'never.ldif');
   expect((await cli('sample', '-c', config, '--percent', '25', '--key-file', join(env.dir, 'nope.key'), '--out', out)).code).toBe(2);
   expect((await cli('sample', '-c', config, '--percent', '0', '--key-file', KEY1, '--out', out)).code).toBe(2);
+  expect((await cli('sample', '-c', config, '--percent', '25', '--key-file', KEY1, '--out', out, '--suffix', 'not a dn')).code).toBe(2);
   writeFileSync(join(env.dir, 'short.key'), 'too short');
   expect((await cli('sample', '-c', config, '--percent', '25', '--key-file', join(env.dir, 'short.key'), '--out', out)).code).toBe(2);
   const r = await cli('preflight', '-c', config, '--scale-from-sample');

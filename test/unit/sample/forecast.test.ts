@@ -1,17 +1,15 @@
 /**
  * Forecast from a sample: the manifest and record comments read back from a sample file, counts
- * per stratum scaled by the weights, requests per bucket from the scaled counts, and their time
- * under the configured share.
+ * per stratum scaled by the weights, and the plan's forecast (requests per bucket, time under the
+ * share; its own tests: test/unit/sync/forecast.test.ts) of the scaled counts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ldifRecord } from '../../../src/directory/ldif/writer';
-import { DEFAULT_LIMITS, durationUnderShare } from '../../../src/okta/budget';
-import { SampleScale, scaleCounts, StratumTally } from '../../../src/sample/forecast';
+import { preflightForecastCounts, SampleScale, scaleCounts, StratumTally } from '../../../src/sample/forecast';
 import { manifestHeader, readSample, recordComment, type SampleManifest } from '../../../src/sample/manifest';
 import { StateStore } from '../../../src/state/store';
-import { requestsOf } from '../../../src/sync/plan/requests';
 import type { Assessment } from '../../../src/inspect/preflight';
 
 const dir = mkdtempSync(join(tmpdir(), 'los-forecast-'));
@@ -88,30 +86,24 @@ test('a preflight over the sample forecasts the directory: outcomes, problems, r
   scale.onPreflightRecord(null, { anchor: 'moved', dn: 'UID=cd, ou=p,dc=qz,dc=invalid' }, a('create')); // found by DN
   scale.onPreflightRecord(null, { anchor: 'anchor-3', dn: 'x' }, a('quarantine', 'validate.required'));
   scale.onPreflightRecord(null, { anchor: 'new', dn: 'uid=new' }, a('create')); // not in the sample
-  const f = scale.forecast({ reads: { 'user-get': 3 }, share: 0.5, costs: ['create'] });
+  const f = scale.forecast({ counts: preflightForecastCounts, limits: {}, share: 0.5 });
   expect(f.matched).toBe(3);
   expect(f.unmatched).toBe(1);
   const rows = Object.fromEntries(f.rows.map((r) => [r.key, [r.sample, r.forecast]]));
   expect(rows).toEqual({ users: [4, 11], create: [3, 9], quarantine: [1, 2], 'problem:phone.invalid': [1, 4], 'problem:validate.required': [1, 2] });
-  expect(f.requests.map((b) => [b.bucket, b.sample, b.requests, b.limit, b.limitFrom])).toEqual([
-    ['users', 3, 9, 600, 'default'],
-    ['user-get', 3, Math.round((3 * 11) / 4), 2000, 'default'],
-  ]);
-  expect(f.minutes).toBeCloseTo(9 / 300 + 8 / 1000, 9);
+  // the whole directory's 9 creates at half of Okta's default 600 a minute
+  expect(f.requests.buckets.map((b) => [b.bucket, b.requests, b.limit, b.limitSeenAt])).toEqual([['users', 9, 600, null]]);
+  expect(f.requests.seconds).toBeCloseTo((9 / 300) * 60, 9);
 });
 
-test('requests per bucket per outcome, and their time: per bucket at the share of its limit, one bucket after the other', () => {
-  expect(requestsOf({ create: 10, link: 2, update: 5, lifecycle: 1, unchanged: 100, quarantine: 7, groupCreate: 3, membership: 20 })).toEqual({
-    users: 12,
-    'user-get': 3,
-    'user-write': 7,
-    other: 21,
-    groups: 6,
+test("a preflight's outcomes cost what applying them costs: a link is a refused create and an update", () => {
+  expect(preflightForecastCounts({ create: 10, link: 2, 'create-or-link': 1, update: 5, lifecycle: 3, quarantine: 7, unchanged: 100 })).toEqual({
+    creates: 13,
+    updates: 7,
+    statusChanges: 3,
+    groupCreates: 0,
+    groupRenames: 0,
+    memberAdds: 0,
+    memberRemoves: 0,
   });
-  const d = durationUnderShare({ users: 600, 'user-write': 300 }, 0.5, { users: 1200 });
-  expect(d.buckets).toEqual([
-    { bucket: 'users', requests: 600, limit: 1200, limitFrom: 'observed', minutes: 1 },
-    { bucket: 'user-write', requests: 300, limit: DEFAULT_LIMITS['user-write'], limitFrom: 'default', minutes: 1 },
-  ]);
-  expect(d.minutes).toBe(2);
 });
