@@ -41,6 +41,26 @@ export function canResume(previous: Checkpoint, current: Checkpoint): ResumeVerd
   return { ok: true };
 }
 
+/**
+ * Whether the server's change position is exactly where it was: nothing was written since (an
+ * idle poll stops there). Only for positions that move with every write: a USN of the same DC
+ * and invocationId, or every contextCSN value; never for timestamps (the agent's clock) or files.
+ */
+export function samePosition(previous: Checkpoint, current: Checkpoint): boolean {
+  if (previous.kind === 'ad-usn' && current.kind === 'ad-usn') {
+    return (
+      previous.dc.toLowerCase() === current.dc.toLowerCase() &&
+      previous.invocationId.toLowerCase() === current.invocationId.toLowerCase() &&
+      previous.usn === current.usn
+    );
+  }
+  if (previous.kind === 'ldap-csn' && current.kind === 'ldap-csn') {
+    const [a, b] = [previous.csns, current.csns];
+    return !!a && !!b && a.length === b.length && a.every((c, i) => c === b[i]);
+  }
+  return false;
+}
+
 /** Subtract seconds from a generalized time (YYYYMMDDHHMMSS[.fff]Z). */
 export function generalizedTimeMinus(ts: string, seconds: number): string {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(ts);

@@ -65,6 +65,17 @@ export function isUnder(dn: string, base: string): boolean {
 }
 
 /**
+ * Whether `dn` is in the scope of a search under `bases`: below one of them (sub: at any depth,
+ * the base itself included; one: its direct children). No bases: everything is in scope.
+ */
+export function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' | 'one'): boolean {
+  if (!bases?.length) return true;
+  if (scope === 'sub') return bases.some((b) => isUnder(dn, b));
+  const parent = parentDn(dn);
+  return parent !== null && bases.some((b) => normalizeDn(parent) === normalizeDn(b));
+}
+
+/**
  * How many RDNs `dn` has: `cn=Smith\, John+uid=js,ou=people,dc=example` has 3 (an escaped comma and
  * a multi-valued RDN do not separate RDNs); 0 when the string is not a DN.
  */

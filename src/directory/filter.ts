@@ -31,6 +31,11 @@ export function gte(name: string, value: string): string {
   return `(${attr(name)}>=${escapeFilterValue(value)})`;
 }
 
+/** (name<=value), the value escaped. */
+export function lte(name: string, value: string): string {
+  return `(${attr(name)}<=${escapeFilterValue(value)})`;
+}
+
 export function and(...filters: string[]): string {
   return filters.length === 1 ? filters[0] : `(&${filters.join('')})`;
 }

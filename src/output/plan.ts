@@ -71,7 +71,7 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
 export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterable<string>; forecast?: Forecast }): Generator<string> {
   const { decision, verdict } = p;
   const groups = p.groups.summary;
-  yield `Plan of a ${decision.mode} run (${decision.reason}); ${p.entriesRead} directory entries read.`;
+  yield `Plan of a ${decision.mode} run (${decision.reason}); ${p.reads.entries} directory entries read.`;
   yield* formatPlan(p.spool, planCounts(p), opts.limit);
   if (opts.groups) {
     yield `\nGroups: ${groups.read} read, ${groups.creates} to create or take over, ${groups.updates} to rename, members +${groups.memberAdds} -${groups.memberRemoves}, ${groups.quarantined} quarantined`;
@@ -85,7 +85,7 @@ export function* planText(p: PlannedRun, opts: { limit: number; groups?: Iterabl
 }
 
 /** The users' counts a plan shows: action counts, records read and rejected, directory entries read. */
-export const planCounts = (p: PlannedRun): Record<string, number> => ({ ...p.counts, entriesRead: p.entriesRead });
+export const planCounts = (p: PlannedRun): Record<string, number> => ({ ...p.counts, entriesRead: p.reads.entries });
 
 /** The whole plan as one JSON document, produced in pieces. Unchanged records are counted, not listed. */
 export function* planJson(spool: PlanSpool, counts: Record<string, number>, extra: Record<string, unknown> = {}): Generator<string> {

@@ -9,7 +9,7 @@ export function summaryLine(r: RunReport): string {
   const secs = r.durationMs / 1000;
   const written = n(r.counts, 'created') + n(r.counts, 'linked') + n(r.counts, 'updated');
   return (
-    `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')} (${r.directory.entriesRead} directory entries), created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
+    `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')} (${r.directory.entriesRead} directory entries, ${r.directory.queries} directory requests), created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
     `updated ${n(r.counts, 'updated')}, unchanged ${n(r.plan, 'unchanged')}, renamed ${n(r.counts, 'renamed')}, ` +
     `suspended ${n(r.counts, 'suspended')}, deactivated ${n(r.counts, 'deactivated')}, reactivated ${n(r.counts, 'unsuspended') + n(r.counts, 'activated')}, ` +
     `missing ${n(r.counts, 'missing')}, quarantined ${n(r.counts, 'quarantined')}, skipped ${n(r.plan, 'skip')}, failed ${n(r.counts, 'failed')}` +
@@ -25,6 +25,7 @@ export function formatReport(r: RunReport): string {
   const rows: (string | number)[][] = [
     ['users read from the directory', n(r.plan, 'read')],
     ['directory entries returned', r.directory.entriesRead],
+    ['directory requests', r.directory.queries],
     ['rejected by the reader', n(r.plan, 'rejected')],
     ['created in Okta', n(r.counts, 'created')],
     ['linked to existing Okta users', n(r.counts, 'linked')],

@@ -64,6 +64,14 @@ export class RunsRepo {
       .run(this.now().toISOString(), outcome, JSON.stringify(counts), error ?? null, id);
   }
 
+  /**
+   * Of a streak of polls that found the directory where it was (their counts say `idle: 1`), the
+   * runs table keeps the latest: the run before `id` goes if it was one of them.
+   */
+  forgetIdleBefore(id: number): void {
+    this.db.prepare(`DELETE FROM runs WHERE id = (SELECT max(id) FROM runs WHERE id < ?) AND outcome = 'ok' AND json_extract(counts, '$.idle') = 1`).run(id);
+  }
+
   /** Runs left 'running' by a process that died are marked interrupted. */
   markInterrupted(): number {
     return this.db

@@ -1,11 +1,13 @@
 /**
- * The plan phase of a run: mode decision (incremental from the stored watermark, or full) → plan
- * the users (stream the directory page by page through the record path into the plan spool, then
- * the users the directory no longer shows) → plan the groups → the safeguards' verdict. Nothing is
- * written to Okta or to the state file: the spool lives in temp tables. It returns the plan as a
- * value: `sync` applies it (run.ts), `plan` and `demo` print it.
+ * The plan phase of a run: where the directory stands and the mode decision (incremental from the
+ * stored watermark, or full; `startPhase`) → plan the users (stream the directory page by page
+ * through the record path into the plan spool, then the users the directory no longer shows) →
+ * plan the groups → the safeguards' verdict. Nothing is written to Okta or to the state file: the
+ * spool lives in temp tables. It returns the plan as a value: `sync` applies it (run.ts), `plan`
+ * and `demo` print it. `sync` stops after `startPhase` when the directory did not move (an idle poll).
  */
-import type { Checkpoint, DirectorySource } from '../directory/source';
+import { samePosition } from '../directory/checkpoint';
+import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser } from '../directory/source';
 import type { SourcePage } from '../directory/types';
 import type { OktaClient } from '../okta/client';
 import type { UserSchema } from '../okta/user-schema';
@@ -35,6 +37,8 @@ export interface ModeDecision {
   mode: 'full' | 'incremental';
   since?: Checkpoint;
   reason: string;
+  /** Incremental, and the directory's change position did not move since the watermark: nothing to read. */
+  unchanged?: true;
 }
 
 /** Full or incremental, and why (logged with the run). Pure. */
@@ -51,6 +55,8 @@ export function decideMode(
     return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
   const verdict = source.canResume(previous.checkpoint, current);
   if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
+  if (samePosition(previous.checkpoint, current))
+    return { mode: 'incremental', since: previous.checkpoint, reason: 'no change since the last run', unchanged: true };
   return { mode: 'incremental', since: previous.checkpoint, reason: 'changes since the last run' };
 }
 
@@ -74,6 +80,8 @@ export interface PlanProgress {
 export interface PlanPhaseOptions {
   /** auto (default): incremental when the stored watermark allows it, else full. */
   mode?: RequestedMode;
+  /** This run's count of directory reads (the caller's value, so that it outlives a failure). */
+  reads?: DirectoryReads;
   /** Told the mode decision before anything is read. */
   onDecision?: (d: ModeDecision) => void;
   onPage?: (p: PlanProgress) => void;
@@ -96,26 +104,54 @@ export interface PlannedRun {
   /** The groups' plan: its summary, and its own spool (temp tables). */
   groups: GroupPlan;
   verdict: SafeguardVerdict;
-  /** Directory entries the phase read (users and groups). */
-  entriesRead: number;
+  /** What the phase read from the directory (users and groups). */
+  reads: DirectoryReads;
 }
 
-export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
-  const { config, source, state, log } = deps;
-  // before anything else: a configuration mapping an attribute the org lacks stops here
-  const schema = deps.schema ?? (await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline: deps.pipeline, okta: config.okta }));
-  await source.open();
+/** Where the directory stands at the start of a run, and what the run does about it. */
+export interface RunStart {
+  /** The source's checkpoint before reading: the next watermark, once every write is durable. */
+  checkpoint: Checkpoint;
+  fingerprint: string;
+  decision: ModeDecision;
+  reads: DirectoryReads;
+}
+
+/** Open the source (its run's reads counted in `opts.reads`), read its change position, decide the mode. */
+export async function startPhase(deps: Pick<PlanPhaseDeps, 'config' | 'source' | 'state'>, opts: PlanPhaseOptions = {}): Promise<RunStart> {
+  const { config, source, state } = deps;
+  const reads = opts.reads ?? noReads();
+  await source.open(reads);
   const checkpoint = await source.checkpoint();
   const fingerprint = configFingerprint(config);
   const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source);
   opts.onDecision?.(decision);
+  return { checkpoint, fingerprint, decision, reads };
+}
+
+export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
+  // before anything else: a configuration mapping an attribute the org lacks stops here
+  const schema = deps.schema ?? (await schemaFor(deps));
+  return planFrom({ ...deps, schema }, await startPhase(deps, opts), opts);
+}
+
+/** The org's user schema for this run (one Okta read, unless the state has it from a recent run). */
+function schemaFor(deps: PlanPhaseDeps): Promise<UserSchema> {
+  return userSchemaForRun({ oktaClient: deps.okta, state: deps.state, log: deps.log, pipeline: deps.pipeline, okta: deps.config.okta });
+}
+
+/** The rest of the plan phase, from where the directory stands: users, groups, the safeguards' verdict. */
+export async function planFrom(deps: PlanPhaseDeps, start: RunStart, opts: Pick<PlanPhaseOptions, 'onPage'> = {}): Promise<PlannedRun> {
+  const { config, source, state, log } = deps;
+  const { decision, checkpoint, fingerprint, reads } = start;
+  const schema = deps.schema ?? (await schemaFor(deps));
   const spool = state.spool();
   let groups: GroupPlan | undefined;
   try {
-    const users = await planUsers(deps, schema, spool, decision.since, opts.onPage);
+    const users = await planUsers(deps, schema, spool, decision.since, checkpoint, opts.onPage);
     groups = await planGroups({ config, source, state, spool, log, since: decision.since });
     const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
-    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, entriesRead: source.entriesRead };
+    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, reads };
   } catch (e) {
     groups?.spool?.close();
     spool.close();
@@ -126,16 +162,18 @@ export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}
 /**
  * The users: every record the directory shows (all of them, or those changed since `since`, plus
  * the quarantined ones), then the managed users it no longer shows (a full run: every managed user
- * not seen; an incremental run: the directory's deletions).
+ * not seen; an incremental run: the users the directory reports gone between `since` and `until`,
+ * unless this run saw them, e.g. moved out of scope and back).
  */
 async function planUsers(
   deps: PlanPhaseDeps,
   schema: UserSchema,
   spool: PlanSpool,
   since: Checkpoint | undefined,
+  until: Checkpoint,
   onPage: PlanPhaseOptions['onPage'],
 ): Promise<{ counts: Record<string, number>; totals: PlanTotals }> {
-  const { config, source, state } = deps;
+  const { config, source, state, log } = deps;
   const lifecycle = config.lifecycle;
   const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
   const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: deps.okta, lifecycle, schema });
@@ -168,6 +206,7 @@ async function planUsers(
     }
   }
 
+  const WHY: Record<GoneUser['why'], MissingAction['why']> = { deleted: 'deleted in the directory', 'moved out of scope': 'moved out of scope' };
   const missing = (anchors: string[], why: MissingAction['why']) => {
     const rows = state.users.getMany(anchors);
     const actions = anchors.flatMap((a) => {
@@ -182,9 +221,15 @@ async function planUsers(
     );
   };
   if (since) {
-    for await (const anchors of source.deletedUsers(since)) {
-      spool.markDeleted(anchors);
-      missing(anchors, 'deleted in the directory');
+    const tracking = await source.tracksDeletions(since);
+    if (!tracking.ok) log.info(`this incremental run cannot see deletions (${tracking.reason}): full runs find users gone from the directory`);
+    for await (const page of source.goneUsers(since, until)) {
+      const gone = page.filter((g) => !spool.wasSeen(g.anchor));
+      spool.markDeleted(gone.map((g) => g.anchor));
+      for (const why of ['deleted', 'moved out of scope'] as const) {
+        const anchors = gone.filter((g) => g.why === why).map((g) => g.anchor);
+        if (anchors.length) missing(anchors, WHY[why]);
+      }
     }
   } else {
     for (const anchors of spool.unseenUsers()) missing(anchors, 'not seen by a full run');

@@ -25,7 +25,8 @@ export interface RunReport {
   groups?: GroupApplyCounts;
   /** Why a safeguard stopped the run. */
   safeguard?: string[];
-  directory: { entriesRead: number };
+  /** What this run read from the directory: entries returned, requests sent. */
+  directory: { entriesRead: number; queries: number };
   /** Peak resident memory of the agent process so far (MB). */
   peakRssMb?: number;
   okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };
@@ -43,7 +44,7 @@ export function emptyReport(runId: number, mode: 'full' | 'incremental', started
     outcome: 'running',
     plan: {},
     counts: {},
-    directory: { entriesRead: 0 },
+    directory: { entriesRead: 0, queries: 0 },
     okta: { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 },
     oktaQuarantines: [],
     failures: [],

@@ -4,16 +4,20 @@
  * record the run and, only if every write is durable, advance the watermark.
  * The users table changes only as Okta confirms writes; a run that fails or is stopped before
  * applying leaves it as it was and records why.
+ *
+ * An incremental run whose directory did not move since the watermark (an idle poll) stops after
+ * reading the change position: one directory request, nothing planned, nothing sent. Of a streak
+ * of such polls the runs table keeps the latest.
  */
 import type { RunConfig } from './schema';
-import type { DirectorySource } from '../directory/source';
+import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
 import type { OktaClient } from '../okta/client';
 import type { StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import { applyPlan, recoverJournal, type ApplyResult } from './apply';
 import { applyGroups, NO_GROUPS_APPLIED, type GroupApplyCounts } from './groups';
-import { planPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
+import { planFrom, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import { emptyReport, type RunReport } from './report';
 import { userSchemaForRun } from './user-schema';
 
@@ -34,6 +38,8 @@ export interface SyncDeps {
   trigger: 'cli' | 'schedule' | 'start';
   signal?: AbortSignal;
   now?: () => Date;
+  /** This run's count of directory reads, when the caller wants to watch it (progress); else the run's own. */
+  reads?: DirectoryReads;
 }
 
 export interface SyncOptions {
@@ -57,30 +63,41 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
   // the oktaClient lives as long as the daemon: this run's requests are the difference
   const requestsBefore = { ...deps.oktaClient.requestCounts };
   const waitBefore = deps.oktaClient.rateLimitWaitMs;
+  const reads = deps.reads ?? noReads();
   let planned: PlannedRun | undefined;
+  let idle = false;
   try {
-    // before any write (recovery included): the configuration against the org's user schema
-    const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta });
-    const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
-    if (recovered) report.counts.recovered = recovered;
-
-    planned = await planPhase(
-      { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, schema, log },
+    const start = await startPhase(
+      { config, source, state },
       {
         mode: opts.mode,
+        reads,
         onDecision: (decision) => {
           report.mode = decision.mode;
           report.modeReason = decision.reason;
           state.runs.setMode(runId, decision.mode);
           if (opts.mode === 'incremental' && decision.mode === 'full') log.warn(`an incremental run was requested, but this is a full run: ${decision.reason}`);
+          else if (decision.unchanged) log.debug(`${decision.mode} run: ${decision.reason}`, { runId });
           else log.info(`${decision.mode} run: ${decision.reason}`, { runId });
         },
-        onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
       },
     );
+    if (start.decision.unchanged && state.journal.pending().length === 0) {
+      idle = true;
+      report.outcome = 'ok';
+      report.plan.read = 0;
+      return report;
+    }
+    // before any write (recovery included): the configuration against the org's user schema
+    const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta });
+    const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
+    if (recovered) report.counts.recovered = recovered;
+    planned = await planFrom({ config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, schema, log }, start, {
+      onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
+    });
     const { decision, verdict } = planned;
-    report.directory.entriesRead = planned.entriesRead;
-    await source.close();
+    // the connection waits for the next run (or the end of the process) while Okta is written
+    await source.release();
     Object.assign(report.plan, planned.counts);
     if (config.groups) report.groupsPlan = planned.groups.summary;
 
@@ -129,10 +146,11 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.error = (e as Error).message;
     throw e;
   } finally {
-    await source.close().catch(() => undefined);
+    // a failed run drops the connection: the next run connects again
+    await (report.outcome === 'failed' ? source.close() : source.release()).catch(() => undefined);
     report.endedAt = now().toISOString();
     report.durationMs = now().getTime() - started.getTime();
-    report.directory.entriesRead = source.entriesRead;
+    report.directory = { entriesRead: reads.entries, queries: reads.queries };
     report.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const rc = deps.oktaClient.requestCounts;
     report.okta = {
@@ -145,11 +163,20 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     state.runs.finish(
       runId,
       report.outcome === 'running' ? 'failed' : report.outcome,
-      { ...report.plan, ...report.counts, ...prefixed('groups', report.groups), entriesRead: report.directory.entriesRead, ...report.okta },
+      {
+        ...report.plan,
+        ...report.counts,
+        ...prefixed('groups', report.groups),
+        entriesRead: report.directory.entriesRead,
+        directoryQueries: report.directory.queries,
+        ...report.okta,
+        ...(idle ? { idle: 1 } : {}),
+      },
       report.error,
     );
     // the limits the responses gave, for the forecasts of later plans
     state.okta.setSeenLimits(deps.oktaClient.seenLimits);
+    if (idle) state.runs.forgetIdleBefore(runId);
     planned?.groups.spool?.close();
     planned?.spool.close();
     state.lock.release();

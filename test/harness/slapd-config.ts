@@ -12,6 +12,8 @@ export interface SlapdConfigInput {
   /** Let anonymous clients read the tree (default in startSlapd: no, only bound users read). */
   anonymousRead: boolean;
   tls?: { caFile: string; certFile: string; keyFile: string };
+  /** The accesslog database (cn=accesslog) and overlay (default: on). */
+  accessLog?: boolean;
   moduleDir?: string;
   schemaDir?: string;
 }
@@ -22,7 +24,8 @@ export const SLAPD_SCHEMAS = ['core', 'cosine', 'inetorgperson', 'nis'];
 /**
  * cn=config for a throwaway slapd (loaded with `slapadd -n0`), after /work/shared/ldap/slapd-config.sh:
  * back_mdb; {1} cn=accesslog with syncprov; {2} the data suffix with the memberof (groupOfNames/member),
- * syncprov (checkpoint 100 10, sessionlog 10000) and accesslog (writes, purged after 7 days) overlays;
+ * syncprov (checkpoint 100 10, sessionlog 10000) and accesslog (writes, purged after 7 days) overlays
+ * (without `accessLog`: no {1} and no accesslog overlay, the data suffix is {1});
  * unlimited size limits also for non-root binds; cn=admin,cn=config for runtime changes.
  * ACL: userPassword is usable for auth and writable by its owner only; bound users read everything else.
  */
@@ -40,6 +43,9 @@ export function slapdConfigLdif(c: SlapdConfigInput): string {
     ? [`olcTLSCACertificateFile: ${c.tls.caFile}`, `olcTLSCertificateFile: ${c.tls.certFile}`, `olcTLSCertificateKeyFile: ${c.tls.keyFile}`]
     : [];
   const readers = c.anonymousRead ? 'by * read' : 'by users read by * none';
+  const accessLog = c.accessLog ?? true;
+  // the data database comes after the accesslog's, when there is one
+  const data = `{${accessLog ? 2 : 1}}mdb`;
   const ldif = [
     [
       'dn: cn=config',
@@ -77,35 +83,39 @@ export function slapdConfigLdif(c: SlapdConfigInput): string {
       'olcRootDN: cn=admin,cn=config',
       `olcRootPW: ${c.rootPassword}`,
     ],
+    ...(accessLog
+      ? [
+          [
+            'dn: olcDatabase={1}mdb,cn=config',
+            'objectClass: olcDatabaseConfig',
+            'objectClass: olcMdbConfig',
+            'olcDatabase: {1}mdb',
+            'olcSuffix: cn=accesslog',
+            `olcDbDirectory: ${c.dir}/accesslog`,
+            `olcRootDN: ${c.rootDn}`,
+            'olcDbMaxSize: 1073741824',
+            `olcDbNoSync: ${c.noSync ? 'TRUE' : 'FALSE'}`,
+            'olcDbIndex: default eq',
+            'olcDbIndex: entryCSN,objectClass,reqEnd,reqResult,reqStart,reqDN',
+            'olcSizeLimit: unlimited',
+            'olcLimits: * size.prtotal=unlimited size.pr=unlimited',
+            `olcAccess: {0}to * ${readers}`,
+          ],
+          [
+            'dn: olcOverlay={0}syncprov,olcDatabase={1}mdb,cn=config',
+            'objectClass: olcOverlayConfig',
+            'objectClass: olcSyncProvConfig',
+            'olcOverlay: {0}syncprov',
+            'olcSpNoPresent: TRUE',
+            'olcSpReloadHint: TRUE',
+          ],
+        ]
+      : []),
     [
-      'dn: olcDatabase={1}mdb,cn=config',
+      `dn: olcDatabase=${data},cn=config`,
       'objectClass: olcDatabaseConfig',
       'objectClass: olcMdbConfig',
-      'olcDatabase: {1}mdb',
-      'olcSuffix: cn=accesslog',
-      `olcDbDirectory: ${c.dir}/accesslog`,
-      `olcRootDN: ${c.rootDn}`,
-      'olcDbMaxSize: 1073741824',
-      `olcDbNoSync: ${c.noSync ? 'TRUE' : 'FALSE'}`,
-      'olcDbIndex: default eq',
-      'olcDbIndex: entryCSN,objectClass,reqEnd,reqResult,reqStart,reqDN',
-      'olcSizeLimit: unlimited',
-      'olcLimits: * size.prtotal=unlimited size.pr=unlimited',
-      `olcAccess: {0}to * ${readers}`,
-    ],
-    [
-      'dn: olcOverlay={0}syncprov,olcDatabase={1}mdb,cn=config',
-      'objectClass: olcOverlayConfig',
-      'objectClass: olcSyncProvConfig',
-      'olcOverlay: {0}syncprov',
-      'olcSpNoPresent: TRUE',
-      'olcSpReloadHint: TRUE',
-    ],
-    [
-      'dn: olcDatabase={2}mdb,cn=config',
-      'objectClass: olcDatabaseConfig',
-      'objectClass: olcMdbConfig',
-      'olcDatabase: {2}mdb',
+      `olcDatabase: ${data}`,
       `olcSuffix: ${c.suffix}`,
       `olcDbDirectory: ${c.dir}/data`,
       `olcRootDN: ${c.rootDn}`,
@@ -121,7 +131,7 @@ export function slapdConfigLdif(c: SlapdConfigInput): string {
       `olcAccess: {1}to * ${readers}`,
     ],
     [
-      'dn: olcOverlay={0}memberof,olcDatabase={2}mdb,cn=config',
+      `dn: olcOverlay={0}memberof,olcDatabase=${data},cn=config`,
       'objectClass: olcOverlayConfig',
       'objectClass: olcMemberOf',
       'olcOverlay: {0}memberof',
@@ -131,23 +141,27 @@ export function slapdConfigLdif(c: SlapdConfigInput): string {
       'olcMemberOfMemberOfAD: memberOf',
     ],
     [
-      'dn: olcOverlay={1}syncprov,olcDatabase={2}mdb,cn=config',
+      `dn: olcOverlay={1}syncprov,olcDatabase=${data},cn=config`,
       'objectClass: olcOverlayConfig',
       'objectClass: olcSyncProvConfig',
       'olcOverlay: {1}syncprov',
       'olcSpCheckpoint: 100 10',
       'olcSpSessionlog: 10000',
     ],
-    [
-      'dn: olcOverlay={2}accesslog,olcDatabase={2}mdb,cn=config',
-      'objectClass: olcOverlayConfig',
-      'objectClass: olcAccessLogConfig',
-      'olcOverlay: {2}accesslog',
-      'olcAccessLogDB: cn=accesslog',
-      'olcAccessLogOps: writes',
-      'olcAccessLogSuccess: TRUE',
-      'olcAccessLogPurge: 07+00:00 01+00:00',
-    ],
+    ...(accessLog
+      ? [
+          [
+            `dn: olcOverlay={2}accesslog,olcDatabase=${data},cn=config`,
+            'objectClass: olcOverlayConfig',
+            'objectClass: olcAccessLogConfig',
+            'olcOverlay: {2}accesslog',
+            'olcAccessLogDB: cn=accesslog',
+            'olcAccessLogOps: writes',
+            'olcAccessLogSuccess: TRUE',
+            'olcAccessLogPurge: 07+00:00 01+00:00',
+          ],
+        ]
+      : []),
   ];
   return `${ldif.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }

@@ -34,6 +34,8 @@ export interface SlapdOptions {
   skeleton?: boolean;
   /** olcDbNoSync (default true). */
   noSync?: boolean;
+  /** The accesslog database (cn=accesslog) and overlay (default true); false: a server without one. */
+  accessLog?: boolean;
   /** Allow anonymous reads (default false: only bound users read; anonymous may only bind). */
   anonymousRead?: boolean;
   /** slapd -d level (default 0; 'stats' logs every operation to the log file). */
@@ -168,6 +170,7 @@ async function prepareDirectory(
       noSync: opts.noSync ?? true,
       anonymousRead: opts.anonymousRead ?? false,
       tls: certs,
+      accessLog: opts.accessLog,
     });
     writeFileSync(path.join(dir, 'config.ldif'), config);
     const slapadd = findBinary('slapadd');

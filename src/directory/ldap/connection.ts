@@ -2,22 +2,61 @@
  * One authenticated LDAP connection (ldapts 8): ldap://, ldaps:// or ldap:// + StartTLS, with
  * certificate verification on unless the config turns it off, a CA file, connect and operation
  * timeouts. Failures become {@link DirectoryError}s that say what went wrong and never the password.
+ *
+ * Every request goes through {@link LdapConnection.search} / {@link LdapConnection.searchPaginated},
+ * which count it in the {@link DirectoryReads} of the run using the connection (`reads`, set by
+ * the run). A connection outlives a run when the source keeps it (a daemon's polls); `bound` says
+ * whether it is still usable: ldapts reconnects a dropped connection by itself, but anonymously,
+ * so a connection that dropped once is never used again.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, InvalidCredentialsError, type Control, type Entry, type SearchOptions } from 'ldapts';
+import { Client, InvalidCredentialsError, type Control, type Entry, type SearchOptions, type SearchResult } from 'ldapts';
 import type { LdapSourceConfig } from '../schema';
+import type { DirectoryReads } from '../source';
 import { DirectoryError } from '../types';
 
-export type { Control, Entry, SearchOptions };
+export type { Control, Entry, SearchOptions, SearchResult };
 
-export class LdapConnection {
+/** What readers of server information and ranged values need of a connection. */
+export interface Searcher {
+  search(base: string, options: SearchOptions, controls?: Control | Control[]): Promise<SearchResult>;
+}
+
+export class LdapConnection implements Searcher {
   private constructor(
-    readonly client: Client,
+    private readonly client: Client,
     readonly url: string,
+    /** The reads of the run using the connection. */
+    public reads: DirectoryReads,
   ) {}
 
-  static async open(cfg: LdapSourceConfig): Promise<LdapConnection> {
+  /** Still connected and bound (false once the server closed it, even if ldapts would reconnect). */
+  get bound(): boolean {
+    return this.client.isBound;
+  }
+
+  async search(base: string, options: SearchOptions, controls?: Control | Control[]): Promise<SearchResult> {
+    this.reads.queries++;
+    return this.client.search(base, options, controls);
+  }
+
+  /** A paged search, a page at a time; each page is one request. */
+  async *searchPaginated(base: string, options: SearchOptions, controls?: Control | Control[]): AsyncGenerator<SearchResult> {
+    const pages = this.client.searchPaginated(base, options, controls);
+    try {
+      for (;;) {
+        const next = await pages.next();
+        if (next.done) return;
+        this.reads.queries++;
+        yield next.value;
+      }
+    } finally {
+      await pages.return(undefined);
+    }
+  }
+
+  static async open(cfg: LdapSourceConfig, reads: DirectoryReads): Promise<LdapConnection> {
     const tlsOptions = tlsOptionsOf(cfg);
     const isLdaps = cfg.url.toLowerCase().startsWith('ldaps:');
     const client = new Client({
@@ -28,18 +67,22 @@ export class LdapConnection {
       strictDN: false,
     });
     try {
-      if (cfg.startTls) await client.startTLS(tlsOptions);
+      if (cfg.startTls) {
+        reads.queries++;
+        await client.startTLS(tlsOptions);
+      }
     } catch (e) {
       await client.unbind().catch(() => undefined);
       throw mapError(e, cfg, 'StartTLS');
     }
     try {
+      reads.queries++;
       await client.bind(cfg.bindDn, cfg.bindPassword.reveal());
     } catch (e) {
       await client.unbind().catch(() => undefined);
       throw mapError(e, cfg, 'bind');
     }
-    return new LdapConnection(client, cfg.url);
+    return new LdapConnection(client, cfg.url, reads);
   }
 
   async close(): Promise<void> {
@@ -61,6 +104,8 @@ function tlsOptionsOf(cfg: LdapSourceConfig): ConnectionOptions {
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
+/** ldapts's words when the server went away with requests outstanding (a killed or restarted server). */
+const CONNECTION_LOST = /Connection closed before message response|Socket connection not established/i;
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|altname|certificate|SSL|wrong version number/i;
 
 export function mapError(e: unknown, cfg: LdapSourceConfig, during: string): DirectoryError {
@@ -72,6 +117,9 @@ export function mapError(e: unknown, cfg: LdapSourceConfig, during: string): Dir
   }
   if (typeof err.code === 'string' && UNREACHABLE.has(err.code)) {
     return new DirectoryError('unreachable', `directory ${cfg.url} is unreachable during ${during}: ${err.code}`, { cause: e });
+  }
+  if (CONNECTION_LOST.test(msg)) {
+    return new DirectoryError('unreachable', `directory ${cfg.url} closed the connection during ${during}: ${msg}`, { cause: e });
   }
   if ((typeof err.code === 'string' && TLS.test(err.code)) || TLS.test(msg)) {
     return new DirectoryError('tls', `TLS with ${cfg.url} failed during ${during}: ${msg}`, { cause: e });

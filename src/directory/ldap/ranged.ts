@@ -3,12 +3,12 @@
  * MaxValRange (1,500 by default) comes back as `member;range=0-1499` and must be read on in
  * further base searches (`member;range=1500-*`, …) until a range ends in `*`.
  */
-import type { Client } from 'ldapts';
+import type { Searcher } from './connection';
 
 const RANGE = /^(.+);range=(\d+)-(\d+|\*)$/i;
 
 /** Replace every `attr;range=a-b` of a raw entry by `attr` with all of its values. */
-export async function completeRanges(client: Client, entry: Record<string, unknown> & { dn: string }, onEntryRead: () => void): Promise<void> {
+export async function completeRanges(client: Searcher, entry: Record<string, unknown> & { dn: string }, onEntryRead: () => void): Promise<void> {
   for (const key of Object.keys(entry)) {
     const m = RANGE.exec(key);
     if (!m) continue;

@@ -2,17 +2,23 @@
  * Users and groups from an LDAP directory (OpenLDAP or Active Directory flavour): a paged search
  * (RFC 2696) per base DN, streamed page by page; entries normalised into SourceRecords.
  * Incremental scans add a change clause (uSNChanged / entryCSN / modifyTimestamp) to the filter;
- * AD deletions come from the Deleted Objects container (Show Deleted control); AD groups with
- * more members than MaxValRange are read completely by ranged retrieval.
+ * AD deletions come from the Deleted Objects container (Show Deleted control), OpenLDAP deletions
+ * and moves out of scope from the accesslog (accesslog.ts); AD groups with more members than
+ * MaxValRange are read completely by ranged retrieval.
+ *
+ * The connection outlives a run (`release`) until `close`: the next run goes on with it while it
+ * is still bound, with what it learnt of the server (rootDSE, AD invocationId, the accesslog), so
+ * that reading the change position of an idle poll is one request.
  */
 import type { GroupSourceConfig, LdapSourceConfig } from '../schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume, changedSince } from '../checkpoint';
 import { isUnder } from '../dn';
-import { and, eq, gte, or, wrapFilter } from '../filter';
+import { and, eq, gte, lte, or, wrapFilter } from '../filter';
 import { guidToBuffer, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
-import type { Checkpoint, DirectorySource, GroupPage } from '../source';
+import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser, type GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
+import { probeAccessLog, readGoneUsers, type AccessLogStatus } from './accesslog';
 import { LdapConnection, mapError, type Entry } from './connection';
 import { ShowDeletedControl } from './controls';
 import { compileFilter, filterAttributes } from './filter-match';
@@ -24,11 +30,20 @@ const KEY_ATTRIBUTES = { openldap: ['uid', 'mail', 'cn'], ad: ['sAMAccountName',
 /** Groups carry member lists: smaller pages keep memory bounded. */
 const GROUP_PAGE_SIZE = 50;
 
+/** What a connection learnt about the server; it goes when the connection goes. */
+interface Session {
+  conn: LdapConnection;
+  root: RootDse;
+  /** The rootDSE was read by this run's open (AD: its highestCommittedUSN is this run's). */
+  rootIsFresh: boolean;
+  invocationId?: string;
+  accessLog?: AccessLogStatus;
+}
+
 export class LdapDirectorySource implements DirectorySource {
   readonly id: string;
-  entriesRead = 0;
-  private conn?: LdapConnection;
-  private root?: RootDse;
+  private session?: Session;
+  private reads: DirectoryReads = noReads();
   private readonly attributes: string[];
   private readonly binary: string[];
   private readonly anchor: AnchorRule;
@@ -53,23 +68,38 @@ export class LdapDirectorySource implements DirectorySource {
     };
   }
 
-  async open(): Promise<void> {
-    this.conn = await LdapConnection.open(this.cfg);
+  async open(reads: DirectoryReads = noReads()): Promise<void> {
+    this.reads = reads;
+    if (this.session?.conn.bound) {
+      this.session.conn.reads = reads;
+      this.session.rootIsFresh = false;
+      return;
+    }
+    await this.close();
+    const conn = await LdapConnection.open(this.cfg, reads);
     try {
-      this.root = await readRootDse(this.conn.client);
-      this.entriesRead++;
+      const root = await readRootDse(conn);
+      this.reads.entries++;
+      this.session = { conn, root, rootIsFresh: true };
     } catch (e) {
+      await conn.close();
       throw mapError(e, this.cfg, 'reading the rootDSE');
     }
   }
 
   async checkpoint(): Promise<Checkpoint> {
-    const { client } = this.requireOpen();
-    const root = this.root!;
+    const s = this.requireOpen();
     const method = this.cfg.changeTracking.method;
     try {
-      if (flavorOf(this.cfg).name === 'ad' && (method === 'auto' || method === 'usn')) return await adCheckpoint(client, root);
-      return await ldapCheckpoint(client, this.cfg.users.baseDns, root, method === 'usn' ? 'auto' : method, this.now());
+      if (flavorOf(this.cfg).name === 'ad' && (method === 'auto' || method === 'usn')) {
+        // highestCommittedUSN is in the rootDSE: one request (none right after open)
+        const root = s.rootIsFresh ? s.root : await readRootDse(s.conn);
+        s.rootIsFresh = false;
+        const cp = await adCheckpoint(s.conn, root, s.invocationId);
+        s.invocationId = cp.invocationId;
+        return cp;
+      }
+      return await ldapCheckpoint(s.conn, this.cfg.users.baseDns, s.root, method === 'usn' ? 'auto' : method, this.now());
     } catch (e) {
       throw mapError(e, this.cfg, 'reading the change position');
     }
@@ -86,15 +116,15 @@ export class LdapDirectorySource implements DirectorySource {
   }
 
   async *usersByDn(dns: readonly string[]): AsyncIterable<SourcePage> {
-    const { client } = this.requireOpen();
+    const { conn } = this.requireOpen();
     const filter = wrapFilter(userFilterOf(this.cfg));
     for (let i = 0; i < dns.length; i += this.cfg.pageSize) {
       const entries: Entry[] = [];
       for (const dn of dns.slice(i, i + this.cfg.pageSize)) {
         if (!this.inScope(dn)) continue;
         try {
-          const r = await client.search(dn, { scope: 'base', filter, attributes: this.attributes, explicitBufferAttributes: this.binary });
-          this.entriesRead += r.searchEntries.length;
+          const r = await conn.search(dn, { scope: 'base', filter, attributes: this.attributes, explicitBufferAttributes: this.binary });
+          this.reads.entries += r.searchEntries.length;
           entries.push(...r.searchEntries);
         } catch (e) {
           if ((e as { code?: number }).code === 32) continue; // noSuchObject: deleted or moved
@@ -105,15 +135,44 @@ export class LdapDirectorySource implements DirectorySource {
     }
   }
 
-  async *deletedUsers(since: Checkpoint): AsyncIterable<string[]> {
-    if (since.kind !== 'ad-usn') return;
-    const domain = this.root?.defaultNamingContext;
+  async tracksDeletions(since: Checkpoint): Promise<{ ok: true } | { ok: false; reason: string }> {
+    if (since.kind === 'ad-usn') return { ok: true };
+    if (since.kind !== 'ldap-csn') return { ok: false, reason: 'deletions are found by full runs only: the change position is a timestamp' };
+    if (this.anchor.attribute.toLowerCase() !== 'entryuuid') {
+      return { ok: false, reason: `the accesslog names entries by entryUUID, and the anchor is ${this.anchor.attribute}` };
+    }
+    const s = this.requireOpen();
+    try {
+      s.accessLog ??= await probeAccessLog(s.conn, s.root);
+    } catch (e) {
+      throw mapError(e, this.cfg, 'reading the accesslog');
+    }
+    return s.accessLog;
+  }
+
+  async *goneUsers(since: Checkpoint, until: Checkpoint): AsyncIterable<GoneUser[]> {
+    if (since.kind === 'ad-usn' && until.kind === 'ad-usn') yield* this.tombstones(since.usn, until.usn);
+    else if (since.kind === 'ldap-csn' && until.kind === 'ldap-csn') {
+      if (!(await this.tracksDeletions(since)).ok) return;
+      const { conn } = this.requireOpen();
+      const scope = { baseDns: this.cfg.users.baseDns, scope: this.cfg.users.scope };
+      try {
+        yield* readGoneUsers(conn, scope, since.csns ?? [since.csn], until.csns ?? [until.csn], this.cfg.pageSize, (n) => (this.reads.entries += n));
+      } catch (e) {
+        throw mapError(e, this.cfg, 'search of the accesslog');
+      }
+    }
+  }
+
+  /** AD: users deleted after USN `from` and at or before `to` (their tombstones in Deleted Objects). */
+  private async *tombstones(from: string, to: string): AsyncIterable<GoneUser[]> {
+    const domain = this.session?.root.defaultNamingContext;
     if (!domain) return;
     // tombstones lose objectCategory: select them by objectClass
-    const filter = and('(isDeleted=TRUE)', '(objectClass=user)', gte('uSNChanged', String(BigInt(since.usn) + 1n)));
-    const { client } = this.requireOpen();
+    const filter = and('(isDeleted=TRUE)', '(objectClass=user)', gte('uSNChanged', String(BigInt(from) + 1n)), lte('uSNChanged', to));
+    const { conn } = this.requireOpen();
     try {
-      const pages = client.searchPaginated(
+      const pages = conn.searchPaginated(
         `CN=Deleted Objects,${domain}`,
         {
           scope: 'one',
@@ -125,13 +184,13 @@ export class LdapDirectorySource implements DirectorySource {
         new ShowDeletedControl(),
       );
       for await (const page of pages) {
-        this.entriesRead += page.searchEntries.length;
-        const anchors: string[] = [];
+        this.reads.entries += page.searchEntries.length;
+        const gone: GoneUser[] = [];
         for (const e of page.searchEntries) {
           const g = (Array.isArray(e.objectGUID) ? e.objectGUID[0] : e.objectGUID) as unknown;
-          if (Buffer.isBuffer(g) && g.length === 16) anchors.push(guidToString(g));
+          if (Buffer.isBuffer(g) && g.length === 16) gone.push({ anchor: guidToString(g), why: 'deleted' });
         }
-        yield anchors;
+        yield gone;
       }
     } catch (e) {
       throw mapError(e, this.cfg, 'search of deleted objects');
@@ -145,12 +204,12 @@ export class LdapDirectorySource implements DirectorySource {
     const base = wrapFilter(groupFilterOf(this.cfg, g));
     const memberAttrs = memberAttributesOf(this.cfg, g);
     const attributes = [...new Set([this.anchor.attribute, ...memberAttrs, ...g.attributes])];
-    const { client } = this.requireOpen();
+    const { conn } = this.requireOpen();
     for await (const entries of this.search(g.baseDns, change ? and(base, change) : base, attributes, { scope: g.scope, pageSize: GROUP_PAGE_SIZE })) {
       const page: GroupPage = { groups: [], rejected: [] };
       for (const entry of entries) {
         try {
-          await completeRanges(client, entry, () => this.entriesRead++);
+          await completeRanges(conn, entry, () => this.reads.entries++);
         } catch (e) {
           throw mapError(e, this.cfg, `ranged retrieval of ${entry.dn}`);
         }
@@ -204,9 +263,9 @@ export class LdapDirectorySource implements DirectorySource {
     attributes: string[],
     opts: { scope?: 'base' | 'one' | 'sub'; pageSize?: number } = {},
   ): AsyncIterable<Entry[]> {
-    const { client } = this.requireOpen();
+    const { conn } = this.requireOpen();
     for (const base of bases) {
-      const pages = client.searchPaginated(base, {
+      const pages = conn.searchPaginated(base, {
         scope: opts.scope ?? this.cfg.users.scope,
         filter,
         attributes,
@@ -215,7 +274,7 @@ export class LdapDirectorySource implements DirectorySource {
       });
       try {
         for await (const page of pages) {
-          this.entriesRead += page.searchEntries.length;
+          this.reads.entries += page.searchEntries.length;
           yield page.searchEntries;
         }
       } catch (e) {
@@ -235,13 +294,20 @@ export class LdapDirectorySource implements DirectorySource {
     return page;
   }
 
-  private requireOpen(): LdapConnection {
-    if (!this.conn) throw new Error('LdapDirectorySource used before open()');
-    return this.conn;
+  private requireOpen(): Session {
+    if (!this.session) throw new Error('LdapDirectorySource used before open()');
+    return this.session;
+  }
+
+  /** The connection stays for the next run (it is closed by `close`, or dropped by the server). */
+  async release(): Promise<void> {
+    if (this.session) this.session.conn.reads = noReads();
+    this.reads = noReads();
   }
 
   async close(): Promise<void> {
-    await this.conn?.close();
-    this.conn = undefined;
+    const s = this.session;
+    this.session = undefined;
+    await s?.conn.close();
   }
 }

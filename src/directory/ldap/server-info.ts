@@ -3,9 +3,12 @@
  * scan (checkpoint). Active Directory: the DC's dnsHostName, its invocationId (from its NTDS
  * Settings object) and highestCommittedUSN. OpenLDAP: the contextCSN of the database holding the
  * base DN (maintained by the syncprov overlay); without it, the agent's clock for modifyTimestamp.
+ * Reading the position is one request when the connection already knows the server (its rootDSE
+ * and, on AD, the invocationId, which changes only when the DC is restored, and so restarted,
+ * which ends the connection): the cheap query of an idle poll.
  */
-import type { Client } from 'ldapts';
 import type { Checkpoint } from '../source';
+import type { Searcher } from './connection';
 import { toGeneralizedTime } from '../checkpoint';
 import { isUnder } from '../dn';
 import { guidToString } from '../normalize';
@@ -22,7 +25,7 @@ export interface RootDse {
 const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as string | undefined) : typeof v === 'string' ? v : undefined);
 const many = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []);
 
-export async function readRootDse(client: Client): Promise<RootDse> {
+export async function readRootDse(client: Searcher): Promise<RootDse> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
@@ -39,11 +42,12 @@ export async function readRootDse(client: Client): Promise<RootDse> {
   };
 }
 
-/** AD: the checkpoint of the DC we are talking to. */
-export async function adCheckpoint(client: Client, root: RootDse): Promise<Checkpoint> {
+/** AD: the checkpoint of the DC we are talking to; `invocationId` when the connection read it already. */
+export async function adCheckpoint(client: Searcher, root: RootDse, invocationId?: string): Promise<Extract<Checkpoint, { kind: 'ad-usn' }>> {
   if (!root.highestCommittedUSN || !root.dsServiceName || !root.dnsHostName) {
     throw new Error('the server does not look like an Active Directory domain controller (no highestCommittedUSN/dsServiceName in the rootDSE)');
   }
+  if (invocationId) return { kind: 'ad-usn', dc: root.dnsHostName, invocationId, usn: root.highestCommittedUSN };
   const { searchEntries } = await client.search(root.dsServiceName, {
     scope: 'base',
     filter: '(objectClass=*)',
@@ -61,27 +65,31 @@ function namingContextOf(dn: string, contexts: readonly string[]): string | unde
   return [...contexts].filter((c) => isUnder(dn, c)).sort((a, b) => b.length - a.length)[0];
 }
 
-/**
- * OpenLDAP: the smallest contextCSN of the database holding `baseDn` (one per server id in
- * multi-provider setups; the smallest is safe). Undefined when the server keeps none.
- */
-async function contextCsn(client: Client, baseDn: string, root: RootDse): Promise<string | undefined> {
-  const suffix = namingContextOf(baseDn, root.namingContexts) ?? baseDn;
+/** OpenLDAP: the contextCSN values (one per server id in multi-provider setups) of a database suffix. */
+async function contextCsns(client: Searcher, suffix: string): Promise<string[]> {
   const { searchEntries } = await client.search(suffix, { scope: 'base', filter: '(objectClass=*)', attributes: ['contextCSN'] });
-  const csns = many((searchEntries[0] as Record<string, unknown> | undefined)?.contextCSN);
-  return csns.sort()[0];
+  return many((searchEntries[0] as Record<string, unknown> | undefined)?.contextCSN);
 }
 
+/**
+ * OpenLDAP: the change position of the databases holding the base DNs (one request per database,
+ * usually one). The checkpoint's `csn` is the smallest contextCSN (safe to resume from in
+ * multi-provider setups); `csns` are all of them, so that a write on any provider moves the position.
+ */
 export async function ldapCheckpoint(
-  client: Client,
+  client: Searcher,
   baseDns: readonly string[],
   root: RootDse,
   method: 'csn' | 'timestamp' | 'auto',
   now: Date,
 ): Promise<Checkpoint> {
   if (method !== 'timestamp') {
-    const csns = (await Promise.all(baseDns.map((b) => contextCsn(client, b, root)))).filter((c): c is string => !!c);
-    if (csns.length === baseDns.length) return { kind: 'ldap-csn', csn: csns.sort()[0] };
+    const suffixes = [...new Set(baseDns.map((b) => namingContextOf(b, root.namingContexts) ?? b))];
+    const perSuffix = await Promise.all(suffixes.map((s) => contextCsns(client, s)));
+    if (perSuffix.every((c) => c.length > 0)) {
+      const csns = [...new Set(perSuffix.flat())].sort();
+      return { kind: 'ldap-csn', csn: csns[0], csns };
+    }
     if (method === 'csn')
       throw new Error('changeTracking.method is csn, but the server keeps no contextCSN for the base DNs (is the syncprov overlay configured?)');
   }

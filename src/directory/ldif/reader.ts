@@ -9,16 +9,16 @@ import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, grou
 import { canResume } from '../checkpoint';
 import { compileFilter, filterAttributes, type EntryPredicate } from '../ldap/filter-match';
 import { normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
-import type { Checkpoint, DirectorySource, GroupPage } from '../source';
+import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser, type GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { parseLdifFile } from './parser';
-import { normalizeDn } from '../dn';
+import { inScope, normalizeDn } from '../dn';
 
 const PAGE = 500;
 
 export class LdifDirectorySource implements DirectorySource {
   readonly id: string;
-  entriesRead = 0;
+  private reads: DirectoryReads = noReads();
   private readonly filter: EntryPredicate;
   private readonly binary: Set<string>;
   private readonly anchor: AnchorRule;
@@ -41,7 +41,9 @@ export class LdifDirectorySource implements DirectorySource {
     this.keepAttributes = new Set([...attributesToRead(cfg), ...(disabledFilter ? filterAttributes(disabledFilter) : [])].map((a) => a.toLowerCase()));
   }
 
-  async open(): Promise<void> {}
+  async open(reads: DirectoryReads = noReads()): Promise<void> {
+    this.reads = reads;
+  }
 
   /** A file cannot say what changed: every run is a full run. */
   async checkpoint(): Promise<Checkpoint> {
@@ -61,7 +63,11 @@ export class LdifDirectorySource implements DirectorySource {
     yield* this.scan((r) => wanted.has(normalizeDn(r.dn)));
   }
 
-  async *deletedUsers(): AsyncIterable<string[]> {}
+  async tracksDeletions(): Promise<{ ok: false; reason: string }> {
+    return { ok: false, reason: 'a file cannot say what changed' };
+  }
+
+  async *goneUsers(): AsyncIterable<GoneUser[]> {}
 
   async *groups(): AsyncIterable<GroupPage> {
     const g = this.groupsCfg;
@@ -76,7 +82,7 @@ export class LdifDirectorySource implements DirectorySource {
       if (!entry.dn || !inScope(entry.dn, g.baseDns, g.scope)) continue;
       const attributes = normalizeAttributes(this.decode(entry.attributes));
       if (!match(attributes)) continue;
-      this.entriesRead++;
+      this.reads.entries++;
       for (const name of Object.keys(attributes)) if (!keep.has(name)) delete attributes[name];
       const r = toSourceRecord(entry.dn, attributes, this.anchor, { kind: 'none' }, this.now());
       if (!('record' in r)) {
@@ -123,7 +129,7 @@ export class LdifDirectorySource implements DirectorySource {
       if (!entry.dn || !inScope(entry.dn, this.cfg.users.baseDns, this.cfg.users.scope)) continue;
       const attributes = normalizeAttributes(this.decode(entry.attributes));
       if (!this.filter(attributes)) continue;
-      this.entriesRead++;
+      this.reads.entries++;
       for (const name of Object.keys(attributes)) if (!this.keepAttributes.has(name)) delete attributes[name];
       const r = toSourceRecord(entry.dn, attributes, this.anchor, this.disabled, now);
       if ('record' in r) {
@@ -149,6 +155,10 @@ export class LdifDirectorySource implements DirectorySource {
     return out;
   }
 
+  async release(): Promise<void> {
+    this.reads = noReads();
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -159,20 +169,4 @@ function utf8OrBuffer(b: Buffer): string | Buffer {
   } catch {
     return b;
   }
-}
-
-/** Whether a DN is within one of the base DNs (all entries when there are none). */
-function inScope(dn: string, bases: readonly string[] | undefined, scope: 'sub' | 'one'): boolean {
-  if (!bases?.length) return true;
-  const d = normalizeDn(dn);
-  return bases.some((b) => {
-    const base = normalizeDn(b);
-    if (d === base) return scope === 'sub';
-    if (!d.endsWith(',' + base)) return false;
-    if (scope === 'sub') return true;
-    return !d
-      .slice(0, d.length - base.length - 1)
-      .replace(/\\./g, '')
-      .includes(',');
-  });
 }

@@ -12,7 +12,7 @@
  * a login an Okta user holds is not available, so the username step takes the next candidate or
  * suffix). The answers Okta gave during a page are reused for the creates of that page.
  */
-import type { DirectorySource } from '../../directory/source';
+import { noReads, type DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
 import type { OktaClient, OktaUser } from '../../okta/client';
 import { normalizeLogin } from '../../okta/profile';
@@ -78,7 +78,8 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   };
 
   const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline, okta: config.okta });
-  await source.open();
+  const reads = noReads();
+  await source.open(reads);
   const spool = state.spool();
   try {
     // the records are planned as a full sync plans them (the same path, the same clock for every record)
@@ -123,7 +124,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   const report: PreflightReport = {
     startedAt: started.toISOString(),
     durationMs: now().getTime() - started.getTime(),
-    source: { id: source.id, entriesRead: source.entriesRead },
+    source: { id: source.id, entriesRead: reads.entries },
     state: { path: config.state.path, exists: opts.stateExists, ...stateCounts(state) },
     okta: {
       orgUrl: config.okta.orgUrl,

@@ -74,7 +74,8 @@ export type PlannedGroup =
 /** How a user action of the run's spool takes part in memberships. */
 export function runUserKind(a: { kind: string; why?: string }): RunUserKind {
   if (a.kind === 'create') return 'create';
-  if (a.kind === 'missing') return a.why === 'deleted in the directory' ? 'deleted' : 'missing';
+  // deleted or moved out of scope: the DN the state knows names no user any more
+  if (a.kind === 'missing') return a.why === 'deleted in the directory' || a.why === 'moved out of scope' ? 'deleted' : 'missing';
   return 'seen';
 }
 

@@ -72,8 +72,9 @@ export interface LifecycleAction {
 }
 
 /**
- * A user the agent manages that the directory no longer shows (not seen by a full run, or an AD
- * deletion). `deprovision` once it was missing for the grace; otherwise only counted.
+ * A user the agent manages that the directory no longer shows (not seen by a full run; or, seen by
+ * an incremental run, deleted or moved out of the base DNs: an AD tombstone, an OpenLDAP accesslog
+ * record). `deprovision` once it was missing for the grace; otherwise only counted.
  */
 export interface MissingAction {
   kind: 'missing';
@@ -83,7 +84,7 @@ export interface MissingAction {
   login: string | null;
   missingRuns: number;
   deprovision: boolean;
-  why: 'not seen by a full run' | 'deleted in the directory';
+  why: 'not seen by a full run' | 'deleted in the directory' | 'moved out of scope';
 }
 
 export interface UnchangedAction {

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { LdapDirectorySource } from '../../../src/directory/ldap/reader';
+import { noReads } from '../../../src/directory/source';
 import { loadConfig } from '../../../src/config/load';
 import { StateStore } from '../../../src/state/store';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
@@ -174,14 +175,15 @@ test('a value such as *)(uid=* cannot widen a search', async () => {
   const { config: cfg } = loadConfig(file);
   if (cfg.source.type !== 'ldap') throw new Error('ldap source expected');
   const source = new LdapDirectorySource(cfg.source);
-  await source.open();
-  const before = source.entriesRead; // the rootDSE
+  const reads = noReads();
+  await source.open(reads);
+  const before = reads.entries; // the rootDSE
   try {
     expect((await source.findUsers('alice')).map((r) => r.dn)).toEqual([`uid=alice,${ou('inject')}`]);
     for (const evil of ['*)(uid=*', '*', 'alice)(|(uid=*', '*)(objectClass=*))(&(uid=x', '\\2a']) {
       expect(await source.findUsers(evil)).toEqual([]);
     }
-    expect(source.entriesRead - before).toBe(1);
+    expect(reads.entries - before).toBe(1);
   } finally {
     await source.close();
   }

@@ -49,8 +49,8 @@ function directory(records: SourceRecord[]): DirectorySource {
   const find = (key: string) => records.filter((r) => r.anchor === key || r.dn === key || r.attributes.uid?.[0] === key);
   return {
     id: 'memory',
-    entriesRead: records.length,
     open: async () => undefined,
+    release: async () => undefined,
     close: async () => undefined,
     checkpoint: async () => ({ kind: 'none' }),
     canResume: () => ({ ok: false, reason: 'a file cannot resume' }),
@@ -58,7 +58,8 @@ function directory(records: SourceRecord[]): DirectorySource {
       yield { records, rejected: [] };
     },
     async *usersByDn() {},
-    async *deletedUsers() {},
+    tracksDeletions: async () => ({ ok: false, reason: 'a file' }),
+    async *goneUsers() {},
     async *groups() {},
     findUsers: async (key: string) => find(key),
   };

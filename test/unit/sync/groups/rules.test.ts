@@ -64,6 +64,7 @@ describe("this run's entries", () => {
   test('runUserKind: created, deleted in the directory, missing, and everything else seen', () => {
     expect(runUserKind({ kind: 'create' })).toBe('create');
     expect(runUserKind({ kind: 'missing', why: 'deleted in the directory' })).toBe('deleted');
+    expect(runUserKind({ kind: 'missing', why: 'moved out of scope' })).toBe('deleted');
     expect(runUserKind({ kind: 'missing', why: 'not found in the directory' })).toBe('missing');
     for (const kind of ['update', 'unchanged', 'link', 'quarantine']) expect(runUserKind({ kind })).toBe('seen');
   });
