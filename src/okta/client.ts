@@ -1,18 +1,20 @@
 /**
  * The Okta client: everything the agent writes to or reads from Okta goes through {@link OktaClient}.
  * {@link SdkOktaClient} implements it with `@okta/okta-sdk-nodejs` 8.x (no trailing slash on the org
- * URL, `cacheMiddleware: null`, our {@link GovernedRequestExecutor} for pacing, timeouts and retries).
+ * URL, `cacheMiddleware: null`, our {@link GovernedRequestExecutor} for pacing, timeouts and retries),
+ * the SDK loaded at the first request (sdk.ts).
  * Only profiles are sent: never credentials beyond the provider type.
  */
-import { Client } from '@okta/okta-sdk-nodejs';
+import type { Client } from '@okta/okta-sdk-nodejs';
 import type { OktaConfig } from './schema';
-import { GovernedRequestExecutor, type RequestCounts } from './executor';
+import { createGovernedExecutor, noRequests, type GovernedRequestExecutor, type RequestCounts } from './executor';
 import { OktaError, OktaFatalError, toOktaError } from './errors';
 import { RateGovernor, type Bucket } from './governor';
 import { oktaUnreachable } from './net';
 import type { Profile } from './profile';
 import type { SeenLimits } from './rate-limits';
 import { parseUserSchema, type UserSchema } from './user-schema';
+import { loadSdk } from './sdk';
 
 export interface OktaUser {
   id: string;
@@ -76,37 +78,49 @@ export interface OktaClientHooks {
 }
 
 export class SdkOktaClient implements OktaClient {
-  private readonly client: Client;
-  private readonly executor: GovernedRequestExecutor;
+  private sdk?: { client: Client; executor: GovernedRequestExecutor };
   private readonly governor: RateGovernor;
   private readonly orgUrl: string;
+  private readonly counts = noRequests();
 
-  constructor(config: OktaConfig, hooks: OktaClientHooks = {}) {
+  constructor(
+    private readonly config: OktaConfig,
+    private readonly hooks: OktaClientHooks = {},
+  ) {
     this.governor = new RateGovernor({ share: config.rateLimitShare, concurrency: config.concurrency, onWait: hooks.onRateWait });
-    this.executor = new GovernedRequestExecutor({
-      governor: this.governor,
-      requestTimeoutMs: config.requestTimeoutMs,
-      maxRetries: config.maxRetries,
-      onRetry: hooks.onRetry,
-    });
     this.orgUrl = config.orgUrl.replace(/\/+$/, '');
-    const clientConfig = {
-      orgUrl: this.orgUrl,
-      token: config.token.reveal(),
-      cacheMiddleware: null,
-      requestExecutor: this.executor,
-      // honoured by the SDK (prepended to its own user agent) but missing from its typings
-      userAgent: 'ldap-okta-sync/0.1',
-    };
-    this.client = new Client(clientConfig);
+  }
+
+  /** The SDK's client, made at the first request. */
+  private get client(): Client {
+    if (!this.sdk) {
+      const sdk = loadSdk();
+      const executor = createGovernedExecutor(sdk, {
+        governor: this.governor,
+        counts: this.counts,
+        requestTimeoutMs: this.config.requestTimeoutMs,
+        maxRetries: this.config.maxRetries,
+        onRetry: this.hooks.onRetry,
+      });
+      const clientConfig = {
+        orgUrl: this.orgUrl,
+        token: this.config.token.reveal(),
+        cacheMiddleware: null,
+        requestExecutor: executor,
+        // honoured by the SDK (prepended to its own user agent) but missing from its typings
+        userAgent: 'ldap-okta-sync/0.1',
+      };
+      this.sdk = { client: new sdk.Client(clientConfig), executor };
+    }
+    return this.sdk.client;
   }
 
   get requestCounts(): RequestCounts {
-    return this.executor.counts;
+    return this.counts;
   }
 
   close(): void {
-    this.executor.close();
+    this.sdk?.executor.close();
   }
 
   get rateLimitWaitMs(): number {

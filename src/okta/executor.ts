@@ -12,12 +12,15 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import type { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { bucketOf, parseRateHeaders, type Bucket, type RateGovernor } from './governor';
 import { noConnection } from './net';
+import type { Sdk } from './sdk';
 
 export interface ExecutorOptions {
   governor: RateGovernor;
+  /** Where requests are counted (the client's, which outlives the executor's creation). */
+  counts: RequestCounts;
   requestTimeoutMs: number;
   maxRetries: number;
   sleep?: (ms: number) => Promise<void>;
@@ -37,70 +40,85 @@ const LIFECYCLE = /^\/api\/v1\/users\/[^/]+\/lifecycle\//;
 type SdkRequest = { url: string; method?: string; timeout?: number; headers?: Record<string, string>; agent?: unknown };
 type SdkResponse = { status: number; headers: { get(name: string): string | null }; text(): Promise<string> };
 
-export class GovernedRequestExecutor extends RequestExecutor {
-  readonly counts: RequestCounts = { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} };
-  private readonly sleep: (ms: number) => Promise<void>;
-  /** Our own keep-alive connection pools, so close() can end them (a CLI run then exits at once). */
-  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+export const noRequests = (): RequestCounts => ({ total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} });
 
-  constructor(private readonly opts: ExecutorOptions) {
-    super();
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  }
-
+export interface GovernedRequestExecutor extends RequestExecutor {
   /** Close idle connections to Okta. */
-  close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
-  }
+  close(): void;
+}
 
-  override async fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
-    const req = request as unknown as SdkRequest;
-    const method = (req.method ?? 'GET').toUpperCase();
-    const bucket = bucketOf(method, req.url);
-    const settledByCaller = method === 'POST' && (bucket === 'users' || LIFECYCLE.test(new URL(req.url).pathname));
-    // the SDK sets an agent only for an HTTPS proxy; otherwise use our pools
-    req.agent ??= req.url.startsWith('https:') ? this.agents.https : this.agents.http;
-    for (let attempt = 0; ; attempt++) {
-      const permit = await this.opts.governor.acquire(bucket);
-      this.counts.total++;
-      this.counts.byBucket[bucket] = (this.counts.byBucket[bucket] ?? 0) + 1;
-      if (method !== 'GET') this.counts.writes++;
-      let response: SdkResponse;
-      try {
-        req.timeout = this.opts.requestTimeoutMs;
-        response = (await super.fetch(request)) as SdkResponse;
-      } catch (e) {
-        permit.release();
-        // a create or lifecycle change may have reached Okta unless the connection was never made
-        if ((settledByCaller && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
-        await this.backoff(method, bucket, attempt, describe(e));
-        continue;
-      }
-      permit.release({ headers: parseRateHeaders((n) => response.headers.get(n)), status: response.status });
-      if (response.status === 429) {
-        this.counts.rateLimited++;
-        if (attempt >= this.opts.maxRetries) return response as never;
-        this.counts.retries++;
-        this.opts.onRetry?.({ method, bucket, attempt, reason: 'HTTP 429', delayMs: 0 });
-        await response.text().catch(() => undefined);
-        continue; // the governor now holds the bucket until its Reset
-      }
-      if (response.status >= 500 && !settledByCaller && attempt < this.opts.maxRetries) {
-        await response.text().catch(() => undefined);
-        await this.backoff(method, bucket, attempt, `HTTP ${response.status}`);
-        continue;
-      }
-      return response as never;
+/** Our executor: a subclass of the SDK's, so it is made from the loaded SDK (sdk.ts). */
+export function createGovernedExecutor(sdk: Sdk, opts: ExecutorOptions): GovernedRequestExecutor {
+  return new (governedExecutorClass(sdk.RequestExecutor))(opts);
+}
+
+function governedExecutorClass(Base: typeof RequestExecutor) {
+  return class Governed extends Base implements GovernedRequestExecutor {
+    private readonly counts: RequestCounts;
+    private readonly sleep: (ms: number) => Promise<void>;
+    /** Our own keep-alive connection pools, so close() can end them (a CLI run then exits at once). */
+    private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+    constructor(private readonly opts: ExecutorOptions) {
+      super();
+      this.counts = opts.counts;
+      this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     }
-  }
 
-  private async backoff(method: string, bucket: Bucket, attempt: number, reason: string): Promise<void> {
-    const delayMs = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-    this.counts.retries++;
-    this.opts.onRetry?.({ method, bucket, attempt, reason, delayMs: Math.round(delayMs) });
-    await this.sleep(delayMs);
-  }
+    /** Close idle connections to Okta. */
+    close(): void {
+      this.agents.http.destroy();
+      this.agents.https.destroy();
+    }
+
+    override async fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
+      const req = request as unknown as SdkRequest;
+      const method = (req.method ?? 'GET').toUpperCase();
+      const bucket = bucketOf(method, req.url);
+      const settledByCaller = method === 'POST' && (bucket === 'users' || LIFECYCLE.test(new URL(req.url).pathname));
+      // the SDK sets an agent only for an HTTPS proxy; otherwise use our pools
+      req.agent ??= req.url.startsWith('https:') ? this.agents.https : this.agents.http;
+      for (let attempt = 0; ; attempt++) {
+        const permit = await this.opts.governor.acquire(bucket);
+        this.counts.total++;
+        this.counts.byBucket[bucket] = (this.counts.byBucket[bucket] ?? 0) + 1;
+        if (method !== 'GET') this.counts.writes++;
+        let response: SdkResponse;
+        try {
+          req.timeout = this.opts.requestTimeoutMs;
+          response = (await super.fetch(request)) as SdkResponse;
+        } catch (e) {
+          permit.release();
+          // a create or lifecycle change may have reached Okta unless the connection was never made
+          if ((settledByCaller && !noConnection(e)) || attempt >= this.opts.maxRetries) throw e;
+          await this.backoff(method, bucket, attempt, describe(e));
+          continue;
+        }
+        permit.release({ headers: parseRateHeaders((n) => response.headers.get(n)), status: response.status });
+        if (response.status === 429) {
+          this.counts.rateLimited++;
+          if (attempt >= this.opts.maxRetries) return response as never;
+          this.counts.retries++;
+          this.opts.onRetry?.({ method, bucket, attempt, reason: 'HTTP 429', delayMs: 0 });
+          await response.text().catch(() => undefined);
+          continue; // the governor now holds the bucket until its Reset
+        }
+        if (response.status >= 500 && !settledByCaller && attempt < this.opts.maxRetries) {
+          await response.text().catch(() => undefined);
+          await this.backoff(method, bucket, attempt, `HTTP ${response.status}`);
+          continue;
+        }
+        return response as never;
+      }
+    }
+
+    private async backoff(method: string, bucket: Bucket, attempt: number, reason: string): Promise<void> {
+      const delayMs = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      this.counts.retries++;
+      this.opts.onRetry?.({ method, bucket, attempt, reason, delayMs: Math.round(delayMs) });
+      await this.sleep(delayMs);
+    }
+  };
 }
 
 function describe(e: unknown): string {

@@ -72,6 +72,17 @@ export class RunsRepo {
     this.db.prepare(`DELETE FROM runs WHERE id = (SELECT max(id) FROM runs WHERE id < ?) AND outcome = 'ok' AND json_extract(counts, '$.idle') = 1`).run(id);
   }
 
+  /** Milliseconds between the start of the latest run before `id` that was not an idle poll and the start of run `id`. */
+  msSinceWorkBefore(id: number): number | undefined {
+    const r = this.db
+      .prepare<[number, number], { ms: number | null }>(
+        `SELECT (julianday((SELECT started_at FROM runs WHERE id = ?)) - julianday(started_at)) * 86400000.0 AS ms FROM runs
+          WHERE id < ? AND (counts IS NULL OR json_extract(counts, '$.idle') IS NOT 1) ORDER BY id DESC LIMIT 1`,
+      )
+      .get(id, id);
+    return r?.ms ?? undefined;
+  }
+
   /** Runs left 'running' by a process that died are marked interrupted. */
   markInterrupted(): number {
     return this.db

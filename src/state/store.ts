@@ -60,6 +60,17 @@ export class StateStore {
     return new SampleWeights(this.db);
   }
 
+  /**
+   * Whether anything waits to be tried again by the next run that reads the directory: a user
+   * record in quarantine, a group in quarantine or with writes not all confirmed (indexed lookups).
+   */
+  hasRetries(): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM main.users WHERE quarantine_reason IS NOT NULL AND anchor NOT LIKE 'dn:%' LIMIT 1").get() !== undefined ||
+      this.db.prepare('SELECT 1 FROM main.groups WHERE pending = 1 OR quarantine_reason IS NOT NULL LIMIT 1').get() !== undefined
+    );
+  }
+
   /** Run `fn` in one transaction: all of its writes land together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

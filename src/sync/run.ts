@@ -5,9 +5,11 @@
  * The users table changes only as Okta confirms writes; a run that fails or is stopped before
  * applying leaves it as it was and records why.
  *
- * An incremental run whose directory did not move since the watermark (an idle poll) stops after
- * reading the change position: one directory request, nothing planned, nothing sent. Of a streak
- * of such polls the runs table keeps the latest.
+ * A scheduled incremental run whose directory did not move since the watermark (an idle poll)
+ * stops after reading the change position: one directory request, nothing planned, nothing sent;
+ * unless records wait to be tried again (quarantined users and groups, unconfirmed group writes)
+ * and no run tried them for {@link RETRY_EVERY_MS}. Of a streak of idle polls the runs table keeps
+ * the latest. A run started by hand (`sync`) always reads.
  */
 import type { RunConfig } from './schema';
 import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
@@ -20,6 +22,9 @@ import { applyGroups, NO_GROUPS_APPLIED, type GroupApplyCounts } from './groups'
 import { planFrom, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import { emptyReport, type RunReport } from './report';
 import { userSchemaForRun } from './user-schema';
+
+/** Idle polls leave quarantined records alone for at most this long. */
+export const RETRY_EVERY_MS = 60_000;
 
 export class RunLockedError extends Error {
   constructor(readonly holder: { pid: number; host: string; runId: number | null; acquiredAt: string }) {
@@ -82,7 +87,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
         },
       },
     );
-    if (start.decision.unchanged && state.journal.pending().length === 0) {
+    if (start.decision.unchanged && deps.trigger === 'schedule' && state.journal.pending().length === 0 && !retryDue(state, runId)) {
       idle = true;
       report.outcome = 'ok';
       report.plan.read = 0;
@@ -182,6 +187,13 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     state.lock.release();
   }
   return report;
+}
+
+/** Something waits to be tried again, and no run read the directory for a while. */
+function retryDue(state: StateStore, runId: number): boolean {
+  if (!state.hasRetries()) return false;
+  const since = state.runs.msSinceWorkBefore(runId);
+  return since === undefined || since >= RETRY_EVERY_MS;
 }
 
 function prefixed(prefix: string, o: object | undefined): Record<string, number> {
