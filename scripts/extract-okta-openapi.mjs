@@ -29,6 +29,7 @@ const outPath = resolve(process.argv[3] ?? resolve(repoRoot, 'test/fixtures/okta
 
 /** Operations the simulator implements: spec path → methods. */
 const OPERATIONS = {
+  '/.well-known/okta-organization': ['get'],
   '/api/v1/users': ['get', 'post'],
   '/api/v1/users/{id}': ['get', 'post', 'put', 'delete'],
   '/api/v1/users/{id}/groups': ['get'],

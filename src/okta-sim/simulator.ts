@@ -33,6 +33,8 @@ export interface OktaSimulatorOptions {
   port?: number;
   /** SSWS API token clients must send (default: random). */
   token?: string;
+  /** The org's id (`00o…`, served by /.well-known/okta-organization; default: random, so two simulators are two orgs). */
+  orgId?: string;
   /** Requests per window for each bucket (defaults: Okta Workforce Identity per-minute limits). */
   rateLimits?: Partial<Record<BucketName, number>>;
   /** Rate-limit window length (default 60000; tests use short windows). */
@@ -48,7 +50,7 @@ export interface OktaSimulatorOptions {
   latencyMs?: number;
   /** Seed for ids and fault-injection rolls (default 1). */
   seed?: number;
-  /** Delay before changes become visible to `search` (eventual consistency; default 0 = off). */
+  /** Delay before changes become visible to `search` and `filter` (eventual consistency; default 0 = off). */
   searchIndexLagMs?: number;
   /** > 0: activation is "in progress" this long (`transitioningToStatus`, 409 E0000112 on update). */
   activationDelayMs?: number;
@@ -82,6 +84,8 @@ export interface OktaSimulator {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** The org's id (/.well-known/okta-organization). */
+  readonly orgId: string;
   readonly requests: RequestRecorder;
   readonly faults: FaultInjector;
   readonly store: SimStore;
@@ -104,6 +108,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   const seed = options.seed ?? 1;
   const ids = createIdGenerator(seed);
   const token = options.token ?? `00${randomBytes(30).toString('base64url')}`;
+  const orgId = options.orgId ?? `00o${randomBytes(16).toString('base64url').replace(/[-_]/g, '').slice(0, 17).padEnd(17, '0')}`;
   const store = new OktaStore(
     clock,
     ids,
@@ -130,7 +135,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
 
   let url = '';
   const pipeline = new Pipeline({
-    core: { store, ids, clock },
+    core: { orgId, store, ids, clock },
     router: new Router(ROUTES),
     limiter,
     gate,
@@ -157,6 +162,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
     url,
     port,
     token,
+    orgId,
     requests: recorder,
     faults,
     store: simStore,

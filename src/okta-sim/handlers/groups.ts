@@ -5,7 +5,7 @@
  * - listGroups `limit`: default and maximum 10000 (spec maximum; Okta recommends ≤ 200); `q` is a
  *   case-insensitive name prefix, not pageable, default limit 300 (documented).
  * - `expand=stats` adds `_embedded.stats.usersCount`.
- * - `search` sees the (optionally lagging) search index; `filter` and `q` current state.
+ * - `search` and `filter` see the (optionally lagging) search index; `q` current state.
  */
 import type { Handler } from '../http/types';
 import { compileQuery } from '../query/compile';
@@ -40,7 +40,7 @@ export const listGroups: Handler = (ctx, sim) => {
     } else if (filter !== undefined) {
       const pred = compileQuery(filter, groupFilterDialect);
       page = paginate(groups.order.from(after), limit, (id) => {
-        const g = groups.get(id);
+        const g = groups.visibility.view(id, groups.get(id));
         return g && pred(g) ? g : undefined;
       });
     } else {

@@ -2,8 +2,8 @@
  * GET /api/v1/users — plain list, `search`, `filter` or `q` (mutually exclusive, else 400 E0000033).
  *
  * - Plain list and `q` omit DEPROVISIONED users; `search` and `filter` include them (documented).
- * - `search` sees the search index (lagging when `searchIndexLagMs` > 0); `filter`, `q` and the plain
- *   list see current state.
+ * - `search` and `filter` see the search index (lagging when `searchIndexLagMs` > 0: both are
+ *   eventually consistent, facts §1.3); `q` and the plain list see current state.
  * - Order: ascending id (= creation order for generated ids); cursor `after` = last id of the previous
  *   page. With `sortBy` (search only) the order is by that attribute then id, and the cursor is opaque.
  * - `limit`: default 200, maximum 200 (clamped); with `q` default 10 and no pagination.
@@ -50,7 +50,7 @@ export const listUsers: Handler = (ctx, sim) => {
     } else if (filter !== undefined) {
       const pred = compileQuery(filter, userFilterDialect);
       page = paginate(index.order.from(after), limit, (id) => {
-        const u = index.get(id);
+        const u = index.visibility.view(id, index.get(id));
         return u && pred(u) ? u : undefined;
       });
     } else {

@@ -5,9 +5,10 @@
  *   E0000047) → route (404 E0000008 / 405 E0000022 / 400 E0000003 malformed JSON) → handler →
  *   post-apply faults (`timeout`/`drop` with `apply: true`) → response.
  *
- * Every response carries `Content-Type`, `Date` (Node adds it), `X-Okta-Request-Id` and exactly one
- * each of `X-Rate-Limit-Limit/Remaining/Reset` (Reset in epoch seconds). Responses that don't count
- * against a bucket (401, injected faults) report the bucket's current state.
+ * Every response carries `Content-Type`, `Date` (the simulator's clock, like every timestamp it
+ * serves), `X-Okta-Request-Id` and exactly one each of `X-Rate-Limit-Limit/Remaining/Reset` (Reset in
+ * epoch seconds). Responses that don't count against a bucket (401, injected faults) report the
+ * bucket's current state. Public routes (the spec's `security: []`) need no token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, OktaSimError } from '../errors';
@@ -125,6 +126,7 @@ export class Pipeline {
       }
       res.statusCode = status;
       res.setHeader('Content-Type', payload?.contentType ?? 'application/json');
+      res.setHeader('Date', new Date(core.clock()).toUTCString());
       res.setHeader('X-Okta-Request-Id', requestId);
       res.setHeader('X-Rate-Limit-Limit', String(rl.limit));
       res.setHeader('X-Rate-Limit-Remaining', String(rl.remaining));
@@ -188,7 +190,8 @@ export class Pipeline {
       }
     }
 
-    if (req.headers.authorization !== `SSWS ${settings.token}`) return sendError(errors.invalidToken(), limiter.peek(bucket));
+    const open = match.kind === 'ok' && match.route.public === true;
+    if (!open && req.headers.authorization !== `SSWS ${settings.token}`) return sendError(errors.invalidToken(), limiter.peek(bucket));
 
     const rl = limiter.consume(bucket);
     entry.rateWindow = { bucket, start: rl.windowStart };

@@ -4,6 +4,7 @@
  */
 import { assignUserToGroup, listGroupUsers, unassignUserFromGroup } from '../handlers/group-members';
 import { createGroup, deleteGroup, getGroup, listGroups, replaceGroup } from '../handlers/groups';
+import { wellKnownOrg } from '../handlers/org';
 import { lifecycleHandler } from '../handlers/user-lifecycle';
 import { listUsers } from '../handlers/user-list';
 import { getUserSchema, updateUserSchema } from '../handlers/user-schema';
@@ -12,6 +13,7 @@ import { LIFECYCLE_OPS } from '../store/lifecycle';
 import type { Route } from './types';
 
 export const ROUTES: Route[] = [
+  { method: 'GET', template: '/.well-known/okta-organization', bucket: 'other', handler: wellKnownOrg, public: true },
   { method: 'GET', template: '/api/v1/users', bucket: 'users', handler: listUsers },
   { method: 'POST', template: '/api/v1/users', bucket: 'users', handler: createUser },
   { method: 'GET', template: '/api/v1/users/{id}', bucket: 'userById', handler: getUser },

@@ -28,6 +28,8 @@ export interface HandlerResult {
 }
 
 export interface SimCore {
+  /** The org's id (`00o…`), as /.well-known/okta-organization reports it. */
+  orgId: string;
   store: OktaStore;
   ids: IdGenerator;
   clock: Clock;
@@ -41,4 +43,6 @@ export interface Route {
   template: string;
   bucket: BucketName;
   handler: Handler;
+  /** Served without the SSWS token (the spec's `security: []`). */
+  public?: boolean;
 }

@@ -53,6 +53,26 @@ describe('headers and auth', () => {
     }
   });
 
+  test('/.well-known/okta-organization: the org id and URL, without a token; two simulators are two orgs', async () => {
+    const res = await call(sim, 'GET', '/.well-known/okta-organization', { token: null });
+    expect(res.status).toBe(200);
+    expectStandardHeaders(res);
+    expect(res.json).toEqual({ id: sim.orgId, pipeline: 'idx', _links: { organization: { href: sim.url } } });
+    expect(sim.orgId).toMatch(/^00o[0-9A-Za-z]{17}$/);
+    const other = await startOktaSimulator();
+    try {
+      expect(other.orgId).not.toBe(sim.orgId);
+    } finally {
+      await other.close();
+    }
+    const fixed = await startOktaSimulator({ orgId: '00oFIXED000000000001' });
+    try {
+      expect((await call(fixed, 'GET', '/.well-known/okta-organization')).json.id).toBe('00oFIXED000000000001');
+    } finally {
+      await fixed.close();
+    }
+  });
+
   test('404 E0000008 for unknown paths, 405 E0000022 for a wrong method, 400 E0000003 for malformed JSON', async () => {
     expect((await call(sim, 'GET', '/api/v1/apps')).json.errorCode).toBe('E0000008');
     const r405 = await call(sim, 'PATCH', '/api/v1/users');
@@ -188,15 +208,20 @@ describe('pagination', () => {
     expect(new URL(nextLink(res)!).searchParams.get('limit')).toBe('1000');
   });
 
-  test('search index lag: search sees changes only after the lag, filter and get immediately', async () => {
+  test('search index lag: search and filter see changes only after the lag, the plain list and get immediately', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     await sim.close();
     sim = await startOktaSimulator({ clock: () => now, searchIndexLagMs: 1000 });
     const created = await call(sim, 'POST', '/api/v1/users?activate=false', { body: { profile: testProfile(1, { title: 'A' }) } });
     const search = (expr: string) => call(sim, 'GET', `/api/v1/users?search=${encodeURIComponent(expr)}`);
+    const filter = (expr: string) => call(sim, 'GET', `/api/v1/users?filter=${encodeURIComponent(expr)}`);
     expect((await search('profile.title eq "A"')).json).toHaveLength(0);
-    expect((await call(sim, 'GET', `/api/v1/users?filter=${encodeURIComponent('status eq "STAGED"')}`)).json).toHaveLength(1);
+    expect((await filter('lastUpdated gt "2025-12-31T23:59:59.000Z"')).json).toHaveLength(0);
+    expect((await call(sim, 'GET', '/api/v1/users')).json).toHaveLength(1);
+    // the Date header is the simulator's clock, like the timestamps it serves
+    expect(Date.parse(created.headers.date as string)).toBe(now);
     now += 1000;
+    expect((await filter('lastUpdated gt "2025-12-31T23:59:59.000Z"')).json).toHaveLength(1);
     expect((await search('profile.title eq "A"')).json).toHaveLength(1);
     await call(sim, 'POST', `/api/v1/users/${created.json.id}`, { body: { profile: { title: 'B' } } });
     now += 500;
