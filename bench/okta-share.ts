@@ -12,8 +12,7 @@
  * - `windowUse`: the most requests one window counted (429s aside) ÷ (share × limit) (≤ 1: the
  *   share is kept).
  */
-import { SdkOktaClient } from '../src/okta/client';
-import type { OktaConfig } from '../src/okta/schema';
+import { SdkOktaClient, type OktaConnection } from '../src/okta/client';
 import { Secret } from '../src/util/secret';
 import { startSimProcess, type LoggedRequest } from './okta-sim-process';
 import { ratio, type Figures } from './results';
@@ -49,12 +48,11 @@ const CREATE = 'POST /api/v1/users';
 /** Measure one scenario: the simulator in its own process, the agent's client in this one. */
 export async function measureShare(s: ShareScenario): Promise<ShareFigures> {
   const sim = await startSimProcess({ rateLimits: { users: s.limit }, windowMs: s.windowMs, latencyMs: s.latencyMs, concurrencyLimit: 75 });
-  const config: OktaConfig = {
+  const config: OktaConnection = {
     orgUrl: sim.url,
     token: new Secret(sim.token, 'bench'),
     activate: true,
     provider: 'okta',
-    match: [],
     concurrency: s.concurrency,
     rateLimitShare: s.share,
     requestTimeoutMs: 30_000,

@@ -44,6 +44,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .option('--full', 'read every entry (default: only changes since the last run, when the watermark allows it)')
     .option('--incremental', 'only changes since the last run (falls back to a full run, and says why, when it cannot)')
     .option('--allow-mass-change', 'let this one run through the safeguards (check `plan` first)')
+    .option('--rebuild-mirror', "read every Okta user and group into the agent's mirror of Okta again (normally only changes are read)")
     .action(async (o: Parameters<typeof cmdSync>[0]) => run(() => cmdSync(o, io))());
 
   program

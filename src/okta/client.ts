@@ -21,6 +21,8 @@ export interface OktaUser {
   status: string;
   profile: Profile;
   created?: string;
+  /** ISO (`toISOString` form, so timestamps compare as text). */
+  lastUpdated?: string | null;
 }
 
 export interface OktaGroup {
@@ -28,7 +30,22 @@ export interface OktaGroup {
   type: string;
   name: string;
   description: string | null;
+  /** ISO, as for users. */
+  lastUpdated?: string | null;
+  lastMembershipUpdated?: string | null;
 }
+
+/** One page of a paged list, with Okta's clock (the Date header) when it answered. */
+export interface Page<T> {
+  items: T[];
+  /** The next page's URL (Okta's `Link: rel="next"`, opaque), or null on the last page. */
+  next: string | null;
+  /** Okta's time (epoch ms, from the Date header: whole seconds) when it answered; null without a Date header. */
+  serverTime: number | null;
+}
+
+/** The first page of a list (its query), or a later one (the `next` URL of the page before). */
+export type PageRequest<Q> = Q | { next: string };
 
 /** Lifecycle operations the agent uses (never delete). */
 export type LifecycleOp = 'suspend' | 'unsuspend' | 'deactivate' | 'activate';
@@ -36,6 +53,8 @@ export type LifecycleOp = 'suspend' | 'unsuspend' | 'deactivate' | 'activate';
 export interface CreateOptions {
   activate: boolean;
   provider: 'okta' | 'federation';
+  /** OKTA_GROUPs the user joins with its create (at most 20). */
+  groupIds?: readonly string[];
 }
 
 export interface OktaClient {
@@ -62,6 +81,17 @@ export interface OktaClient {
   removeGroupMember(groupId: string, userId: string): Promise<void>;
   /** The org's user schema (default user type): one request. */
   getUserSchema(): Promise<UserSchema>;
+  /**
+   * Users matching a `filter` expression (Okta's filter: `status`, `lastUpdated`, `id` and a few
+   * profile attributes), DEPROVISIONED users included, 200 per page.
+   */
+  usersPage(q: PageRequest<{ filter: string }>): Promise<Page<OktaUser>>;
+  /** Groups matching a `filter` expression (`id`, `type`, `lastUpdated`, `lastMembershipUpdated`), 200 per page. */
+  groupsPage(q: PageRequest<{ filter: string }>): Promise<Page<OktaGroup>>;
+  /** A group's members (user ids), 200 per page. */
+  groupMembersPage(q: PageRequest<{ groupId: string }>): Promise<Page<string>>;
+  /** The org the URL belongs to (`/.well-known/okta-organization`: its id; public, no token needed). */
+  orgMetadata(): Promise<{ id: string; url: string }>;
   /** Requests made so far (for run reports). */
   readonly requestCounts: RequestCounts;
   /** The last rate limit each bucket's responses gave so far. */
@@ -71,6 +101,9 @@ export interface OktaClient {
   /** Milliseconds spent waiting on rate limits. */
   readonly rateLimitWaitMs: number;
 }
+
+/** What the client needs of the `okta:` section: the connection settings (not what the sync does with Okta: match, drift, mirror). */
+export type OktaConnection = Omit<OktaConfig, 'match' | 'drift' | 'mirror'>;
 
 export interface OktaClientHooks {
   onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
@@ -84,7 +117,7 @@ export class SdkOktaClient implements OktaClient {
   private readonly counts = noRequests();
 
   constructor(
-    private readonly config: OktaConfig,
+    private readonly config: OktaConnection,
     private readonly hooks: OktaClientHooks = {},
   ) {
     this.governor = new RateGovernor({ share: config.rateLimitShare, concurrency: config.concurrency, onWait: hooks.onRateWait });
@@ -147,6 +180,7 @@ export class SdkOktaClient implements OktaClient {
           body: {
             profile: profile as never,
             ...(federated ? { credentials: { provider: { type: 'FEDERATION', name: 'FEDERATION' } } } : {}),
+            ...(opts.groupIds?.length ? { groupIds: [...opts.groupIds] } : {}),
           } as never,
           activate: opts.activate,
           provider: federated ? true : undefined,
@@ -233,6 +267,53 @@ export class SdkOktaClient implements OktaClient {
     }
   }
 
+  usersPage(q: PageRequest<{ filter: string }>): Promise<Page<OktaUser>> {
+    return this.page('next' in q ? q.next : this.url('/api/v1/users', { filter: q.filter, limit: '200' }), toUser);
+  }
+
+  groupsPage(q: PageRequest<{ filter: string }>): Promise<Page<OktaGroup>> {
+    return this.page('next' in q ? q.next : this.url('/api/v1/groups', { filter: q.filter, limit: '200' }), toGroup);
+  }
+
+  groupMembersPage(q: PageRequest<{ groupId: string }>): Promise<Page<string>> {
+    const first = () => this.url(`/api/v1/groups/${encodeURIComponent((q as { groupId: string }).groupId)}/users`, { limit: '200' });
+    return this.page('next' in q ? q.next : first(), (u) => String((u as { id?: unknown }).id));
+  }
+
+  async orgMetadata(): Promise<{ id: string; url: string }> {
+    const body = await this.call(async () => {
+      const res = await this.get(this.url('/.well-known/okta-organization', {}));
+      return (await res.json()) as { id?: unknown; _links?: { organization?: { href?: unknown } } };
+    });
+    return { id: String(body.id), url: String(body._links?.organization?.href ?? this.orgUrl) };
+  }
+
+  /** A plain GET of JSON through the SDK's HTTP layer (our executor, its error filter: non-2xx throws). */
+  private get(url: string): Promise<JsonResponse> {
+    // the SDK's typings lack RequestInit's fields and node-fetch's Response
+    const http = this.client.http as unknown as { http(url: string, request: object): Promise<JsonResponse> };
+    return http.http(url, { method: 'GET', headers: { Accept: 'application/json' } });
+  }
+
+  private url(path: string, query: Record<string, string>): string {
+    const qs = new URLSearchParams(query).toString();
+    return `${this.orgUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /**
+   * One page, read directly (the SDK's collections hide the headers): the items, the `next` link
+   * Okta sent (followed verbatim: the cursor is opaque) and Okta's clock.
+   */
+  private async page<T>(url: string, map: (raw: unknown) => T): Promise<Page<T>> {
+    return this.call(async () => {
+      const res = await this.get(url);
+      const body = await res.json();
+      if (!Array.isArray(body)) throw new OktaError(res.status, undefined, `expected a list from ${new URL(url).pathname}`, []);
+      const date = Date.parse(res.headers.get('date') ?? '');
+      return { items: body.map(map), next: nextLink(res.headers.get('link')), serverTime: Number.isNaN(date) ? null : date };
+    });
+  }
+
   /** Run an SDK call; a bad token or an unreachable org stops the run instead of failing record by record. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -250,20 +331,51 @@ export class SdkOktaClient implements OktaClient {
   }
 }
 
-function toGroup(g: unknown): OktaGroup {
-  const group = g as { id?: string; type?: string; profile?: { name?: string; description?: string | null } };
-  return { id: String(group.id), type: String(group.type), name: String(group.profile?.name ?? ''), description: group.profile?.description ?? null };
+/** What the SDK's HTTP layer resolves to (node-fetch's Response). */
+interface JsonResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
 }
 
-/** The SDK returns model classes; the agent works with plain data. */
+/** `rel="next"` of a Link header (Node joins several Link headers with ", "). */
+export function nextLink(header: string | null): string | null {
+  for (const part of (header ?? '').split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel="?next"?/.test(m[2])) return m[1];
+  }
+  return null;
+}
+
+/** A timestamp as the SDK (Date) or the wire (ISO text) gives it, in one ISO form. */
+function iso(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const ms = v instanceof Date ? v.getTime() : Date.parse(String(v));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function toGroup(g: unknown): OktaGroup {
+  const group = g as {
+    id?: string;
+    type?: string;
+    profile?: { name?: string; description?: string | null };
+    lastUpdated?: unknown;
+    lastMembershipUpdated?: unknown;
+  };
+  return {
+    id: String(group.id),
+    type: String(group.type),
+    name: String(group.profile?.name ?? ''),
+    description: group.profile?.description ?? null,
+    lastUpdated: iso(group.lastUpdated) ?? null,
+    lastMembershipUpdated: iso(group.lastMembershipUpdated) ?? null,
+  };
+}
+
+/** The SDK returns model classes (and pages plain JSON); the agent works with plain data. */
 function toUser(u: unknown): OktaUser {
-  const user = u as { id?: string; status?: string; profile?: object; created?: Date | string };
+  const user = u as { id?: string; status?: string; profile?: object; created?: unknown; lastUpdated?: unknown };
   const profile: Profile = {};
   for (const [k, v] of Object.entries(user.profile ?? {})) if (v !== undefined) profile[k] = v as Profile[string];
-  return {
-    id: String(user.id),
-    status: String(user.status),
-    profile,
-    created: user.created instanceof Date ? user.created.toISOString() : user.created,
-  };
+  return { id: String(user.id), status: String(user.status), profile, created: iso(user.created), lastUpdated: iso(user.lastUpdated) };
 }

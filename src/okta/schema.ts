@@ -34,6 +34,33 @@ const matchSchema = z
     return list.map((r) => (typeof r === 'string' ? { by: r } : { by: 'attribute' as const, attribute: r.attribute, caseInsensitive: r.caseInsensitive }));
   });
 
+const mirrorFields = z.strictObject({
+  refreshSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe(
+      "Incremental runs refresh the agent's mirror of Okta at most this often (full runs always refresh it): a seconds-level schedule stays cheap, and the API token is still proven at least this often (a revoked token fails the next run that refreshes, with exit 5).",
+    ),
+  consistencyMarginSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe(
+      "Okta's lists are eventually consistent (a change shows in them typically within a second): each refresh asks for the users and groups changed since the previous one began minus this margin, so a change the previous refresh could not see yet is read by the next.",
+    ),
+});
+
+const mirrorSchema = mirrorFields
+  .default(() => mirrorFields.parse({}))
+  .describe(
+    "The agent's mirror of the Okta users and groups it needs, in the state database: a run decides from it (logins taken, first-contact matches, statuses) instead of asking Okta record by record, and refreshes it with one change query.",
+  );
+
+export type MirrorConfig = z.output<typeof mirrorSchema>;
+
 /**
  * The `okta:` section. `secret` makes the API token field: a reference in the file, a Secret once
  * parsed; the composer of the configuration resolves it while loading (config/secret.ts).
@@ -69,6 +96,13 @@ export function oktaSection(secret: (what: string) => z.ZodType<Secret, string>)
         .describe('Fraction of each rate-limit bucket (X-Rate-Limit-Limit) the agent may use, leaving the rest to other integrations and admins.'),
       requestTimeoutMs: z.number().int().min(1000).default(30_000).describe('Give up on one Okta HTTP request after this many milliseconds (then retry).'),
       maxRetries: z.number().int().min(0).max(20).default(5).describe('Retries of a request that failed with 429, 5xx or a network error, with backoff.'),
+      drift: z
+        .enum(['repair', 'report', 'ignore'])
+        .default('repair')
+        .describe(
+          'A managed user whose Okta profile differs from what the directory wants on an attribute the transforms set (someone edited it in Okta), or a membership the agent manages that is gone from its Okta group: repair (a partial update of those attributes only, or the membership added back; counted as drift), report (counted and shown, not changed), or ignore. Attributes the transforms do not set are never touched.',
+        ),
+      mirror: mirrorSchema,
     })
     .describe('The Okta org users are written to.');
 }

@@ -30,7 +30,7 @@ export function* forecastText(f: Forecast): Generator<string> {
     yield '\nForecast: no Okta request to make.';
     return;
   }
-  yield `\nForecast: ${f.requests} Okta request(s) (${f.writes} write(s), ${f.reads} read(s)), about ${formatDuration(f.seconds)} at ${pct(f.share)} of each bucket's rate limit (okta.rateLimitShare):`;
+  yield `\nForecast: ${f.requests} Okta write(s), about ${formatDuration(f.seconds)} at ${pct(f.share)} of each bucket's rate limit (okta.rateLimitShare):`;
   yield table(
     f.rows.map((r) => [r.kind, BUCKET_ENDPOINTS[r.bucket], r.requests]),
     ['kind', 'bucket', 'requests'],
@@ -41,7 +41,7 @@ export function* forecastText(f: Forecast): Generator<string> {
     ['bucket', 'requests', 'limit/min', 'used/min', 'time'],
   );
   if (f.defaultLimits.length) yield "* no response of this bucket seen yet: Okta's documented Workforce limit (the org's own may differ)";
-  yield 'Users are written first, then groups; within each, the buckets are paced side by side.';
+  yield 'Groups are created or renamed first, then the users (a create carries its groups), then the other memberships; within each, the buckets are paced side by side.';
 }
 
 const SAMPLE_LABELS: Record<string, string> = {

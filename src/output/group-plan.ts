@@ -73,7 +73,6 @@ export function* groupPlanRows(
             description: p.description,
             action: fc?.kind === 'create' ? 'create' : 'create or take over',
             oktaId: null,
-            ...(fc?.kind === 'unknown' ? { reason: fc.reason } : {}),
           };
         }
         break;

@@ -17,7 +17,9 @@ export function formatPlanSummary(counts: Record<string, number>): string {
   return table(
     [
       ['create', c('create')],
+      ['link (an existing Okta user, okta.match)', c('link')],
       ['update', c('update')],
+      ['drift (Okta differs from the directory)', c('drift')],
       ['status change (disable / enable)', c('lifecycle')],
       ['missing from the directory', c('missing')],
       ['unchanged', c('unchanged')],
@@ -45,13 +47,31 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
     yield table(rows, header);
   };
   yield* section('create', 'Create', ['login', 'dn'], (a) => (a.kind === 'create' ? [[a.login, clip(a.dn)]] : []));
-  yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], (a) =>
-    a.kind === 'update'
+  yield* section('link', "Link (first contact: an existing Okta user becomes this record's)", ['login', 'Okta user', 'found', 'changes', 'dn'], (a) =>
+    a.kind === 'link'
+      ? [[a.login, `${a.oktaId} (${a.oktaLogin}, ${a.oktaStatus})`, a.how, a.changes.map((ch) => ch.attribute).join(', ') || '-', clip(a.dn)]]
+      : [],
+  );
+  const changeRows = (a: Action) =>
+    a.kind === 'update' || a.kind === 'drift'
       ? [
-          ...a.changes.map((ch, i) => [i ? '' : a.login, ch.attribute, clip(showValue(ch.before), 40), clip(showValue(ch.after), 40)]),
+          ...a.changes.map((ch, i) => [
+            i ? '' : a.login,
+            `${ch.attribute}${a.kind === 'update' && a.drift?.includes(ch.attribute) ? ' (drift)' : ''}`,
+            clip(showValue(ch.before), 40),
+            clip(showValue(ch.after), 40),
+          ]),
           ...(a.lifecycle ? [['', '(status)', '', a.lifecycle === 'disable' ? 'disabled in the directory' : 'enabled again']] : []),
         ]
-      : [],
+      : [];
+  yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], changeRows);
+  const first = counts.drift ? spool.actions<Action>(['drift'], 1).next() : undefined;
+  const repaired = first !== undefined && !first.done && first.value.payload.kind === 'drift' && first.value.payload.repair === true;
+  yield* section(
+    'drift',
+    `Drift: edited in Okta, ${repaired ? 'put back (okta.drift: repair)' : 'reported only (okta.drift: report)'}`,
+    ['login', 'attribute', 'Okta has', 'the directory says'],
+    changeRows,
   );
   yield* section('lifecycle', 'Status change', ['login', 'dn', 'change'], (a) =>
     a.kind === 'lifecycle' ? [[a.login ?? '', clip(a.dn), a.op === 'disable' ? 'disabled in the directory' : 'enabled again']] : [],
@@ -92,7 +112,7 @@ export function* planJson(spool: PlanSpool, counts: Record<string, number>, extr
   const head = JSON.stringify({ ...extra, counts });
   yield `${head.slice(0, -1)},"actions":[`;
   let first = true;
-  for (const a of spool.actions<Action>(['create', 'update', 'lifecycle', 'missing', 'quarantine', 'skip'])) {
+  for (const a of spool.actions<Action>(['create', 'link', 'update', 'drift', 'lifecycle', 'missing', 'quarantine', 'skip'])) {
     yield (first ? '\n' : ',\n') + JSON.stringify(a.payload);
     first = false;
   }

@@ -21,8 +21,7 @@ const effect = (t: ProblemSummary) =>
 
 export const FATE_LABELS: Record<RecordFate, string> = {
   create: 'would be created',
-  link: 'would be linked to the Okta user holding its login',
-  'create-or-link': 'created or linked, as okta.match rules decide at sync',
+  link: 'would be linked to the Okta user its okta.match rules find',
   update: 'already linked: would be updated',
   unchanged: 'already linked: unchanged',
   lifecycle: 'already linked: status change only',
@@ -31,14 +30,14 @@ export const FATE_LABELS: Record<RecordFate, string> = {
   rejected: 'rejected by the directory reader',
 };
 
-const FATE_ORDER: RecordFate[] = ['create', 'link', 'create-or-link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
+const FATE_ORDER: RecordFate[] = ['create', 'link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
 
 export function formatPreflight(r: PreflightReport): string {
   const out: string[] = [];
   const stateLine = r.state.exists ? `state ${r.state.path} (${r.state.users} users known, ${r.state.linked} linked)` : `no state yet (${r.state.path})`;
   out.push(
     `Preflight of ${r.source.id}: ${r.records.read} users read (${r.source.entriesRead} directory entries), ${stateLine}.`,
-    `Okta ${r.okta.orgUrl} checked read-only: ${r.okta.requests} requests (${r.okta.writes} writes), ${r.okta.loginChecks} logins looked up; okta.match: ${r.okta.match}.`,
+    `Okta ${r.okta.orgUrl} read, nothing written: ${r.okta.requests} requests (${r.okta.writes} writes) refreshed a copy of the agent's mirror of Okta (${r.okta.mirror.users} users read${r.okta.mirror.full ? ', every user' : ', the changes'}); okta.match: ${r.okta.match}.`,
     'Nothing was written to Okta or to the state.',
     '',
   );
@@ -76,7 +75,7 @@ export function formatPreflight(r: PreflightReport): string {
   if (r.oktaConflicts.total) {
     const c = r.oktaConflicts;
     out.push(
-      `Logins already held in Okta: ${c.total} (would be linked ${c.link}, quarantined ${c.quarantine}${c.undecided ? `, decided by match rules at sync ${c.undecided}` : ''}); ` +
+      `New records meeting an existing Okta user: ${c.total} (would be linked ${c.link}, quarantined ${c.quarantine}); ` +
         `Okta status: ${Object.entries(c.byStatus)
           .map(([s, n]) => `${s} ${n}`)
           .join(', ')}`,

@@ -13,7 +13,7 @@ import type { Assessment } from '../inspect/preflight';
 import type { SeenLimits } from '../okta/rate-limits';
 import type { SampleWeights } from '../state/store';
 import { changesStatus } from '../sync/plan-phase';
-import { planForecast, type Forecast, type ForecastCounts, type ReadsPerCreate } from '../sync/plan/forecast';
+import { planForecast, type Forecast, type ForecastCounts } from '../sync/plan/forecast';
 import type { Action } from '../sync/plan/types';
 import { readSample, type ReadSample, type SampleManifest } from './manifest';
 
@@ -70,31 +70,17 @@ export interface SampleForecast {
   requests: Forecast;
 }
 
-/** A preflight's outcomes as what applying them costs: a link is a refused create, then an update. */
+/** A preflight's outcomes as what applying them costs: a link (decided from the mirror of Okta) is an update of what differs. */
 export function preflightForecastCounts(c: Readonly<Record<string, number>>): ForecastCounts {
   const n = (k: string) => c[k] ?? 0;
   return {
-    creates: n('create') + n('link') + n('create-or-link'),
+    creates: n('create'),
     updates: n('update') + n('link'),
     statusChanges: n('lifecycle'),
     groupCreates: 0,
     groupRenames: 0,
     memberAdds: 0,
     memberRemoves: 0,
-  };
-}
-
-/** A plan's tallied actions, and its groups, as the plan's forecast counts them. */
-export function planForecastCounts(c: Readonly<Record<string, number>>): ForecastCounts {
-  const n = (k: string) => c[k] ?? 0;
-  return {
-    creates: n('create'),
-    updates: n('update'),
-    statusChanges: n('statusChanges'),
-    groupCreates: n('groupCreates'),
-    groupRenames: n('groupRenames'),
-    memberAdds: n('memberAdds'),
-    memberRemoves: n('memberRemoves'),
   };
 }
 
@@ -158,7 +144,6 @@ export class SampleScale {
     proportional?: Record<string, number>;
     limits: SeenLimits;
     share: number;
-    readsPerCreate?: ReadsPerCreate;
   }): SampleForecast {
     const sample: Record<string, number> = { ...this.tally.totals(), ...opts.fixed, ...opts.proportional };
     const scaled: Record<string, number> = { ...scaleCounts(this.tally.byStratum, this.weights), ...opts.fixed };
@@ -170,7 +155,7 @@ export class SampleScale {
       matched: this.matched,
       unmatched: this.unmatched,
       rows: Object.keys({ ...sample, ...scaled }).map((key) => ({ key, sample: sample[key] ?? 0, forecast: scaled[key] ?? 0 })),
-      requests: planForecast(opts.counts(scaled), { limits: opts.limits, share: opts.share, readsPerCreate: opts.readsPerCreate }),
+      requests: planForecast(opts.counts(scaled), { limits: opts.limits, share: opts.share }),
     };
   }
 }

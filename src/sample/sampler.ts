@@ -54,12 +54,19 @@ export interface Selection {
 }
 
 /**
- * The sample does not ask Okta: logins are checked against the directory and the state only, and
- * values against the user schema the state last read (else Okta's base profile limits).
+ * The sample does not ask Okta (the preflight runs with `readOkta: false`): logins are checked
+ * against the directory, the state and the mirror of Okta as the state has it, and values against
+ * the user schema the state last read (else Okta's base profile limits).
  */
 function noOkta(state: StateStore): OktaReader {
+  const refused = (): never => {
+    throw new Error('the sample reads nothing of Okta');
+  };
   return {
-    getUser: async () => null,
+    usersPage: refused,
+    groupsPage: refused,
+    groupMembersPage: refused,
+    orgMetadata: refused,
     getUserSchema: async () => state.okta.userSchema() ?? BASE_USER_SCHEMA,
     requestCounts: { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} },
   };
@@ -112,7 +119,7 @@ export async function selectSample(deps: SampleDeps, policy: AttributePolicy, ke
     };
     const preflight = await runPreflight(
       { config: deps.config, source, state, pipeline: deps.pipeline, okta: noOkta(state), log },
-      { examples: 3, stateExists: deps.stateExists, onRecord },
+      { examples: 3, stateExists: deps.stateExists, onRecord, readOkta: false },
     );
     spool.addRecords(rows);
 

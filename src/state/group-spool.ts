@@ -61,6 +61,7 @@ export class GroupSpool {
       CREATE TEMP TABLE grp_actions (seq INTEGER PRIMARY KEY, anchor TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, payload TEXT NOT NULL);
       CREATE TEMP TABLE grp_ops (seq INTEGER PRIMARY KEY, group_anchor TEXT NOT NULL, op TEXT NOT NULL, user_anchor TEXT NOT NULL);
       CREATE INDEX temp.grp_ops_group ON grp_ops(group_anchor);
+      CREATE INDEX temp.grp_ops_user ON grp_ops(user_anchor, op);
     `);
     this.insUser = db.prepare('INSERT OR REPLACE INTO temp.grp_run_users (anchor, dn_norm, kind, dn, login) VALUES (?, ?, ?, ?, ?)');
     this.insGroup = db.prepare(`INSERT OR REPLACE INTO temp.grp_run_groups (anchor, dn, dn_norm, name, description, name_norm, quarantine)
@@ -144,6 +145,44 @@ export class GroupSpool {
     );
     const page = (after: number, limit: number) => stmt.all(after, ...kinds, limit);
     for (const r of keysetRows(bySeq(page), batch)) yield { seq: r.seq, groupAnchor: r.group_anchor, op: r.op, userAnchor: r.user_anchor };
+  }
+
+  /** The groups this plan adds a user to, whose action is one of `kinds` (a user created this run can join them with its create). */
+  addsOf(userAnchor: string, kinds: readonly string[]): string[] {
+    return this.db
+      .prepare<unknown[], { group_anchor: string }>(
+        `SELECT o.group_anchor FROM temp.grp_ops o JOIN temp.grp_actions a ON a.anchor = o.group_anchor
+          WHERE o.user_anchor = ? AND o.op = 'add' AND a.kind IN (${kinds.map(() => '?').join(',')}) ORDER BY o.seq`,
+      )
+      .all(userAnchor, ...kinds)
+      .map((r) => r.group_anchor);
+  }
+
+  /**
+   * The adds users created this run carry with their create (at most 20 each: Okta's limit on
+   * `groupIds`), for the forecast. Reads the users' plan spool (temp.spool_actions, the same
+   * connection's).
+   */
+  addsOnCreate(): number {
+    return (
+      this.db
+        .prepare<[], { n: number | null }>(
+          `SELECT sum(min(n, 20)) AS n FROM (
+           SELECT count(*) AS n FROM temp.grp_ops o
+             JOIN temp.grp_actions a ON a.anchor = o.group_anchor AND a.kind IN ('ensure', 'rename', 'keep')
+             JOIN temp.spool_actions u ON u.anchor = o.user_anchor AND u.kind = 'create'
+            WHERE o.op = 'add' GROUP BY o.user_anchor)`,
+        )
+        .get()!.n ?? 0
+    );
+  }
+
+  /** These adds were carried out already (the user joined the groups with its create): the membership phase skips them. */
+  addsDone(userAnchor: string, groupAnchors: readonly string[]): void {
+    const del = this.db.prepare("DELETE FROM temp.grp_ops WHERE user_anchor = ? AND op = 'add' AND group_anchor = ?");
+    this.db.transaction(() => {
+      for (const g of groupAnchors) del.run(userAnchor, g);
+    })();
   }
 
   counts(): { actions: Record<string, number>; adds: number; removes: number } {

@@ -155,4 +155,55 @@ export const MIGRATIONS: string[] = [
     seen_at    TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 7: the Okta mirror (state/okta-mirror.ts): the org the state belongs to, the Okta users (the profile attributes
+  // the configuration maps or matches on), the groups, and the members of the groups the agent manages, refreshed
+  // by change queries (sync/mirror/). Deleting these rows only costs a full read of Okta at the next run.
+  `
+  CREATE TABLE okta_org (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    url       TEXT NOT NULL,                  -- the org URL the configuration named when the state was bound
+    org_id    TEXT NOT NULL,                  -- Okta's org id (/.well-known/okta-organization)
+    bound_at  TEXT NOT NULL
+  );
+  -- one row per mirrored collection ('users', 'groups')
+  CREATE TABLE okta_mirror (
+    what         TEXT PRIMARY KEY,
+    watermark    TEXT,                        -- Okta's time when the last complete read began (NULL: none; the next read is full)
+    shape        TEXT NOT NULL,               -- JSON: what is kept (users: profile attributes and indexed attributes)
+    refreshed_at TEXT                         -- the agent's time of the last complete read
+  ) WITHOUT ROWID;
+  CREATE TABLE okta_users (
+    id           TEXT PRIMARY KEY,
+    status       TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    login_norm   TEXT NOT NULL,               -- normalizeLogin: Okta compares logins ignoring case and diacritics
+    profile      TEXT NOT NULL,               -- JSON: the attributes of the shape
+    last_updated TEXT                         -- Okta's lastUpdated (NULL: known from a write without it)
+  ) WITHOUT ROWID;
+  CREATE INDEX okta_users_login ON okta_users(login_norm);
+  -- values of the attributes match rules compare (lower case), for first contact
+  CREATE TABLE okta_user_values (
+    attribute TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    PRIMARY KEY (attribute, value, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX okta_user_values_id ON okta_user_values(id);
+  CREATE TABLE okta_groups (
+    id                      TEXT PRIMARY KEY,
+    type                    TEXT NOT NULL,
+    name                    TEXT NOT NULL,
+    name_norm               TEXT NOT NULL,  -- lower case: Okta compares group names ignoring case
+    description             TEXT,
+    last_updated            TEXT,
+    last_membership_updated TEXT,
+    members_read            TEXT            -- lastMembershipUpdated when its members were read (managed groups); NULL: not read
+  ) WITHOUT ROWID;
+  CREATE INDEX okta_groups_name ON okta_groups(name_norm);
+  CREATE TABLE okta_group_members (
+    group_id TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -22,6 +22,8 @@ export class PlanSpool {
   private readonly uniqueInRun;
   private readonly uniqueStored;
   private readonly loginStmt;
+  private readonly insertLink;
+  private readonly linkStmt;
   private seq = 0;
 
   constructor(private readonly db: Db) {
@@ -35,6 +37,8 @@ export class PlanSpool {
       CREATE TEMP TABLE spool_logins (login_norm TEXT PRIMARY KEY, anchor TEXT NOT NULL, dn TEXT NOT NULL) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_deleted;
       CREATE TEMP TABLE spool_deleted (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.spool_links;
+      CREATE TEMP TABLE spool_links (okta_id TEXT PRIMARY KEY, anchor TEXT NOT NULL, dn TEXT NOT NULL) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_unique;
       CREATE TEMP TABLE spool_unique (attribute TEXT NOT NULL, value TEXT NOT NULL, anchor TEXT NOT NULL, dn TEXT NOT NULL, PRIMARY KEY (attribute, value)) WITHOUT ROWID;
     `);
@@ -47,24 +51,33 @@ export class PlanSpool {
     );
     this.insertLogin = db.prepare('INSERT OR IGNORE INTO temp.spool_logins (login_norm, anchor, dn) VALUES (?, ?, ?)');
     this.loginStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_logins WHERE login_norm = ?');
+    this.insertLink = db.prepare('INSERT OR IGNORE INTO temp.spool_links (okta_id, anchor, dn) VALUES (?, ?, ?)');
+    this.linkStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_links WHERE okta_id = ?');
     this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload) VALUES (?, ?, ?, ?)');
     this.insertSeen = db.prepare('INSERT OR IGNORE INTO temp.spool_seen (anchor) VALUES (?)');
   }
 
   /**
-   * Append a page of actions, mark their anchors seen and record the logins they claim, in one
-   * transaction.
+   * Append a page of actions, mark their anchors seen and record the logins they claim and the Okta
+   * users they link (first contact), in one transaction.
    */
   addPage(
     actions: { anchor: string; kind: string; payload: unknown }[],
     seen: readonly string[],
     logins: readonly { loginNorm: string; anchor: string; dn: string }[] = [],
+    links: readonly { oktaId: string; anchor: string; dn: string }[] = [],
   ): void {
     this.db.transaction(() => {
       for (const a of actions) this.insert.run(++this.seq, a.anchor, a.kind, JSON.stringify(a.payload));
       for (const s of seen) this.insertSeen.run(s);
       for (const l of logins) this.insertLogin.run(l.loginNorm, l.anchor, l.dn);
+      for (const l of links) this.insertLink.run(l.oktaId, l.anchor, l.dn);
     })();
+  }
+
+  /** The record that links this Okta user earlier in this run's plan (first contact). */
+  linkClaimedBy(oktaId: string): { anchor: string; dn: string } | undefined {
+    return this.linkStmt.get(oktaId);
   }
 
   /** Claim a login for this run (first claimant keeps it); returns who holds it now. */
@@ -101,7 +114,7 @@ export class PlanSpool {
       this.db.exec(`
         DELETE FROM main.unique_claims WHERE anchor IN
           (SELECT a.anchor FROM temp.spool_actions a JOIN main.users u ON u.anchor = a.anchor
-            WHERE a.kind IN ('create', 'update', 'unchanged') AND u.okta_id IS NOT NULL);
+            WHERE a.kind IN ('create', 'link', 'update', 'drift', 'unchanged') AND u.okta_id IS NOT NULL);
         INSERT OR REPLACE INTO main.unique_claims (attribute, value, anchor)
           SELECT s.attribute, s.value, s.anchor FROM temp.spool_unique s JOIN main.users u ON u.anchor = s.anchor
             WHERE u.okta_id IS NOT NULL;
@@ -204,7 +217,7 @@ export class PlanSpool {
 
   close(): void {
     this.db.exec(
-      'DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_unique; DROP TABLE IF EXISTS temp.spool_deleted;',
+      'DROP TABLE IF EXISTS temp.spool_actions; DROP TABLE IF EXISTS temp.spool_seen; DROP TABLE IF EXISTS temp.spool_logins; DROP TABLE IF EXISTS temp.spool_links; DROP TABLE IF EXISTS temp.spool_unique; DROP TABLE IF EXISTS temp.spool_deleted;',
     );
   }
 }

@@ -10,6 +10,7 @@ import { GroupsRepo } from './group-store';
 import { GroupSpool } from './group-spool';
 import { OktaFactsRepo } from './okta-facts';
 import { SampleSpool, SampleWeights } from './sample-spool';
+import { OktaMirror } from './okta-mirror';
 
 export class StateStore {
   readonly users: UsersRepo;
@@ -20,6 +21,7 @@ export class StateStore {
   readonly groups: GroupsRepo;
   /** The Okta org's user schema and rate limits as last seen. */
   readonly okta: OktaFactsRepo;
+  private oktaMirror: OktaMirror | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -71,6 +73,14 @@ export class StateStore {
     );
   }
 
+  /**
+   * The Okta mirror: in the state file; for a read-only state, a TEMP copy of it made on first use
+   * (refreshing the copy writes nothing to the file; it is gone when the state is closed).
+   */
+  get mirror(): OktaMirror {
+    return (this.oktaMirror ??= this.readonly ? OktaMirror.copyOf(this.db, this.now) : OktaMirror.inState(this.db, this.now));
+  }
+
   /** Run `fn` in one transaction: all of its writes land together or not at all. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -85,3 +95,4 @@ export type { UserRow, AppliedWrite } from './users';
 export type { RunRow, RunOutcome, JournalEntry } from './runs';
 export type { SpooledAction, PlanSpool } from './spool';
 export type { SampleSpool, SampleWeights, SampleRecordRow, SampleStratumRow } from './sample-spool';
+export type { OktaMirror, MirrorShape, MirrorUser } from './okta-mirror';

@@ -218,6 +218,12 @@ export class UsersRepo {
       .run(missingRuns, now, now, anchor);
   }
 
+  /** The row linked to this Okta user, if any. */
+  byOktaId(oktaId: string): UserRow | undefined {
+    const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?').get(oktaId);
+    return r && toRow(r);
+  }
+
   /** The user with this DN (compared normalised), if the agent knows it. */
   byDn(dn: string): UserRow | undefined {
     const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(dn));

@@ -1,15 +1,18 @@
 /**
  * The plan phase of a run: where the directory stands and the mode decision (incremental from the
- * stored watermark, or full; `startPhase`) → plan the users (stream the directory page by page
- * through the record path into the plan spool, then the users the directory no longer shows) →
- * plan the groups → the safeguards' verdict. Nothing is written to Okta or to the state file: the
- * spool lives in temp tables. It returns the plan as a value: `sync` applies it (run.ts), `plan`
- * and `demo` print it. `sync` stops after `startPhase` when the directory did not move (an idle poll).
+ * stored watermark, or full; `startPhase`) → refresh the agent's mirror of Okta (`refreshIfDue`: a
+ * full run always; an incremental run when the last refresh is okta.mirror.refreshSeconds old) →
+ * plan the users (stream the directory page by page through the record path into the plan spool,
+ * then the users the directory no longer shows) → plan the groups → the safeguards' verdict
+ * (`planFrom`). Nothing is written to Okta; the spool lives in temp tables, and the refresh writes
+ * only the mirror (a read-only state's TEMP copy for `plan`). It returns the plan as a value: `sync`
+ * applies it (run.ts), `plan` and `demo` print it. `sync` stops after `startPhase` when the
+ * directory did not move (an idle poll).
  */
 import { samePosition } from '../directory/checkpoint';
 import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser } from '../directory/source';
 import type { SourcePage } from '../directory/types';
-import type { OktaClient } from '../okta/client';
+import type { OktaConfig } from '../okta/schema';
 import type { UserSchema } from '../okta/user-schema';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
@@ -19,8 +22,9 @@ import { planGroups, type GroupPlan } from './groups';
 import { planMissing } from './plan/plan';
 import type { RunConfig } from './schema';
 import { checkSafeguards, countAction, type PlanTotals, type SafeguardVerdict } from './plan/safeguards';
-import type { ForecastCounts } from './plan/forecast';
+import { forecastCountsOf, type ForecastCounts } from './plan/forecast';
 import type { Action, MissingAction } from './plan/types';
+import { refreshDue, refreshFor, type MirrorReader, type RefreshResult } from './mirror/refresh';
 import { actionsOf, RecordPath } from './record';
 import { userSchemaForRun } from './user-schema';
 
@@ -65,11 +69,12 @@ export interface PlanPhaseDeps {
   source: DirectorySource;
   state: StateStore;
   pipeline: Pipeline;
-  /** Whether an Okta user holds a login (the username step), the org's user schema: reads only. */
-  okta: Pick<OktaClient, 'getUser' | 'getUserSchema'>;
+  /** Okta reads: the mirror's refresh and the org's user schema. */
+  okta: MirrorReader;
   /** The org's user schema, when the caller read it already (else the phase reads it first). */
   schema?: UserSchema;
   log: Logger;
+  now?: () => Date;
 }
 
 export interface PlanProgress {
@@ -85,6 +90,13 @@ export interface PlanPhaseOptions {
   /** Told the mode decision before anything is read. */
   onDecision?: (d: ModeDecision) => void;
   onPage?: (p: PlanProgress) => void;
+  /**
+   * Refresh the mirror of Okta: when due (default: a full run always, an incremental run when the
+   * last refresh is okta.mirror.refreshSeconds old), always, or never (decide from it as it is).
+   */
+  refresh?: 'due' | 'always' | 'never';
+  /** Read every Okta user and group again (`--rebuild-mirror`). */
+  rebuildMirror?: boolean;
 }
 
 /**
@@ -106,6 +118,8 @@ export interface PlannedRun {
   verdict: SafeguardVerdict;
   /** What the phase read from the directory (users and groups). */
   reads: DirectoryReads;
+  /** The refresh of the Okta mirror this run made; null when it decided from the mirror as it was. */
+  mirror: RefreshResult | null;
 }
 
 /** Where the directory stands at the start of a run, and what the run does about it. */
@@ -130,34 +144,55 @@ export async function startPhase(deps: Pick<PlanPhaseDeps, 'config' | 'source' |
 }
 
 export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
-  // before anything else: a configuration mapping an attribute the org lacks stops here
-  const schema = deps.schema ?? (await schemaFor(deps));
-  return planFrom({ ...deps, schema }, await startPhase(deps, opts), opts);
+  const start = await startPhase(deps, opts);
+  return planFrom(deps, start, await refreshIfDue(deps, start.decision, opts), opts);
 }
 
-/** The org's user schema for this run (one Okta read, unless the state has it from a recent run). */
-function schemaFor(deps: PlanPhaseDeps): Promise<UserSchema> {
-  return userSchemaForRun({ oktaClient: deps.okta, state: deps.state, log: deps.log, pipeline: deps.pipeline, okta: deps.config.okta });
+/**
+ * Refresh the mirror when the run calls for it: the refresh is also what proves the API token (a
+ * revoked one fails here, before anything is planned or written), and it reads and checks the
+ * org's user schema (a configuration mapping an attribute the org lacks stops here).
+ */
+export async function refreshIfDue(
+  deps: Pick<PlanPhaseDeps, 'config' | 'state' | 'pipeline' | 'okta' | 'log' | 'now'>,
+  decision: Pick<ModeDecision, 'mode'>,
+  opts: Pick<PlanPhaseOptions, 'refresh' | 'rebuildMirror'>,
+): Promise<RefreshResult | null> {
+  const { config, state } = deps;
+  const now = deps.now ?? (() => new Date());
+  const when = opts.refresh ?? 'due';
+  if (when === 'never' || (when === 'due' && !opts.rebuildMirror && !refreshDue(state.mirror, decision.mode, config.okta.mirror, now()))) return null;
+  return refreshFor({ ...deps, now }, { rebuild: opts.rebuildMirror });
 }
 
-/** The rest of the plan phase, from where the directory stands: users, groups, the safeguards' verdict. */
-export async function planFrom(deps: PlanPhaseDeps, start: RunStart, opts: Pick<PlanPhaseOptions, 'onPage'> = {}): Promise<PlannedRun> {
+/**
+ * The rest of the plan phase, from where the directory stands and what the mirror's refresh (if
+ * any) read: users, groups, the safeguards' verdict.
+ */
+export async function planFrom(
+  deps: PlanPhaseDeps,
+  start: RunStart,
+  mirror: RefreshResult | null,
+  opts: Pick<PlanPhaseOptions, 'onPage'> = {},
+): Promise<PlannedRun> {
   const { config, source, state, log } = deps;
   const { decision, checkpoint, fingerprint, reads } = start;
-  const schema = deps.schema ?? (await schemaFor(deps));
+  // before anything is planned: a configuration mapping an attribute the org lacks stops here
+  const schema = deps.schema ?? (await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline: deps.pipeline, okta: config.okta }, mirror?.schema));
   const spool = state.spool();
   let groups: GroupPlan | undefined;
   try {
     const users = await planUsers(deps, schema, spool, decision.since, checkpoint, opts.onPage);
-    groups = await planGroups({ config, source, state, spool, log, since: decision.since });
+    groups = await planGroups({ config, source, state, spool, log, since: decision.since, oktaMembersRead: mirror?.groups?.membersRead });
     const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
-    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, reads };
+    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, reads, mirror };
   } catch (e) {
     groups?.spool?.close();
     spool.close();
     throw e;
   }
 }
+
 
 /**
  * The users: every record the directory shows (all of them, or those changed since `since`, plus
@@ -176,7 +211,7 @@ async function planUsers(
   const { config, source, state, log } = deps;
   const lifecycle = config.lifecycle;
   const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
-  const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: deps.okta, lifecycle, schema });
+  const path = await RecordPath.begin({ pipeline: deps.pipeline, state, spool, okta: { mirror: state.mirror, config: config.okta }, lifecycle, schema });
   let read = 0;
   let rejected = 0;
   let pages = 0;
@@ -240,21 +275,22 @@ async function planUsers(
 /** Whether applying the action changes (or may change) the user's Okta status. */
 export function changesStatus(a: Action): boolean {
   return (
-    a.kind === 'lifecycle' || (a.kind === 'update' && a.lifecycle !== null) || (a.kind === 'missing' && a.deprovision) || (a.kind === 'create' && a.disabled)
+    a.kind === 'lifecycle' ||
+    (a.kind === 'update' && a.lifecycle !== null) ||
+    (a.kind === 'missing' && a.deprovision) ||
+    ((a.kind === 'create' || a.kind === 'link') && a.disabled)
   );
 }
 
 /** What the forecast counts of a planned run (sync/plan/forecast.ts). */
-export function forecastCounts(p: Pick<PlannedRun, 'counts' | 'groups'>): ForecastCounts {
-  const c = (k: string) => p.counts[k] ?? 0;
-  const g = p.groups.summary;
-  return {
-    creates: c('create'),
-    updates: c('update'),
-    statusChanges: c('statusChanges'),
-    groupCreates: g.creates,
-    groupRenames: g.updates,
-    memberAdds: g.memberAdds,
-    memberRemoves: g.memberRemoves,
-  };
+export function forecastCounts(p: Pick<PlannedRun, 'counts' | 'groups'>, drift: OktaConfig['drift']): ForecastCounts {
+  return forecastCountsOf({ ...p.counts, ...groupForecastCounts(p.groups) }, drift);
+}
+
+/** A group plan's counts as the forecast counts them: a user created this run joins its groups with its create. */
+export function groupForecastCounts(
+  groups: Pick<GroupPlan, 'summary' | 'spool'>,
+): Record<'groupCreates' | 'groupRenames' | 'memberAdds' | 'memberRemoves', number> {
+  const g = groups.summary;
+  return { groupCreates: g.creates, groupRenames: g.updates, memberAdds: g.memberAdds - (groups.spool?.addsOnCreate() ?? 0), memberRemoves: g.memberRemoves };
 }

@@ -12,27 +12,40 @@
  * beyond its length limits, or an attribute the schema lacks, e.g. set by a hook) is quarantined here
  * with the attribute and the limit named ({@link withinSchema}): it is never sent to Okta.
  *
+ * Okta is known, not asked: the caller refreshed the agent's mirror of Okta (sync/mirror/), and
+ * every decision about Okta is made from it — whether a login is taken, first contact (the match
+ * rules), drift, a deactivated user's frozen profile. No request is made per record.
+ *
  * Login availability = nobody else claimed it earlier in this run (the plan spool), nobody else
- * holds it in the state, and (when an Okta reader is given) no Okta user other than this record's
- * own holds it, including deactivated users. Logins compare as Okta compares them.
+ * holds it in the state, and (when Okta is known) no Okta user holds it other than this record's
+ * own or the one its match rules will link it to, deactivated users included. Logins compare as
+ * Okta compares them.
  */
 import { DirectoryError, type SourcePage, type SourceRecord } from '../directory/types';
-import type { OktaClient } from '../okta/client';
 import { OktaFatalError } from '../okta/errors';
+import { describeOktaUser, findMatch, matchedBesidesLogin } from '../okta/matching';
 import { normalizeLogin, type Profile } from '../okta/profile';
 import { BASE_USER_SCHEMA, profileProblems, type UserSchema } from '../okta/user-schema';
-import type { PlanSpool, StateStore, UserRow } from '../state/store';
+import type { OktaConfig } from '../okta/schema';
+import type { OktaMirror, PlanSpool, StateStore, UserRow } from '../state/store';
 import { TransformRunError, type Availability, type LoginRegistry, type Pipeline, type TransformOutcome, type UniqueRegistry } from '../transform';
-import { planBatch, type PlanContext } from './plan/plan';
+import { mappedAttributes } from './mirror/shape';
+import { planBatch, takesLogin, type OktaKnowledge, type PlanContext } from './plan/plan';
 import type { Action, Desired, QuarantineAction } from './plan/types';
+
+/** What the record path knows of Okta: the agent's mirror (refreshed by the caller) and the settings the plan applies. */
+export interface OktaView {
+  mirror: OktaMirror;
+  config: Pick<OktaConfig, 'match' | 'drift'>;
+}
 
 export interface RecordPathDeps {
   pipeline: Pipeline;
   state: StateStore;
   /** This run's plan spool (temp tables): login and unique-value claims go there, never to the state file. */
   spool: PlanSpool;
-  /** Asked whether an Okta user holds a login (reads only). Undefined: Okta is not asked. */
-  okta: Pick<OktaClient, 'getUser'> | undefined;
+  /** What the agent knows of Okta. Undefined: Okta is not consulted (every new record is created). */
+  okta: OktaView | undefined;
   lifecycle: PlanContext['lifecycle'];
   /** The org's user schema (userSchemaForRun); without it, Okta's base profile limits. */
   schema?: UserSchema;
@@ -66,7 +79,7 @@ export class RecordPath {
   private readonly schema: UserSchema;
 
   private constructor(private readonly deps: RecordPathDeps) {
-    this.ctx = planContext(deps.state, deps.spool, deps.lifecycle);
+    this.ctx = planContext(deps);
     this.now = deps.now ?? (() => new Date());
     this.schema = deps.schema ?? BASE_USER_SCHEMA;
   }
@@ -110,17 +123,17 @@ export class RecordPath {
    * is printed or applied). A record skipped by a rule is out of scope: it does not count as seen.
    */
   keep(actions: readonly Action[], what: 'logins' | 'actions'): void {
-    const logins = actions.flatMap((a) =>
-      a.kind === 'create' || a.kind === 'update' ? [{ loginNorm: normalizeLogin(a.login), anchor: a.anchor, dn: a.dn }] : [],
-    );
+    const logins = actions.filter(takesLogin).map((a) => ({ loginNorm: normalizeLogin(a.login), anchor: a.anchor, dn: a.dn }));
+    const links = actions.flatMap((a) => (a.kind === 'link' ? [{ oktaId: a.oktaId, anchor: a.anchor, dn: a.dn }] : []));
     if (what === 'logins') {
-      this.deps.spool.addPage([], [], logins);
+      this.deps.spool.addPage([], [], logins, links);
       return;
     }
     this.deps.spool.addPage(
       actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
       actions.filter((a) => a.kind !== 'skip' && !a.anchor.startsWith('dn:')).map((a) => a.anchor),
       logins,
+      links,
     );
   }
 
@@ -148,8 +161,8 @@ export function actionsOf(page: PlannedPage): Action[] {
   return [...page.records.map((r) => r.action), ...page.rejected];
 }
 
-/** The plan's view of a run: logins held by records planned earlier in it, then by the state. */
-function planContext(state: StateStore, spool: PlanSpool, lifecycle: PlanContext['lifecycle']): PlanContext {
+/** The plan's view of a run: logins held by records planned earlier in it, then by the state; Okta from the mirror. */
+function planContext({ state, spool, lifecycle, okta, pipeline }: RecordPathDeps): PlanContext {
   return {
     lifecycle,
     loginHolder(norm) {
@@ -158,6 +171,25 @@ function planContext(state: StateStore, spool: PlanSpool, lifecycle: PlanContext
       const row = state.users.holderOfLogin(norm);
       return row ? { anchor: row.anchor, dn: row.dn } : undefined;
     },
+    okta: okta && oktaKnowledge(okta, state, spool, pipeline),
+  };
+}
+
+/** Okta as the plan sees it: lookups over the mirror; links claimed earlier in this run, then the state's. */
+function oktaKnowledge({ mirror, config }: OktaView, state: StateStore, spool: PlanSpool, pipeline: Pipeline): OktaKnowledge {
+  const lookups = { byLogin: (login: string) => mirror.byLogin(login), byValue: (a: string, v: string) => mirror.byValue(a, v) };
+  return {
+    user: (id) => mirror.user(id),
+    match: (profile) => findMatch(config.match, profile, lookups),
+    loginHolders: (login) => mirror.byLogin(login),
+    linkHolder(oktaId) {
+      const inRun = spool.linkClaimedBy(oktaId);
+      if (inRun) return inRun;
+      const row = state.users.byOktaId(oktaId);
+      return row ? { anchor: row.anchor, dn: row.dn } : undefined;
+    },
+    drift: config.drift,
+    mapped: mappedAttributes(pipeline),
   };
 }
 
@@ -166,21 +198,24 @@ class RecordLogins implements LoginRegistry {
   constructor(
     private readonly state: StateStore,
     private readonly spool: PlanSpool,
-    private readonly okta: Pick<OktaClient, 'getUser'> | undefined,
+    private readonly okta: OktaView | undefined,
     private readonly record: Pick<SourceRecord, 'anchor' | 'dn'>,
   ) {}
 
-  async isAvailable(login: string, anchor: string): Promise<Availability> {
+  isAvailable(login: string, anchor: string, profile?: Readonly<Profile>): Availability {
     const key = normalizeLogin(login);
     const inRun = this.spool.loginClaimedBy(key);
     if (inRun && inRun.anchor !== anchor) return { heldBy: inRun.dn };
     const row = this.state.users.holderOfLogin(login);
     if (row && row.anchor !== anchor) return { heldBy: row.dn };
     if (!this.okta) return true;
-    const user = await this.okta.getUser(login);
-    if (!user) return true;
+    const holders = this.okta.mirror.byLogin(login);
+    if (!holders.length) return true;
     const own = row?.anchor === anchor ? row.oktaId : this.state.users.get(anchor)?.oktaId;
-    return user.id === own ? true : { heldBy: `Okta user ${user.id} (${user.status})` };
+    // the Okta user this record's match rules will link it to keeps its login (first contact)
+    const linksTo = (u: (typeof holders)[number]) => !own && profile !== undefined && matchedBesidesLogin(this.okta!.config.match, profile, u);
+    const other = holders.find((u) => u.id !== own && !linksTo(u));
+    return other ? { heldBy: describeOktaUser(other) } : true;
   }
 
   claim(login: string, anchor: string): Availability {

@@ -16,9 +16,9 @@ export interface RunReport {
   durationMs: number;
   outcome: RunOutcome;
   error?: string;
-  /** What the plan said: read, rejected, create, update, unchanged, quarantine, skip. */
+  /** What the plan said: read, rejected, create, link, update, drift, unchanged, quarantine, skip. */
   plan: Record<string, number>;
-  /** What apply did: created, linked, updated, renamed, quarantined, failed, notStarted, recovered. */
+  /** What apply did: created, linked, updated, drift (repaired), renamed, quarantined, failed, notStarted, recovered. */
   counts: Record<string, number>;
   /** Groups: what the plan said and what apply did (absent when groups are not configured). */
   groupsPlan?: GroupPlanSummary;
@@ -27,6 +27,8 @@ export interface RunReport {
   safeguard?: string[];
   /** What this run read from the directory: entries returned, requests sent. */
   directory: { entriesRead: number; queries: number };
+  /** The refresh of the agent's mirror of Okta (absent: the run decided from the mirror as it was). */
+  mirror?: { users: number; full: boolean; requests: number };
   /** Peak resident memory of the agent process so far (MB). */
   peakRssMb?: number;
   okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };

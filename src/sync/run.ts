@@ -1,7 +1,9 @@
 /**
- * One sync run end to end: lock → recover unfinished writes → the plan phase (plan-phase.ts: mode,
- * users and groups spooled, the safeguards' verdict) → stop if a safeguard says so → apply →
- * record the run and, only if every write is durable, advance the watermark.
+ * One sync run end to end: lock → where the directory stands, the mode → the refresh of the mirror
+ * of Okta when due (it proves the token; plan-phase.ts) → recover unfinished writes → the rest of
+ * the plan phase (users and groups spooled, the safeguards' verdict) → stop if a safeguard says so → apply (groups' first contacts, creates and renames; users, created with the
+ * groups they join; the other memberships) → record the run and, only if every write is durable,
+ * advance the watermark.
  * The users table changes only as Okta confirms writes; a run that fails or is stopped before
  * applying leaves it as it was and records why.
  *
@@ -9,7 +11,8 @@
  * stops after reading the change position: one directory request, nothing planned, nothing sent;
  * unless records wait to be tried again (quarantined users and groups, unconfirmed group writes)
  * and no run tried them for {@link RETRY_EVERY_MS}. Of a streak of idle polls the runs table keeps
- * the latest. A run started by hand (`sync`) always reads.
+ * the latest (it still refreshes the mirror of Okta when that is due). A run started by hand
+ * (`sync`) always reads.
  */
 import type { RunConfig } from './schema';
 import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
@@ -18,8 +21,8 @@ import type { StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import { applyPlan, recoverJournal, type ApplyResult } from './apply';
-import { applyGroups, NO_GROUPS_APPLIED, type GroupApplyCounts } from './groups';
-import { planFrom, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
+import { NO_GROUPS_APPLIED, startGroupApply, type GroupApplyCounts } from './groups';
+import { planFrom, refreshIfDue, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import { emptyReport, type RunReport } from './report';
 import { userSchemaForRun } from './user-schema';
 
@@ -52,6 +55,8 @@ export interface SyncOptions {
   mode?: RequestedMode;
   /** Let this one run through the safeguards. */
   allowMassChange?: boolean;
+  /** Read every Okta user and group into the mirror again. */
+  rebuildMirror?: boolean;
 }
 
 export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<RunReport> {
@@ -87,17 +92,26 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
         },
       },
     );
+    const planDeps = { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, log, now };
     if (start.decision.unchanged && deps.trigger === 'schedule' && state.journal.pending().length === 0 && !retryDue(state, runId)) {
       idle = true;
+      // an idle poll still refreshes the mirror of Okta when it is due: the API token is proven at
+      // least every okta.mirror.refreshSeconds, however long the directory stays unchanged
+      const mirror = await refreshIfDue(planDeps, start.decision, {});
+      if (mirror) report.mirror = { users: mirror.users.read, full: mirror.users.full, requests: mirror.requests };
       report.outcome = 'ok';
       report.plan.read = 0;
       return report;
     }
-    // before any write (recovery included): the configuration against the org's user schema
-    const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta });
+    // before any write (recovery included): the refresh of the mirror of Okta when due (it proves the
+    // token and checks the configuration against the org's user schema), else that check against
+    // the schema the state has
+    const mirror = await refreshIfDue(planDeps, start.decision, { rebuildMirror: opts.rebuildMirror });
+    if (mirror) report.mirror = { users: mirror.users.read, full: mirror.users.full, requests: mirror.requests };
+    const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta }, mirror?.schema);
     const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
     if (recovered) report.counts.recovered = recovered;
-    planned = await planFrom({ config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, schema, log }, start, {
+    planned = await planFrom({ ...planDeps, schema }, start, mirror, {
       onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
     });
     const { decision, verdict } = planned;
@@ -117,19 +131,22 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       log.warn('safeguard thresholds exceeded; going on because of --allow-mass-change', { runId, reasons: verdict.reasons });
     }
 
+    // groups first contact, creates and renames before the users: a user created then joins its groups with its create
+    const groupApply = startGroupApply(planned.groups, { config, state, log, oktaClient: deps.oktaClient, runId, signal: deps.signal });
+    await groupApply?.prepare();
     const applied: ApplyResult = await applyPlan(planned.spool, {
       state,
+      mirror: state.mirror,
       oktaClient: deps.oktaClient,
       okta: config.okta,
       lifecycle: config.lifecycle,
       runId,
       log,
       signal: deps.signal,
+      joins: groupApply ?? undefined,
     });
-    let groupsApplied: GroupApplyCounts = NO_GROUPS_APPLIED;
-    if (!applied.interrupted) {
-      groupsApplied = await applyGroups(planned.groups, { config, state, log, oktaClient: deps.oktaClient, runId, signal: deps.signal });
-    }
+    let groupsApplied: GroupApplyCounts = groupApply?.counts ?? NO_GROUPS_APPLIED;
+    if (!applied.interrupted && groupApply) groupsApplied = await groupApply.finish();
     Object.assign(report.counts, applied.counts);
     if (config.groups) report.groups = groupsApplied;
     report.failures = applied.failures;

@@ -1,12 +1,13 @@
 /**
- * The Okta org's user schema in a run: read once per run that talks to Okta (one request), kept in
- * the state with the time it was read, and held against the configuration before anything is
- * written: a profile attribute the transforms set (or an `okta.match` rule compares) that the
+ * The Okta org's user schema in a run: read with the mirror of Okta (a step of its refresh: every
+ * full run, an incremental one at most every okta.mirror.refreshSeconds; one request), kept in the
+ * state with the time it was read, and held against the configuration by every run before anything
+ * is written: a profile attribute the transforms set (or an `okta.match` rule compares) that the
  * schema lacks is a configuration error naming the attribute, the step and the key path — not a
  * quarantine of every record. Values are checked per record by the record path (record.ts).
  *
- * {@link readUserSchema} is the read (the mirror refresh calls it); {@link userSchemaForRun} reads
- * and checks, and is what every run calls at its start.
+ * {@link readUserSchema} is the read (the mirror refresh calls it); {@link userSchemaForRun} checks,
+ * and is what every run calls before planning.
  */
 import type { OktaClient } from '../okta/client';
 import { OktaFatalError, OktaError } from '../okta/errors';
@@ -94,10 +95,20 @@ export interface RunSchemaDeps extends SchemaReadDeps {
   okta: { orgUrl: string; match: readonly MatchRule[] };
 }
 
-/** The schema a run plans with: read, then held against the configuration ({@link UserSchemaMismatch} when it lacks an attribute). */
-export async function userSchemaForRun(deps: RunSchemaDeps): Promise<UserSchema> {
-  const schema = await readUserSchema(deps);
-  const issues = schemaMismatches(schema, deps.pipeline, deps.okta.match);
-  if (issues.length) throw new UserSchemaMismatch(issues, deps.okta.orgUrl);
+/**
+ * The schema a run plans with, held against the configuration ({@link UserSchemaMismatch} when it
+ * lacks an attribute): `read`, the one the refresh of the mirror of Okta read this run (the schema
+ * is read with the mirror: sync/mirror/refresh.ts); else the one the state kept from the last
+ * refresh; else read now.
+ */
+export async function userSchemaForRun(deps: RunSchemaDeps, read?: UserSchema): Promise<UserSchema> {
+  const schema = read ?? deps.state.okta.userSchema() ?? (await readUserSchema(deps));
+  checkUserSchema(schema, deps.pipeline, deps.okta);
   return schema;
+}
+
+/** Throws {@link UserSchemaMismatch} when the schema lacks an attribute the configuration uses. */
+export function checkUserSchema(schema: UserSchema, pipeline: Pick<Pipeline, 'profileWrites'>, okta: RunSchemaDeps['okta']): void {
+  const issues = schemaMismatches(schema, pipeline, okta.match);
+  if (issues.length) throw new UserSchemaMismatch(issues, okta.orgUrl);
 }

@@ -91,7 +91,7 @@ export function compilePipeline(steps: unknown, options: CompileOptions): Compil
 
   const top = compileSteps(parsed.steps, [], '');
   if (c.errors.length) return { ok: false, errors: c.errors };
-  return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.writes, c.usesAsync, c.resources) };
+  return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.writes, c.profileAttrs === null, c.usesAsync, c.resources) };
 }
 
 export function compilePipelineOrThrow(steps: unknown, options: CompileOptions): Pipeline {
@@ -108,6 +108,7 @@ class CompiledPipeline implements Pipeline {
     private readonly steps: CompiledStep[],
     readonly referencedAttributes: readonly string[],
     readonly profileWrites: readonly ProfileWrite[],
+    readonly setsUnlistedAttributes: boolean,
     readonly hasAsyncSteps: boolean,
     private readonly resources: CompiledPipelineResources,
   ) {}

@@ -107,8 +107,12 @@ export type Availability = boolean | { heldBy: string; inRun?: boolean };
  * and Okta, including deactivated users that still hold a login.
  */
 export interface LoginRegistry {
-  /** Is `login` free for `anchor` (nobody holds it, or `anchor` itself does)? `false` or `{heldBy}` when taken. */
-  isAvailable(login: string, anchor: string): MaybePromise<Availability>;
+  /**
+   * Is `login` free for `anchor` (nobody holds it, or `anchor` itself does)? `false` or `{heldBy}`
+   * when taken. `profile`: the record's profile so far (the agent lets a record have the login of
+   * the Okta user its match rules will link it to).
+   */
+  isAvailable(login: string, anchor: string, profile?: Readonly<Profile>): MaybePromise<Availability>;
   /**
    * Reserve `login` for `anchor` for the rest of this run, atomically: returns false / {heldBy}
    * when another record of this run claimed it first. Persisting claims is the caller's job.
@@ -177,6 +181,8 @@ export interface Pipeline {
   readonly referencedAttributes: readonly string[];
   /** The profile attributes the steps set, in step order (a hook may set others: not listed). */
   readonly profileWrites: readonly ProfileWrite[];
+  /** A hook runs: it may set attributes `profileWrites` does not list. */
+  readonly setsUnlistedAttributes: boolean;
   /** Whether some step is asynchronous (username, hook, validate.unique). */
   readonly hasAsyncSteps: boolean;
   /** Load and index lookup sources and start hook workers. Call once per run, before `run`. */

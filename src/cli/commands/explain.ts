@@ -9,6 +9,7 @@
 import { loadConfig } from '../../config/load';
 import { explainKey } from '../../inspect/explain';
 import { formatCandidates, formatExplanation } from '../../output/explain';
+import { readsOf } from '../../sync/mirror/refresh';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
@@ -32,14 +33,7 @@ export async function cmdExplain(key: string, opts: { config: string; json?: boo
   const oktaClient = agent.oktaClient;
   try {
     const result = await explainKey(
-      {
-        config: agent.config,
-        source: agent.source,
-        state: agent.state,
-        pipeline: agent.pipeline,
-        log,
-        okta: { getUser: (login) => oktaClient.getUser(login), getUserSchema: () => oktaClient.getUserSchema() },
-      },
+      { config: agent.config, source: agent.source, state: agent.state, pipeline: agent.pipeline, okta: readsOf(oktaClient), log },
       key,
     );
     if (result.kind === 'not-found') {

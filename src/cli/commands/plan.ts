@@ -1,17 +1,19 @@
 /**
  * `plan`: what a sync would do now, as a table or JSON: the same plan phase as a sync (the mode
  * decision, incremental from the watermark or full, the users, the groups, the safeguards' verdict).
- * Writes nothing anywhere: the state is opened read-only, Okta is only read.
+ * Writes nothing anywhere: the state is opened read-only (the agent's mirror of Okta is refreshed
+ * into a TEMP copy), Okta is only read.
  */
 import { loadConfig } from '../../config/load';
 import { planCounts, planJson, planText } from '../../output/plan';
 import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/group-plan';
 import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
-import { forecastCounts, planPhase, type PlannedRun } from '../../sync/plan-phase';
-import { matchReadsPerCreate, planForecast, type Forecast } from '../../sync/plan/forecast';
+import { readsOf } from '../../sync/mirror/refresh';
+import { forecastCounts, groupForecastCounts, planPhase, type PlannedRun } from '../../sync/plan-phase';
+import { forecastCountsOf, planForecast, type Forecast } from '../../sync/plan/forecast';
 import type { SeenLimits } from '../../okta/rate-limits';
 import { sampleForecastText } from '../../output/forecast';
-import { planForecastCounts, type SampleForecast, type SampleScale } from '../../sample/forecast';
+import type { SampleForecast, SampleScale } from '../../sample/forecast';
 import type { Action } from '../../sync/plan/types';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -20,17 +22,13 @@ import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
 /** The plan phase of a sync, read-only. The caller closes the spools. */
 export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
-  return planPhase({ ...agent, okta: agent.oktaClient }, { mode: full ? 'full' : 'auto' });
+  // a person is looking: the mirror of Okta is refreshed (into a TEMP copy) whatever the mode
+  return planPhase({ ...agent, okta: readsOf(agent.oktaClient) }, { mode: full ? 'full' : 'auto', refresh: 'always' });
 }
 
-/**
- * Groups: whether a group is created or an existing Okta group taken over, asked of Okta (reads
- * only) for the first `limit` groups.
- */
+/** Groups: whether a group is created or an existing Okta group taken over (from the mirror of Okta), for the first `limit` groups. */
 function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
-  return agent.config.groups
-    ? lookUpFirstContacts(planned.groups, agent.state, agent.oktaClient, { limit, concurrency: agent.config.okta.concurrency })
-    : Promise.resolve(new Map<string, never>());
+  return agent.config.groups ? lookUpFirstContacts(planned.groups, agent.state, { limit }) : new Map<string, never>();
 }
 
 /**
@@ -39,7 +37,7 @@ function firstContactsOf(agent: Agent, planned: PlannedRun, limit: number) {
  */
 export function forecastOf(agent: Agent, planned: PlannedRun): Forecast {
   const { okta } = agent.config;
-  return planForecast(forecastCounts(planned), { limits: seenLimitsOf(agent), share: okta.rateLimitShare, readsPerCreate: matchReadsPerCreate(okta.match) });
+  return planForecast(forecastCounts(planned, okta.drift), { limits: seenLimitsOf(agent), share: okta.rateLimitShare });
 }
 
 /** The limits this run's responses gave, else those the state kept from earlier runs. */
@@ -54,21 +52,20 @@ export function seenLimitsOf(agent: Agent): SeenLimits {
  */
 function sampleForecastOf(scale: SampleScale, planned: PlannedRun, agent: Agent): SampleForecast {
   for (const a of planned.spool.actions<Action>()) scale.addPlanAction(a.payload);
-  const g = planned.groups.summary;
   const { okta } = agent.config;
+  const { groupCreates, groupRenames, ...memberships } = groupForecastCounts(planned.groups);
   return scale.forecast({
-    counts: planForecastCounts,
-    fixed: agent.config.groups ? { groupCreates: g.creates, groupRenames: g.updates } : {},
-    proportional: agent.config.groups ? { memberAdds: g.memberAdds, memberRemoves: g.memberRemoves } : {},
+    counts: (c) => forecastCountsOf(c, okta.drift),
+    fixed: agent.config.groups ? { groupCreates, groupRenames } : {},
+    proportional: agent.config.groups ? memberships : {},
     limits: seenLimitsOf(agent),
     share: okta.rateLimitShare,
-    readsPerCreate: matchReadsPerCreate(okta.match),
   });
 }
 
 /** The plan as a person reads it, at most `limit` rows per table. */
 export async function printPlan(agent: Agent, planned: PlannedRun, limit: number, io: Io): Promise<void> {
-  const firstContacts = await firstContactsOf(agent, planned, limit);
+  const firstContacts = firstContactsOf(agent, planned, limit);
   const groups = agent.config.groups ? formatGroupPlan(planned.groups, agent.state, limit, firstContacts) : undefined;
   for (const chunk of planText(planned, { limit, groups, forecast: forecastOf(agent, planned) })) io.out(chunk);
 }
@@ -93,7 +90,7 @@ export async function cmdPlan(
       const limit = opts.limit ?? 200;
       const whole = scale ? sampleForecastOf(scale, planned, agent) : null;
       if (opts.json) {
-        const firstContacts = await firstContactsOf(agent, planned, limit);
+        const firstContacts = firstContactsOf(agent, planned, limit);
         const { decision, groups, verdict } = planned;
         const doc = planJson(planned.spool, planCounts(planned), {
           mode: decision.mode,

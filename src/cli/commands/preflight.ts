@@ -14,7 +14,7 @@ import { CsvFileWriter } from '../../output/csv';
 import { sampleForecastText } from '../../output/forecast';
 import { formatPreflight, preflightJson } from '../../output/preflight';
 import { preflightForecastCounts, type SampleScale } from '../../sample/forecast';
-import { matchReadsPerCreate } from '../../sync/plan/forecast';
+import { readsOf } from '../../sync/mirror/refresh';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
@@ -46,11 +46,10 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
   const log = makeLogger(loaded.config, io.stderr);
   const stateExists = existsSync(loaded.config.state.path);
   const agent = createAgent(loaded, { readonly: true, log });
-  // only reads reach Okta: the scan is handed a getter, not the oktaClient
+  // only reads reach Okta: the scan is handed the reads, not the oktaClient
   const oktaClient = agent.oktaClient;
   const okta = {
-    getUser: (login: string) => oktaClient.getUser(login),
-    getUserSchema: () => oktaClient.getUserSchema(),
+    ...readsOf(oktaClient),
     get requestCounts() {
       return oktaClient.requestCounts;
     },
@@ -83,7 +82,6 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
       counts: preflightForecastCounts,
       limits: seenLimitsOf(agent),
       share: agent.config.okta.rateLimitShare,
-      readsPerCreate: matchReadsPerCreate(agent.config.okta.match),
     });
     if (opts.json) io.out(preflightJson(report, forecast ? { forecast } : {}));
     else io.out(forecast ? [formatPreflight(report), ...sampleForecastText(forecast)].join('\n') : formatPreflight(report));

@@ -15,7 +15,7 @@ export function exitCodeOfReport(r: RunReport): ExitCode {
 }
 
 export async function cmdSync(
-  opts: { config: string; json?: boolean; full?: boolean; incremental?: boolean; allowMassChange?: boolean },
+  opts: { config: string; json?: boolean; full?: boolean; incremental?: boolean; allowMassChange?: boolean; rebuildMirror?: boolean },
   io: Io,
 ): Promise<ExitCode> {
   const loaded = loadConfig(opts.config);
@@ -32,7 +32,14 @@ export async function cmdSync(
   process.once('SIGINT', onInt);
   try {
     const mode = opts.full ? 'full' : opts.incremental ? 'incremental' : 'auto';
-    const report = await syncRun({ ...agent, trigger: 'cli', signal: abort.signal }, { mode, allowMassChange: opts.allowMassChange });
+    const report = await syncRun(
+      { ...agent, trigger: 'cli', signal: abort.signal },
+      {
+        mode,
+        allowMassChange: opts.allowMassChange,
+        rebuildMirror: opts.rebuildMirror,
+      },
+    );
     log.info(summaryLine(report), { runId: report.runId, outcome: report.outcome });
     io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return exitCodeOfReport(report);

@@ -6,9 +6,11 @@
  * escaped) and in the state (`users.find`: anchor, login, Okta id or DN). Exactly one user (one
  * anchor) must match; a user the state knows but the directory no longer shows is explained from
  * the state alone. Nothing is written: the state is opened read-only by the caller, login and
- * unique-value claims go to the spool's temp tables, and Okta is only read (the username step asks
- * whether a login is free, as in a sync). The record is transformed alone: claims other records of
- * a full run would make before it are not seen, the agent's state and Okta are.
+ * unique-value claims go to the spool's temp tables, and Okta is only read: the agent's mirror of
+ * Okta is refreshed into a TEMP copy (one request when the state has a mirror), and the record is
+ * decided from it as a sync decides (logins taken, first contact, drift). The record is transformed
+ * alone: claims other records of a full run would make before it are not seen, the agent's state
+ * and Okta are.
  *
  * What the last run did with the user is inferred from the state row (the state keeps no per-user
  * history): created or linked when the row was created during that run, quarantined when the
@@ -17,16 +19,17 @@
  */
 import type { DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
-import type { OktaClient } from '../../okta/client';
 import type { Profile, ProfileValue } from '../../okta/profile';
+import type { UserSchema } from '../../okta/user-schema';
 import type { RunConfig } from '../../sync/schema';
 import type { JournalEntry, RunRow, StateStore, UserRow } from '../../state/store';
 import { diffProfiles } from '../../sync/plan/plan';
 import type { Action, AttributeChange } from '../../sync/plan/types';
+import { refreshFor, type MirrorReader } from '../../sync/mirror/refresh';
 import { RecordPath } from '../../sync/record';
 import { userSchemaForRun } from '../../sync/user-schema';
-import type { Logger } from '../../util/log';
 import type { Finding, Pipeline, TraceStep, TransformOutcome } from '../../transform';
+import type { Logger } from '../../util/log';
 
 export interface ExplainDeps {
   config: RunConfig;
@@ -34,7 +37,8 @@ export interface ExplainDeps {
   /** Opened read-only. */
   state: StateStore;
   pipeline: Pipeline;
-  okta: Pick<OktaClient, 'getUser' | 'getUserSchema'>;
+  /** Okta reads: the mirror's refresh, the user schema. */
+  okta: MirrorReader;
   log: Logger;
   now?: () => Date;
 }
@@ -57,8 +61,10 @@ export interface ExplainedStep {
 
 export interface NextSync {
   action: Action['kind'];
-  /** create: every attribute sent; update: only the changed ones (before = last applied in Okta). */
+  /** create: every attribute sent; update: only the changed ones (before = last applied in Okta); link, drift: before = Okta's value. */
   changes: AttributeChange[];
+  /** Attributes whose Okta value differs from the directory's although the directory did not change them. */
+  drift?: string[];
   /** quarantine / skip: the step and the reason. */
   step?: string;
   reason?: string;
@@ -105,6 +111,7 @@ export type ExplainResult = Explanation | { kind: 'not-found'; key: string } | {
 export async function explainKey(deps: ExplainDeps, key: string): Promise<ExplainResult> {
   const { source, state } = deps;
   await source.open();
+  const refreshed = await refreshFor(deps);
   const found = new Map<string, { record?: SourceRecord; row?: UserRow; foundIn: Set<'directory' | 'state'> }>();
   const entry = (anchor: string) => {
     let e = found.get(anchor);
@@ -142,7 +149,7 @@ export async function explainKey(deps: ExplainDeps, key: string): Promise<Explai
   }
   const [[anchor, e]] = [...found.entries()];
   const userRow = e.row ?? state.users.get(anchor);
-  return explainUser(deps, key, anchor, e.record, userRow, [...e.foundIn]);
+  return explainUser(deps, key, anchor, e.record, userRow, [...e.foundIn], refreshed.schema);
 }
 
 async function explainUser(
@@ -152,16 +159,25 @@ async function explainUser(
   record: SourceRecord | undefined,
   row: UserRow | undefined,
   foundIn: ('directory' | 'state')[],
+  readSchema: UserSchema | undefined,
 ): Promise<Explanation> {
   const { state, pipeline, config } = deps;
   let outcome: TransformOutcome | null = null;
   let profile: Profile | null = null;
   let next: NextSync | null = null;
   if (record) {
-    const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log: deps.log, pipeline, okta: config.okta });
+    const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log: deps.log, pipeline, okta: config.okta }, readSchema);
     const spool = state.spool();
     try {
-      const path = await RecordPath.begin({ pipeline, state, spool, okta: deps.okta, lifecycle: config.lifecycle, schema, now: deps.now });
+      const path = await RecordPath.begin({
+        pipeline,
+        state,
+        spool,
+        okta: { mirror: state.mirror, config: config.okta },
+        lifecycle: config.lifecycle,
+        schema,
+        now: deps.now,
+      });
       const [planned] = (await path.planPage({ records: [record], rejected: [] }, { trace: true })).records;
       outcome = planned.outcome;
       if (planned.desired.kind === 'ok') profile = planned.desired.profile;
@@ -213,16 +229,32 @@ function describeNext(a: Action): NextSync {
         action: 'create',
         changes: diffProfiles(null, a.profile),
         lifecycle: a.disabled ? 'disable' : null,
-        summary: `create the Okta user ${a.login}${a.disabled ? ', then disable it (disabled in the directory)' : ''} (or link the Okta user holding the login, as okta.match says)`,
+        summary: `create the Okta user ${a.login}${a.disabled ? ', then disable it (disabled in the directory)' : ''}`,
+      };
+    case 'link':
+      return {
+        action: 'link',
+        changes: a.changes,
+        lifecycle: a.disabled ? 'disable' : null,
+        summary: `link the existing Okta user ${a.oktaId} (login "${a.oktaLogin}", ${a.oktaStatus}, ${a.how})${a.changes.length ? ` and update ${plural(a.changes.length, 'attribute')} (${a.changes.map((c) => c.attribute).join(', ')})` : ''}${a.disabled ? ', then disable it (disabled in the directory)' : ''}`,
+      };
+    case 'drift':
+      return {
+        action: 'drift',
+        changes: a.changes,
+        drift: a.drift,
+        summary: `${a.repair ? 'repair drift: put back' : 'drift (okta.drift: report, not changed):'} ${plural(a.changes.length, 'attribute')} someone changed in Okta (${a.changes.map((c) => c.attribute).join(', ')}) of Okta user ${a.oktaId}`,
       };
     case 'update': {
       const names = a.changes.map((c) => c.attribute).join(', ');
       const status = a.lifecycle ? `; ${a.lifecycle === 'disable' ? 'disable it (disabled in the directory)' : 'enable it again'}` : '';
+      const drift = a.drift?.length ? `; ${a.drift.join(', ')} drifted in Okta` : '';
       return {
         action: 'update',
         changes: a.changes,
         lifecycle: a.lifecycle,
-        summary: `update ${a.changes.length} attribute${a.changes.length === 1 ? '' : 's'} of Okta user ${a.oktaId} (${names})${status}${a.previousDn ? `; DN changed from ${a.previousDn}` : ''}`,
+        ...(a.drift?.length ? { drift: a.drift } : {}),
+        summary: `update ${plural(a.changes.length, 'attribute')} of Okta user ${a.oktaId} (${names})${status}${drift}${a.previousDn ? `; DN changed from ${a.previousDn}` : ''}`,
       };
     }
     case 'unchanged':
@@ -252,6 +284,8 @@ function describeNext(a: Action): NextSync {
       return { action: 'missing', changes: [], summary: `count it missing (${a.missingRuns} runs)` };
   }
 }
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** What the last run did with this user, from the state row (see the module comment). */
 export function lastRunFor(run: RunRow | undefined, row: UserRow | undefined): LastRun | null {

@@ -1,10 +1,10 @@
 /**
- * From what the transforms, the plan and the Okta check said about one record to its fate in a
- * first import and its problems (pure). Findings become problems of their own type with a
+ * From what the transforms and the plan said about one record to its fate in a first import and
+ * its problems (pure). First contact with Okta is the plan's (decided from the agent's mirror of
+ * Okta): a link, or a quarantine by the match rules, is an `okta.conflict` problem. Findings become problems of their own type with a
  * severity; a skipped record has only its skip; a quarantined record whose cause no finding
  * explains (a hook, an internal error, no login) gets a `quarantined` problem naming step and reason.
  */
-import type { OktaUser } from '../../okta/client';
 import type { Finding, TransformOutcome } from '../../transform/types';
 import type { Action } from '../../sync/plan/types';
 import type { Problem, RecordFate, Severity } from './model';
@@ -37,40 +37,6 @@ export function matchRulesOf(match: unknown): MatchRules {
   return { login, other, describe: all.length ? all.join(', ') : 'none' };
 }
 
-/** What the Okta check found for a record that would be created. */
-export interface OktaHolder {
-  user: OktaUser;
-  /** The state links this Okta user to another record (DN). */
-  linkedTo?: string;
-}
-
-export interface OktaVerdict {
-  fate: 'link' | 'quarantine' | 'create-or-link';
-  severity: Severity;
-  message: string;
-}
-
-/** What a sync would do with a create whose login an Okta user already holds (as sync/apply decides). */
-export function oktaVerdict(login: string, holder: OktaHolder, match: MatchRules): OktaVerdict {
-  const who = `Okta user ${holder.user.id} (${holder.user.status})`;
-  const head = `login "${login}" is held by ${who}`;
-  if (!match.login) {
-    if (match.other.length) {
-      return {
-        fate: 'create-or-link',
-        severity: 'warning',
-        message: `${head}; okta.match (${match.other.join(', ')}) decides at sync: linked if its rules find exactly this user, otherwise quarantined`,
-      };
-    }
-    return { fate: 'quarantine', severity: 'quarantine', message: `${head}; okta.match has no login rule: quarantined with Okta's error` };
-  }
-  if (holder.linkedTo) return { fate: 'quarantine', severity: 'quarantine', message: `${head}, already linked to ${holder.linkedTo}: quarantined` };
-  if (holder.user.status === 'DEPROVISIONED') {
-    return { fate: 'quarantine', severity: 'quarantine', message: `${head}, deactivated: quarantined until it is reactivated or renamed in Okta` };
-  }
-  return { fate: 'link', severity: 'resolved', message: `${head}; okta.match: login links it and updates what differs` };
-}
-
 export function severityOf(f: Finding, outcome: TransformOutcome): Severity {
   if (f.type.endsWith('.normalized')) return 'fixed';
   if (f.type === 'username.conflict') return f.after === null || f.after === undefined ? 'quarantine' : 'resolved';
@@ -85,8 +51,6 @@ export interface RecordResult {
   /** Null for an entry the reader rejected (no transforms ran). */
   outcome: TransformOutcome | null;
   action: Action;
-  /** For a create: the Okta user holding its login, if any. */
-  okta?: OktaHolder | null;
   /** The login the state knows for this anchor (for records without one this run). */
   knownLogin?: string | null;
 }
@@ -97,9 +61,14 @@ export interface Assessment {
   problems: Problem[];
 }
 
-export function assess(r: RecordResult, match: MatchRules): Assessment {
+export function assess(r: RecordResult): Assessment {
   const a = r.action;
-  const login = a.kind === 'create' || a.kind === 'update' ? a.login : r.outcome?.kind === 'ok' ? r.outcome.login : (r.knownLogin ?? null);
+  const login =
+    a.kind === 'create' || a.kind === 'link' || a.kind === 'update' || a.kind === 'drift'
+      ? a.login
+      : r.outcome?.kind === 'ok'
+        ? r.outcome.login
+        : (r.knownLogin ?? null);
   if (a.kind === 'skip') {
     const lifecycle = a.step === 'lifecycle' && r.outcome?.kind === 'ok';
     return {
@@ -132,13 +101,20 @@ export function assess(r: RecordResult, match: MatchRules): Assessment {
   switch (a.kind) {
     case 'create':
       fate = 'create';
-      if (r.okta) {
-        const v = oktaVerdict(a.login, r.okta, match);
-        fate = v.fate;
-        problems.push({ type: 'okta.conflict', severity: v.severity, step: 'okta', attribute: 'login', before: a.login, message: v.message });
-      }
+      break;
+    case 'link':
+      fate = 'link';
+      problems.push({
+        type: 'okta.conflict',
+        severity: 'resolved',
+        step: 'okta-match',
+        attribute: 'login',
+        before: a.oktaLogin,
+        message: `Okta user ${a.oktaId} (${a.oktaStatus}) exists, ${a.how}: it is linked${a.changes.length ? ' and what differs is updated' : ''}`,
+      });
       break;
     case 'update':
+    case 'drift':
       fate = 'update';
       break;
     case 'unchanged':
@@ -149,7 +125,9 @@ export function assess(r: RecordResult, match: MatchRules): Assessment {
       break;
     case 'quarantine':
       fate = 'quarantine';
-      if (r.outcome.kind === 'ok') {
+      if (a.step === 'okta-match') {
+        problems.push({ type: 'okta.conflict', severity: 'quarantine', step: a.step, attribute: 'login', before: login ?? undefined, message: a.reason });
+      } else if (r.outcome.kind === 'ok') {
         // the transforms passed it; the plan did not (another record of this directory has the login)
         problems.push({ type: 'login.duplicate', severity: 'quarantine', step: a.step, attribute: 'login', before: r.outcome.login, message: a.reason });
       }

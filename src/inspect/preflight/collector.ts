@@ -25,14 +25,14 @@ export interface CollectorOptions {
   csvFixes?: boolean;
 }
 
-const FATES: RecordFate[] = ['create', 'link', 'create-or-link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
+const FATES: RecordFate[] = ['create', 'link', 'update', 'unchanged', 'lifecycle', 'quarantine', 'skip', 'rejected'];
 
 export class PreflightCollector {
   private readonly fates = Object.fromEntries(FATES.map((f) => [f, 0])) as Record<RecordFate, number>;
   private readonly types = new Map<ProblemType, ProblemSummary>();
   private readonly quarantinedBy = new Map<string, number>();
   private readonly skippedBy = new Map<string, number>();
-  private readonly conflicts: OktaConflictSummary = { total: 0, link: 0, quarantine: 0, undecided: 0, byStatus: {} };
+  private readonly conflicts: OktaConflictSummary = { total: 0, link: 0, quarantine: 0, byStatus: {} };
   read = 0;
 
   constructor(private readonly opts: CollectorOptions) {}
@@ -73,8 +73,7 @@ export class PreflightCollector {
       if (p.type === 'okta.conflict') {
         this.conflicts.total++;
         if (a.fate === 'link') this.conflicts.link++;
-        else if (a.fate === 'quarantine') this.conflicts.quarantine++;
-        else this.conflicts.undecided++;
+        else this.conflicts.quarantine++;
         const s = oktaStatus ?? 'unknown';
         this.conflicts.byStatus[s] = (this.conflicts.byStatus[s] ?? 0) + 1;
       }

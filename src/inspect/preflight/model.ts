@@ -30,7 +30,7 @@ export const PROBLEM_LABELS: Record<ProblemType, string> = {
   'validate.unique': 'duplicate value of a unique attribute',
   'username.conflict': 'username conflict',
   'login.duplicate': 'login already used by another record',
-  'okta.conflict': 'login already held by an Okta user',
+  'okta.conflict': 'an Okta user already exists for it (login or match rule)',
   'validate.pattern': 'value does not match its pattern',
   'validate.email': 'not an e-mail address (validate)',
   'validate.e164': 'not an E.164 phone number (validate)',
@@ -71,11 +71,11 @@ export interface Problem {
 }
 
 /**
- * What a first import would do with a record: create it, link it to the Okta user holding its
- * login (okta.match), create or link depending on match rules checked at sync time, update a user
- * the state already links, leave it unchanged, change only its status, quarantine it, or skip it.
+ * What a first import would do with a record: create it, link it to the Okta user its match rules
+ * find (okta.match), update a user the state already links, leave it unchanged, change only its
+ * status, quarantine it, or skip it.
  */
-export type RecordFate = 'create' | 'link' | 'create-or-link' | 'update' | 'unchanged' | 'lifecycle' | 'quarantine' | 'skip' | 'rejected';
+export type RecordFate = 'create' | 'link' | 'update' | 'unchanged' | 'lifecycle' | 'quarantine' | 'skip' | 'rejected';
 
 export interface ProblemExample {
   dn: string;
@@ -102,13 +102,11 @@ export interface ProblemSummary {
 }
 
 export interface OktaConflictSummary {
-  /** Records that would be created while Okta already holds their login. */
+  /** New records that meet an Okta user on first contact (its login, or what a match rule compares). */
   total: number;
   link: number;
   quarantine: number;
-  /** okta.match has rules other than login: decided at sync. */
-  undecided: number;
-  /** Okta status of the users holding the logins. */
+  /** Okta status of those users. */
   byStatus: Record<string, number>;
 }
 
@@ -117,7 +115,8 @@ export interface PreflightReport {
   durationMs: number;
   source: { id: string; entriesRead: number };
   state: { path: string; exists: boolean; users: number; linked: number };
-  okta: { orgUrl: string; match: string; requests: number; writes: number; rateLimited: number; loginChecks: number };
+  /** `mirror`: the refresh of the agent's mirror of Okta (a TEMP copy: the state is not written) the preflight decided from. */
+  okta: { orgUrl: string; match: string; requests: number; writes: number; rateLimited: number; mirror: { users: number; full: boolean } };
   /** Records read and what a first import would do with them (fates). */
   records: { read: number } & Record<RecordFate, number>;
   /** Sorted: types with records that would be quarantined first, then by records. `fixed` types last. */

@@ -1,33 +1,35 @@
 /**
  * `preflight`: read the whole directory, run the transforms and plan each record as a full sync
- * would, look up in Okta (read-only: GET by login, paced by the governor) the login of every
- * record that would be created, and count what would go wrong, before the first import.
+ * would — from the agent's mirror of Okta, refreshed into a TEMP copy first (a first preflight
+ * reads every Okta user, 200 a request; with a state, the changes) — and count what would go wrong,
+ * before the first import.
  *
- * Writes nothing: the state is opened read-only by the caller; username and unique-attribute claims
- * live in the plan spool (temp tables of that read-only connection, gone when it closes); Okta is
- * only given a `getUser`. Memory is bounded: a page of records at a time, counts and a fixed number
- * of examples per problem type; problem rows stream to the CSV writer.
+ * Writes nothing: the state is opened read-only by the caller (the mirror's copy and the plan's
+ * claims live in temp tables of that connection, gone when it closes); Okta is only read. Memory is
+ * bounded: a page of records at a time, counts and a fixed number of examples per problem type;
+ * problem rows stream to the CSV writer.
  *
- * Username availability is decided as in a sync (the agent's state, this run's claims, and Okta:
- * a login an Okta user holds is not available, so the username step takes the next candidate or
- * suffix). The answers Okta gave during a page are reused for the creates of that page.
+ * Username availability and first contact are decided as in a sync (the agent's state, this run's
+ * claims, and the mirror: a login an Okta user holds is not available, so the username step takes
+ * the next candidate or suffix; the match rules link or quarantine).
  */
 import { noReads, type DirectorySource } from '../../directory/source';
 import type { SourceRecord } from '../../directory/types';
-import type { OktaClient, OktaUser } from '../../okta/client';
+import type { OktaClient } from '../../okta/client';
 import { normalizeLogin } from '../../okta/profile';
 import type { RunConfig } from '../../sync/schema';
 import type { PlanSpool, StateStore } from '../../state/store';
+import { refreshFor, type MirrorReader } from '../../sync/mirror/refresh';
 import { RecordPath } from '../../sync/record';
 import { userSchemaForRun } from '../../sync/user-schema';
 import type { Pipeline } from '../../transform';
 import type { Logger } from '../../util/log';
-import { assess, matchRulesOf, type Assessment, type OktaHolder } from './categorize';
+import { assess, matchRulesOf, type Assessment } from './categorize';
 import { PreflightCollector } from './collector';
 import type { PreflightReport, ProblemRowWriter } from './model';
 
-/** The only part of the Okta client a preflight may use. */
-export type OktaReader = Pick<OktaClient, 'getUser' | 'getUserSchema' | 'requestCounts'>;
+/** The only part of the Okta client a preflight may use: reads. */
+export type OktaReader = MirrorReader & Pick<OktaClient, 'requestCounts'>;
 
 export interface PreflightDeps {
   config: RunConfig;
@@ -47,6 +49,11 @@ export interface PreflightOptions {
   stateExists: boolean;
   onPage?: (read: number) => void;
   /**
+   * False: read nothing of Okta, decide from the mirror as the state has it (empty without a state)
+   * and the user schema the state last read (`sample`). Default true: the mirror is refreshed first.
+   */
+  readOkta?: boolean;
+  /**
    * Every record with its assessment, as the scan goes (entries the reader rejected come with a
    * null record). Used by `sample` (strata) and by forecasts from a sample.
    */
@@ -60,59 +67,49 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
   const match = matchRulesOf(config.okta.match);
   const collector = new PreflightCollector({ examples: opts.examples ?? 5, csv: opts.csv, csvFixes: opts.csvFixes });
   const requestsBefore = { total: deps.okta.requestCounts.total, writes: deps.okta.requestCounts.writes, rateLimited: deps.okta.requestCounts.rateLimited };
-  let loginChecks = 0;
-
-  // Okta answers by login for the current page: the username step's checks and the create checks share them
-  let answers = new Map<string, Promise<OktaUser | null>>();
-  const okta: Pick<OktaClient, 'getUser'> = {
-    getUser(login: string) {
-      const key = normalizeLogin(login);
-      let p = answers.get(key);
-      if (!p) {
-        loginChecks++;
-        p = deps.okta.getUser(login);
-        answers.set(key, p);
-      }
-      return p;
-    },
-  };
-
-  const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline, okta: config.okta });
   const reads = noReads();
   await source.open(reads);
+  const refreshed = opts.readOkta === false ? null : await refreshFor({ config, state, pipeline, okta: deps.okta, log, now });
+  const schema = await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline, okta: config.okta }, refreshed?.schema);
+  const mirror = state.mirror;
   const spool = state.spool();
   try {
     // the records are planned as a full sync plans them (the same path, the same clock for every record)
-    const path = await RecordPath.begin({ pipeline, state, spool, okta, lifecycle: config.lifecycle, schema, now: () => started });
+    const path = await RecordPath.begin({
+      pipeline,
+      state,
+      spool,
+      okta: { mirror, config: config.okta },
+      lifecycle: config.lifecycle,
+      schema,
+      now: () => started,
+    });
     for await (const page of source.users()) {
       const planned = await path.planPage(page);
-      const holders: (OktaHolder | null)[] = await Promise.all(
-        planned.records.map(async ({ action: a }) => {
-          if (a.kind !== 'create') return null;
-          const user = await okta.getUser(a.login);
-          if (!user) return null;
-          const other = state.users.find(user.id);
-          return { user, linkedTo: other && other.anchor !== a.anchor ? other.dn : undefined };
-        }),
-      );
-      // later pages see this page's logins (as a sync's plan does; the holders of duplicates are
-      // named from them too); the actions themselves are not kept
+      // later pages see this page's logins and links (as a sync's plan does; the holders of duplicates
+      // are named from them too); the actions themselves are not kept
       path.keep(
         planned.records.map((r) => r.action),
         'logins',
       );
-      planned.records.forEach(({ record, previous, outcome, action }, i) => {
-        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome, action, okta: holders[i], knownLogin: previous?.login }, match);
+      for (const { record, previous, outcome, action } of planned.records) {
+        const assessment = assess({ anchor: record.anchor, dn: record.dn, outcome, action, knownLogin: previous?.login });
         nameHolders(assessment, record.anchor, spool);
-        collector.add(record, assessment, holders[i]?.user.status);
+        // the status of the Okta user first contact met (linked, or the reason of a quarantine)
+        const status =
+          action.kind === 'link'
+            ? action.oktaStatus
+            : action.kind === 'quarantine' && action.step === 'okta-match' && assessment.login
+              ? mirror.byLogin(assessment.login)[0]?.status
+              : undefined;
+        collector.add(record, assessment, status);
         opts.onRecord?.(record, record, assessment);
-      });
+      }
       for (const action of planned.rejected) {
-        const assessment = assess({ anchor: action.anchor, dn: action.dn, outcome: null, action }, match);
+        const assessment = assess({ anchor: action.anchor, dn: action.dn, outcome: null, action });
         collector.add(action, assessment);
         opts.onRecord?.(null, action, assessment);
       }
-      answers = new Map();
       opts.onPage?.(collector.read);
     }
   } finally {
@@ -132,7 +129,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
       requests: counts.total - requestsBefore.total,
       writes: counts.writes - requestsBefore.writes,
       rateLimited: counts.rateLimited - requestsBefore.rateLimited,
-      loginChecks,
+      mirror: { users: refreshed?.users.read ?? 0, full: refreshed?.users.full ?? false },
     },
     ...summary,
     csv: opts.csv ? { path: opts.csv.path, rows: opts.csv.rows, includesFixes: !!opts.csvFixes } : null,

@@ -5,15 +5,15 @@
  * claims a write that did not happen and a crash in between is settled on the next start
  * (recover.ts).
  *
- * - create / link / update: users.ts;
+ * - create / link / update / drift (repaired): users.ts;
  * - lifecycle (suspend, deactivate, unsuspend, activate) and missing users: lifecycle.ts;
- * - quarantine / unchanged / skip: state only (or nothing), no Okta call.
+ * - quarantine / unchanged / skip, drift only reported: state only (or nothing), no Okta call.
  */
 import type { PlanSpool } from '../../state/store';
-import type { Action, QuarantineAction, UnchangedAction } from '../plan/types';
+import type { Action, QuarantineAction } from '../plan/types';
 import { startApplyRun, type ApplyDeps, type ApplyResult, type ApplyRun } from './context';
 import { applyLifecycleAction, applyMissing } from './lifecycle';
-import { applyCreate, applyUpdate } from './users';
+import { applyCreate, applyLink, applyUpdate } from './users';
 
 export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<ApplyResult> {
   const run = startApplyRun(deps);
@@ -25,7 +25,7 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
     state.transaction(() => {
       for (const a of batch) {
         if (a.kind === 'quarantine') recordQuarantine(a, run);
-        else if (a.kind === 'unchanged') recordUnchanged(a, run);
+        else if (a.kind === 'unchanged' || a.kind === 'drift') recordUnchanged(a, run);
         else if (a.kind === 'missing') {
           state.users.recordMissing(a.anchor, a.missingRuns);
           result.counts.missing++;
@@ -34,9 +34,10 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
     });
     batch = [];
   };
-  for (const a of spool.actions<Action>(['quarantine', 'unchanged', 'missing'])) {
+  for (const a of spool.actions<Action>(['quarantine', 'unchanged', 'drift', 'missing'])) {
     if (a.kind === 'quarantine') result.counts.quarantined++;
-    if (a.payload.kind === 'unchanged' && !a.payload.previousDn && !a.payload.wasQuarantined) continue;
+    if (a.payload.kind === 'drift' && a.payload.repair) continue; // an Okta write, below
+    if ((a.payload.kind === 'unchanged' || a.payload.kind === 'drift') && !a.payload.previousDn && !a.payload.wasQuarantined) continue;
     if (a.payload.kind === 'missing' && a.payload.deprovision) continue; // an Okta write, below
     batch.push(a.payload);
     if (batch.length >= 1000) flush();
@@ -44,8 +45,8 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
   if (batch.length) flush();
 
   // Okta writes, a bounded number at a time (the governor paces them further)
-  const isWrite = (a: Action) => a.kind !== 'missing' || a.deprovision;
-  const writes = spool.actions<Action>(['create', 'update', 'lifecycle', 'missing']);
+  const isWrite = (a: Action) => (a.kind !== 'missing' || a.deprovision) && (a.kind !== 'drift' || a.repair === true);
+  const writes = spool.actions<Action>(['create', 'link', 'update', 'drift', 'lifecycle', 'missing']);
   let done = 0;
   let fatal: { error: unknown } | undefined;
   const worker = async () => {
@@ -57,7 +58,8 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
       if (!isWrite(a)) continue;
       try {
         if (a.kind === 'create') await applyCreate(a, run);
-        else if (a.kind === 'update') await applyUpdate(a, run);
+        else if (a.kind === 'link') await applyLink(a, run);
+        else if (a.kind === 'update' || a.kind === 'drift') await applyUpdate(a, run);
         else if (a.kind === 'lifecycle') await applyLifecycleAction(a, run);
         else if (a.kind === 'missing') await applyMissing(a, run);
       } catch (e) {
@@ -80,7 +82,8 @@ function recordQuarantine(a: QuarantineAction, run: ApplyRun): void {
   run.state.users.recordQuarantine(a.anchor, a.dn, a.step, a.reason, run.runId);
 }
 
-function recordUnchanged(a: UnchangedAction, run: ApplyRun): void {
+/** Nothing to send (unchanged, or drift only reported): the DN and quarantine bookkeeping. */
+function recordUnchanged(a: { anchor: string; dn: string; previousDn: string | null }, run: ApplyRun): void {
   if (a.previousDn) run.result.counts.renamed++;
   run.state.users.recordSeen(a.anchor, a.dn, run.runId);
 }

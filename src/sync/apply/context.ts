@@ -8,16 +8,23 @@ import type { OktaConfig } from '../../okta/schema';
 import type { LifecycleConfig } from '../schema';
 import type { OktaClient } from '../../okta/client';
 import { classifyOktaFailure, type OktaError } from '../../okta/errors';
-import type { StateStore } from '../../state/store';
+import type { OktaMirror, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 
 export interface ApplyDeps {
   state: StateStore;
+  /** The agent's mirror of Okta: Okta's answers to this run's writes are recorded in it. */
+  mirror: OktaMirror;
   oktaClient: OktaClient;
   okta: OktaConfig;
   lifecycle: LifecycleConfig;
   runId: number;
   log: Logger;
+  /** The groups a user created this run joins with its create (the group plan's apply), and what is recorded once it is. */
+  joins?: {
+    joinsOnCreate(userAnchor: string): { groupAnchor: string; groupId: string }[];
+    joined(userAnchor: string, userId: string, joins: readonly { groupAnchor: string; groupId: string }[]): void;
+  };
   /** Aborting stops taking new actions; writes in flight complete and are recorded. */
   signal?: AbortSignal;
   onProgress?: (done: number) => void;
@@ -27,6 +34,8 @@ export interface ApplyCounts {
   created: number;
   linked: number;
   updated: number;
+  /** Drift repaired: users whose Okta profile was put back to what the directory says. */
+  drift: number;
   renamed: number;
   quarantined: number;
   suspended: number;
@@ -61,6 +70,7 @@ export function startApplyRun(deps: ApplyDeps): ApplyRun {
     created: 0,
     linked: 0,
     updated: 0,
+    drift: 0,
     renamed: 0,
     quarantined: 0,
     suspended: 0,

@@ -1,7 +1,10 @@
 /**
  * Status changes in Okta: a user disabled or enabled again in the directory, or missing from it
- * past the grace. The user's status is read fresh, the policy picks the operation (the pure
- * chooseOp), the call is journaled before it is sent, and the status Okta confirmed is recorded.
+ * past the grace. The user's status comes from the agent's mirror of Okta (read by GET only when
+ * the mirror does not have the user), the policy picks the operation (the pure chooseOp), the call
+ * is journaled before it is sent, and the status Okta confirmed is recorded (state and mirror). A
+ * status the mirror had wrong (changed in Okta since its refresh) shows as Okta refusing the call:
+ * the status is then read and the operation chosen again, once.
  *
  * A lifecycle call whose answer was lost (timeout, connection reset, 5xx) may or may not have been
  * carried out: the user's status says which, as a lost create is settled by looking the login up.
@@ -48,23 +51,50 @@ export async function changeStatus(a: Subject, oktaId: string, intent: StatusInt
   const { oktaClient, state, runId } = run;
   const policy = intent === 'missing' ? run.lifecycle.missing : run.lifecycle.disabled;
   const dn = a.kind === 'missing' ? null : a.dn;
-  try {
+  const gone = () => {
+    run.mirror.removeUser(oktaId);
+    quarantineFromOkta(run, a, `Okta user ${oktaId} no longer exists (deleted in Okta?)`);
+    return false;
+  };
+  /** The status Okta has now (recorded in the mirror); null: the user is gone. */
+  const read = async () => {
     const user = await oktaClient.getUser(oktaId);
-    if (!user) {
-      quarantineFromOkta(run, a, `Okta user ${oktaId} no longer exists (deleted in Okta?)`);
-      return false;
+    if (user) run.mirror.putUsers([user]);
+    return user?.status ?? null;
+  };
+  try {
+    const mirrored = run.mirror.user(oktaId)?.status;
+    let before = mirrored ?? (await read());
+    if (before === null) return gone();
+    let op = chooseOp(before, intent === 'enable' ? 'enable' : 'disable', policy);
+    const send = async (o: LifecycleOp, from: string) => {
+      const entry: LifecycleEntry = { oktaId, op: o, intent, dn };
+      return state.journal.around(
+        { runId, anchor: a.anchor, op: 'lifecycle', payload: entry },
+        () => sendLifecycle(oktaClient, oktaId, o, from),
+        (after) => {
+          recordStatus(state, a.anchor, intent, after, dn);
+          run.mirror.setStatus(oktaId, after);
+        },
+      );
+    };
+    let status: string | undefined;
+    if (op) {
+      try {
+        status = await send(op, before);
+      } catch (e) {
+        // the mirror's status may be stale: Okta's refusal is settled by reading it and deciding again
+        if (mirrored === undefined || classifyOktaFailure(e).kind !== 'refused') throw e;
+        before = await read();
+        if (before === null) return gone();
+        op = chooseOp(before, intent === 'enable' ? 'enable' : 'disable', policy);
+        if (op) status = await send(op, before);
+      }
     }
-    const op = chooseOp(user.status, intent === 'enable' ? 'enable' : 'disable', policy);
     if (!op) {
-      recordStatus(state, a.anchor, intent, user.status, dn);
+      recordStatus(state, a.anchor, intent, before, dn);
       return true;
     }
-    const entry: LifecycleEntry = { oktaId, op, intent, dn };
-    const status = await state.journal.around(
-      { runId, anchor: a.anchor, op: 'lifecycle', payload: entry },
-      () => sendLifecycle(oktaClient, oktaId, op, user.status),
-      (after) => recordStatus(state, a.anchor, intent, after, dn),
-    );
     run.result.counts[COUNTED[op]]++;
     run.log.info(`${op} ${a.dn}`, {
       anchor: a.anchor,

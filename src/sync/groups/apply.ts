@@ -1,9 +1,13 @@
 /**
- * Applying the group plan, after the users were applied (so users created this run have their
- * Okta ids). Order: the directory side of the state (groups read, direct members, groups gone);
- * then removals from groups that left the directory; then group creates / first-contact matches /
- * renames; then membership adds and removes — each phase a bounded number of requests at a time.
- * The Okta side of the state changes only after Okta confirmed each write.
+ * Applying the group plan, in two phases around the users' apply. Before the users
+ * ({@link GroupApplier.prepare}): the directory side of the state (groups read, direct members,
+ * groups gone); removals from groups that left the directory; group creates / first-contact
+ * matches / renames — so that a user created this run joins its groups with its create (up to 20
+ * OKTA_GROUPs in the create's `groupIds`: one request instead of one per membership,
+ * {@link GroupApplier.joinsOnCreate}). After the users ({@link GroupApplier.finish}): the other
+ * membership adds and removes (users created this run have their Okta ids) — each phase a bounded
+ * number of requests at a time. The Okta side of the state changes only after Okta confirmed each
+ * write.
  *
  * Errors (classified by okta/errors.ts): a 4xx on a group quarantines that group with Okta's
  * errorCode and summary (its other operations are skipped; it is retried every run); 5xx and
@@ -14,11 +18,15 @@
  * was lost is found by name (by the next start's recovery, or on the next attempt by first
  * contact), never duplicated; profile replaces and membership PUT/DELETE are idempotent and sent
  * again by the next run.
+ *
+ * First contact is decided from the agent's mirror of Okta (its groups); a create Okta refuses
+ * because the name exists after all (created since the mirror's refresh) asks Okta by name and
+ * decides again. Okta's answers to the writes are recorded in the mirror.
  */
 import type { OktaGroup, OktaClient } from '../../okta/client';
 import { classifyOktaFailure, OktaError, type OktaFailure } from '../../okta/errors';
 import type { GroupSpool } from '../../state/group-spool';
-import type { JournalEntry, StateStore } from '../../state/store';
+import type { JournalEntry, OktaMirror, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
 import type { GroupApplyCounts } from './index';
 import type { EnsurePayload, RenamePayload } from './rules';
@@ -26,6 +34,8 @@ import { decideFirstContact, groupsNamed, type FirstContact, type FirstContactLo
 
 export interface GroupApplyDeps {
   state: StateStore;
+  /** The agent's mirror of Okta: first contact reads it; Okta's answers are recorded in it. */
+  mirror: OktaMirror;
   oktaClient: OktaClient;
   tables: GroupSpool;
   runId: number;
@@ -35,6 +45,15 @@ export interface GroupApplyDeps {
   /** Plan-time quarantines (counted in the result). */
   plannedQuarantines: number;
 }
+
+/** A group a user joins with its create. */
+export interface CreateJoin {
+  groupAnchor: string;
+  groupId: string;
+}
+
+/** Okta's limit on the groups of a create (`groupIds`). */
+const MAX_GROUP_IDS = 20;
 
 const isNameTaken = (e: unknown) => e instanceof OktaError && e.status === 400 && e.errorCode === 'E0000001';
 
@@ -54,13 +73,51 @@ class GroupApplier {
     this.counts.quarantined = d.plannedQuarantines;
   }
 
-  async run(): Promise<GroupApplyCounts> {
+  /** Before the users' apply: the directory side, removals from groups that left, first contacts, creates, renames. */
+  async prepare(): Promise<void> {
     const { tables } = this.d;
     tables.recordDirectory(this.d.runId);
     await this.pool(tables.ops(['gone']), (op) => this.member(op.groupAnchor, op.op, op.userAnchor));
     await this.pool(tables.actions<EnsurePayload | RenamePayload>(['ensure', 'rename']), (a) =>
       a.kind === 'ensure' ? this.ensure(a.anchor, a.payload) : this.rename(a.anchor, a.payload as RenamePayload),
     );
+  }
+
+  /**
+   * The groups a user created this run joins with its create: the OKTA_GROUPs this plan adds it to
+   * that have an Okta id and were not blocked (quarantined or failed) this run; at most 20 (Okta's
+   * limit on `groupIds`), the others are added by {@link finish}.
+   */
+  joinsOnCreate(userAnchor: string): CreateJoin[] {
+    if (this.fatal) return [];
+    const out: CreateJoin[] = [];
+    for (const groupAnchor of this.d.tables.addsOf(userAnchor, ['ensure', 'rename', 'keep'])) {
+      if (out.length >= MAX_GROUP_IDS) break;
+      const groupId = this.blocked.has(groupAnchor) ? null : this.d.state.groups.get(groupAnchor)?.oktaId;
+      if (groupId) out.push({ groupAnchor, groupId });
+    }
+    return out;
+  }
+
+  /** Okta confirmed a create that carried these groups: the memberships are applied, {@link finish} skips them. */
+  joined(userAnchor: string, userId: string, joins: readonly CreateJoin[]): void {
+    const { state, mirror, tables } = this.d;
+    state.transaction(() => {
+      for (const j of joins) {
+        state.groups.recordMemberAdded(j.groupAnchor, userAnchor);
+        mirror.groups.memberAdded(j.groupId, userId);
+      }
+    });
+    tables.addsDone(
+      userAnchor,
+      joins.map((j) => j.groupAnchor),
+    );
+    this.counts.membersAdded += joins.length;
+  }
+
+  /** After the users' apply: the membership adds and removes left, then every group whose writes were all confirmed is settled. */
+  async finish(): Promise<GroupApplyCounts> {
+    const { tables } = this.d;
     await this.pool(tables.ops(['ensure', 'rename', 'keep']), (op) => this.member(op.groupAnchor, op.op, op.userAnchor));
     if (!this.d.signal?.aborted) this.settle();
     this.d.log.info('groups applied', { ...this.counts, ...(this.d.signal?.aborted ? { interrupted: true } : {}) });
@@ -147,9 +204,9 @@ class GroupApplier {
 
   /** First contact (see first-contact.ts): take over an existing OKTA_GROUP of that name, or create one. */
   private async ensure(anchor: string, p: EnsurePayload): Promise<void> {
-    const { oktaClient, state } = this.d;
+    const { oktaClient, state, mirror } = this.d;
     try {
-      const first = decideFirstContact(anchor, p.name, await oktaClient.findGroupsByName(p.name), this.lookups);
+      const first = decideFirstContact(anchor, p.name, mirror.groups.named(p.name), this.lookups);
       if (first.kind !== 'create') return await this.firstContact(anchor, p, first);
       try {
         await this.journaled(
@@ -160,13 +217,16 @@ class GroupApplier {
           (created: OktaGroup) => {
             // what we sent is what the state records as applied (Okta's echo might differ in form: no PUT every run)
             state.groups.recordLinked(anchor, created.id, 'created', p.name, p.description);
+            mirror.groups.put([created]);
             this.counts.created++;
           },
         );
       } catch (e) {
         if (!isNameTaken(e)) throw e;
-        // the name exists after all (search lag, or our own create whose answer was lost): first contact again
-        const again = decideFirstContact(anchor, p.name, await oktaClient.findGroupsByName(p.name), this.lookups);
+        // the name exists after all (created since the mirror's refresh, or our own create whose answer was lost): ask Okta, decide again
+        const named = await oktaClient.findGroupsByName(p.name);
+        mirror.groups.put(named);
+        const again = decideFirstContact(anchor, p.name, named, this.lookups);
         if (again.kind === 'create') return this.quarantine(anchor, p.dn, classifyOktaFailure(e).reason);
         return await this.firstContact(anchor, p, again);
       }
@@ -203,8 +263,9 @@ class GroupApplier {
       'group-update',
       { oktaId, name, description },
       () => this.d.oktaClient.updateGroup(oktaId, name, description),
-      () => {
+      (updated) => {
         this.d.state.groups.recordProfile(anchor, name, description);
+        this.d.mirror.groups.put([updated]);
         this.counts.updated++;
       },
     );
@@ -226,6 +287,7 @@ class GroupApplier {
   private oktaGroupGone(anchor: string, dn: string, oktaId: string): void {
     if (this.blocked.has(anchor)) return;
     this.d.state.groups.unlink(anchor);
+    this.d.mirror.groups.remove(oktaId);
     this.quarantine(anchor, dn, `the Okta group ${oktaId} no longer exists in Okta; the next run creates it again`);
   }
 
@@ -255,6 +317,8 @@ class GroupApplier {
         () => {
           if (op === 'add') state.groups.recordMemberAdded(groupAnchor, userAnchor);
           else state.groups.recordMemberRemoved(groupAnchor, userAnchor);
+          if (op === 'add') this.d.mirror.groups.memberAdded(groupId, userId);
+          else this.d.mirror.groups.memberRemoved(groupId, userId);
           this.counts[op === 'add' ? 'membersAdded' : 'membersRemoved']++;
         },
       );
@@ -279,9 +343,12 @@ class GroupApplier {
   }
 }
 
-export async function applyGroupPlan(deps: GroupApplyDeps): Promise<GroupApplyCounts> {
-  return new GroupApplier(deps).run();
+/** The group plan's apply: {@link GroupApplier.prepare} before the users, {@link GroupApplier.finish} after them. */
+export function groupApplier(deps: GroupApplyDeps): GroupApplier {
+  return new GroupApplier(deps);
 }
+
+export type { GroupApplier };
 
 /**
  * A group create a previous process left in the journal: the OKTA_GROUP of that name, when no

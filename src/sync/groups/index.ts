@@ -7,7 +7,7 @@
  *   the users were planned (it reads the run's spool) and before anything is written: nothing goes
  *   to Okta or to the state file, so `memberRemoves` can feed the safeguards. It returns the plan as
  *   a value ({@link GroupPlan}) that `sync` applies and `plan` prints.
- * - {@link applyGroups} applies that plan after the users were applied.
+ * - {@link startGroupApply} applies that plan around the users' apply.
  * - {@link checkGroupsConfig} reports template problems of the `groups:` section for `config validate`.
  */
 import type { RunConfig as Config } from '../schema';
@@ -16,7 +16,7 @@ import type { OktaClient } from '../../okta/client';
 import type { GroupSpool } from '../../state/group-spool';
 import type { PlanSpool, StateStore } from '../../state/store';
 import type { Logger } from '../../util/log';
-import { applyGroupPlan } from './apply';
+import { groupApplier, type GroupApplier } from './apply';
 import { planGroupsImpl } from './plan';
 
 export interface GroupsRunContext {
@@ -28,6 +28,11 @@ export interface GroupsRunContext {
   log: Logger;
   /** Incremental run: only groups changed since this checkpoint are read. Full run: undefined. */
   since?: Checkpoint;
+  /**
+   * Membership drift (okta.drift): managed groups whose members the mirror's refresh read again this
+   * run (Okta ids) are recomputed by an incremental run too, so a membership removed in Okta is found.
+   */
+  oktaMembersRead?: readonly string[];
 }
 
 export interface GroupPlanSummary {
@@ -36,6 +41,8 @@ export interface GroupPlanSummary {
   updates: number;
   memberAdds: number;
   memberRemoves: number;
+  /** Memberships the agent manages found gone from their Okta group (drift): added back (repair) or reported. */
+  memberDrift: number;
   quarantined: number;
 }
 
@@ -51,7 +58,7 @@ export interface GroupApplyCounts {
 
 /**
  * A run's group plan: its summary, and its rows in a group spool (TEMP tables of the state connection)
- * that {@link applyGroups} applies and the plan output reads. The caller closes the spool
+ * that {@link startGroupApply} applies and the plan output reads. The caller closes the spool
  * (`spool?.close()`) when done; null when the config has no `groups:` section.
  */
 export interface GroupPlan {
@@ -59,7 +66,7 @@ export interface GroupPlan {
   spool: GroupSpool | null;
 }
 
-export const NO_GROUPS_PLAN: GroupPlanSummary = { read: 0, creates: 0, updates: 0, memberAdds: 0, memberRemoves: 0, quarantined: 0 };
+export const NO_GROUPS_PLAN: GroupPlanSummary = { read: 0, creates: 0, updates: 0, memberAdds: 0, memberRemoves: 0, memberDrift: 0, quarantined: 0 };
 export const NO_GROUPS_APPLIED: GroupApplyCounts = { created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 0, failed: 0 };
 
 /**
@@ -74,17 +81,20 @@ export async function planGroups(ctx: GroupsRunContext): Promise<GroupPlan> {
 }
 
 /**
- * Apply a group plan {@link planGroups} made, after the users were applied. Throws
- * {@link OktaFatalError} (bad token, Okta unreachable); anything else about a group is counted
- * (quarantined, failed) and the rest goes on.
+ * Start applying a group plan {@link planGroups} made (null when groups are not configured):
+ * `prepare()` before the users' apply (first contacts, creates, renames: users created then join
+ * their groups with their create, `joinsOnCreate` / `joined`), `finish()` after it (the other
+ * membership writes). Throws {@link OktaFatalError} (bad token, Okta unreachable); anything else
+ * about a group is counted (quarantined, failed) and the rest goes on.
  */
-export async function applyGroups(
+export function startGroupApply(
   plan: GroupPlan,
   ctx: { config: Config; state: StateStore; log: Logger; oktaClient: OktaClient; runId: number; signal?: AbortSignal },
-): Promise<GroupApplyCounts> {
-  if (!plan.spool) return NO_GROUPS_APPLIED;
-  return applyGroupPlan({
+): GroupApplier | null {
+  if (!plan.spool) return null;
+  return groupApplier({
     state: ctx.state,
+    mirror: ctx.state.mirror,
     oktaClient: ctx.oktaClient,
     tables: plan.spool,
     runId: ctx.runId,
@@ -95,5 +105,6 @@ export async function applyGroups(
   });
 }
 
+export type { CreateJoin, GroupApplier } from './apply';
 export { checkGroupsConfig } from './templates';
 export type { GroupTemplateIssue } from './templates';

@@ -79,3 +79,11 @@ export function diffMembership(desired: Iterable<string>, applied: Iterable<stri
   const remove = [...have].filter((u) => !want.has(u)).sort();
   return { add, remove };
 }
+
+/**
+ * Drift: memberships the agent applied that the group's Okta members no longer show (someone
+ * removed them in Okta), among those the directory still wants. Sorted.
+ */
+export function lostMembers(applied: readonly string[], desired: ReadonlySet<string>, inOkta: (userAnchor: string) => boolean): string[] {
+  return applied.filter((u) => desired.has(u) && !inOkta(u)).sort();
+}

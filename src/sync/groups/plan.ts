@@ -10,7 +10,12 @@
  *   are removed, the Okta group is kept);
  * - incremental run: the groups read (changed since the checkpoint), their ancestors (flatten), the
  *   groups listing a user that became manageable, was renamed or was deleted in this run (and
- *   their ancestors), and groups left pending or quarantined by an earlier run. Groups not read are
+ *   their ancestors), groups left pending or quarantined by an earlier run, and managed groups
+ *   whose Okta members changed (the mirror's refresh read them again: drift).
+ *
+ * Drift (okta.drift): a membership the agent applied that the group's Okta members (the mirror)
+ * no longer show, while the directory still wants it, is counted (`memberDrift`) and with `repair`
+ * added again. Members someone added in Okta by hand are never removed. Groups not read are
  *   flattened from their stored direct members.
  *
  * Memory (the directory is never held): one page of groups from the source, a batch of 1,000 of this
@@ -24,7 +29,7 @@ import { normalizeDn } from '../../directory/dn';
 import type { GroupSpool } from '../../state/group-spool';
 import type { RunUser } from '../../state/group-spool-rows';
 import type { GroupPlan, GroupPlanSummary, GroupsRunContext } from './index';
-import { flattenMembers } from './members';
+import { flattenMembers, lostMembers } from './members';
 import {
   aliasOf,
   directMembersNow,
@@ -71,6 +76,7 @@ export async function planGroupsImpl(ctx: GroupsRunContext, groups: GroupsConfig
 async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: GroupsConfig, templates: GroupTemplates): Promise<GroupPlanSummary> {
   const { state, log } = ctx;
   const { rows } = spool;
+  const mirror = state.mirror;
   const incremental = ctx.since !== undefined;
   const nowIso = new Date().toISOString();
 
@@ -135,6 +141,11 @@ async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: Groups
       }
     }
     for (const page of rows.retryCandidates()) for (const g of page) if (isRetried(g)) spool.addTarget(g.anchor);
+    // managed groups whose Okta members changed (the mirror read them again): a removal made in Okta is drift
+    for (const oktaId of ctx.oktaMembersRead ?? []) {
+      const g = state.groups.byOktaId(oktaId);
+      if (g && g.removedRun === null) spool.addTarget(g.anchor);
+    }
   }
 
   // 5. plan each target: group action + membership diff
@@ -143,6 +154,17 @@ async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: Groups
     directMembers: (anchor: string) => directMembersNow(rows.directMembers(anchor)),
   };
   let cycles = 0;
+  let memberDrift = 0;
+  const drift = ctx.config.okta.drift;
+  /** Applied memberships Okta no longer shows (only for groups whose Okta members the mirror knows). */
+  const driftOf = (oktaId: string, applied: readonly string[], desired: ReadonlySet<string>): string[] => {
+    if (drift === 'ignore' || !applied.length || !mirror.groups.membersKnown(oktaId)) return [];
+    const users = state.users.getMany(applied);
+    return lostMembers(applied, desired, (u) => {
+      const id = users.get(u)?.oktaId;
+      return !id || mirror.groups.isMember(oktaId, id);
+    });
+  };
   for (const anchors of spool.targets()) {
     for (const anchor of anchors) {
       const row = state.groups.get(anchor);
@@ -156,7 +178,12 @@ async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: Groups
           if (u?.eligible) desired.add(u.anchor);
         }
       }
-      const planned = groupAction(intent, row, desired, intent.kind === 'members' ? state.groups.appliedMembers(anchor) : []);
+      let applied = intent.kind === 'members' ? state.groups.appliedMembers(anchor) : [];
+      const lost = row?.oktaId ? driftOf(row.oktaId, applied, desired) : [];
+      memberDrift += lost.length;
+      // repaired: a lost membership counts as not applied, so it is added again
+      if (lost.length && drift === 'repair') applied = applied.filter((u) => !lost.includes(u));
+      const planned = groupAction(intent, row, desired, applied);
       spool.addPlanned(anchor, planned.kind, planned.payload, planned.ops);
     }
   }
@@ -177,6 +204,7 @@ async function planInto(spool: GroupSpool, ctx: GroupsRunContext, groups: Groups
     updates: c.actions.rename ?? 0,
     memberAdds: c.adds,
     memberRemoves: c.removes,
+    memberDrift,
     quarantined: c.actions.quarantine ?? 0,
   };
   log.info('groups planned', {

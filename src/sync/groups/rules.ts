@@ -71,9 +71,9 @@ export type PlannedGroup =
 
 // ---- this run's entries ----
 
-/** How a user action of the run's spool takes part in memberships. */
+/** How a user action of the run's spool takes part in memberships (a link makes its user manageable, as a create does). */
 export function runUserKind(a: { kind: string; why?: string }): RunUserKind {
-  if (a.kind === 'create') return 'create';
+  if (a.kind === 'create' || a.kind === 'link') return 'create';
   // deleted or moved out of scope: the DN the state knows names no user any more
   if (a.kind === 'missing') return a.why === 'deleted in the directory' || a.why === 'moved out of scope' ? 'deleted' : 'missing';
   return 'seen';

@@ -41,8 +41,36 @@ export interface CreateAction {
   disabled: boolean;
 }
 
+/**
+ * First contact: an Okta user the match rules found (in the agent's mirror of Okta) becomes this
+ * record's user; what differs is updated.
+ */
+export interface LinkAction {
+  kind: 'link';
+  anchor: string;
+  dn: string;
+  oktaId: string;
+  /** The Okta user's login and status as the mirror knows them. */
+  oktaLogin: string;
+  oktaStatus: string;
+  /** Which rules found it, e.g. "matched by attribute employeeNumber". */
+  how: string;
+  login: string;
+  loginSource: string | null;
+  /** The attributes whose value differs from the Okta user's (only attributes with a value are sent). */
+  changes: AttributeChange[];
+  profile: Profile;
+  /** Disabled in the directory (lifecycle.createDisabled): disabled in Okta right after the link. */
+  disabled: boolean;
+}
+
+/**
+ * A profile update. `drift` names the attributes whose Okta value differs from the directory's
+ * although the directory did not change them (someone edited them in Okta). Kind `drift`: those
+ * are the only differences (with okta.drift: report, `repair` is false and nothing is sent).
+ */
 export interface UpdateAction {
-  kind: 'update';
+  kind: 'update' | 'drift';
   anchor: string;
   dn: string;
   oktaId: string;
@@ -57,6 +85,12 @@ export interface UpdateAction {
   previousDn: string | null;
   /** A status change to make as well (enable before the update, disable after it). */
   lifecycle: LifecycleIntent | null;
+  /** Attributes that drifted in Okta (included in `changes` when repaired). */
+  drift?: string[];
+  /** kind drift: whether it is repaired (okta.drift: repair) or only reported. */
+  repair?: boolean;
+  /** kind drift: the record was quarantined before and is fine now. */
+  wasQuarantined?: boolean;
 }
 
 /** Only the Okta status changes (the profile is as last applied). */
@@ -115,4 +149,7 @@ export interface SkipAction {
   reason: string;
 }
 
-export type Action = CreateAction | UpdateAction | LifecycleAction | MissingAction | UnchangedAction | QuarantineAction | SkipAction;
+export type Action = CreateAction | LinkAction | UpdateAction | LifecycleAction | MissingAction | UnchangedAction | QuarantineAction | SkipAction;
+
+/** Actions that write a profile to Okta (or, drift in report mode, would). */
+export const isProfileWrite = (a: Action): a is UpdateAction => a.kind === 'update' || a.kind === 'drift';

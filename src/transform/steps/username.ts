@@ -15,7 +15,7 @@
  */
 import { toStr } from '../expr/values';
 import type { Ev } from '../expr/scope';
-import { normalizeLogin } from '../../okta/profile';
+import { normalizeLogin, type Profile } from '../../okta/profile';
 import type { UsernameConfig } from '../schema';
 import type { Availability, LoginRegistry, MaybePromise } from '../types';
 import { TransformRunError } from '../errors';
@@ -46,20 +46,22 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
    * get the same logins on every run), then ask the registry whether anyone else holds the login
    * (state, Okta); if so, give the claim back. true = taken by this anchor.
    */
-  function take(reg: LoginRegistry, login: string, anchor: string, holders: string[]): MaybePromise<boolean> {
+  function take(reg: LoginRegistry, login: string, anchor: string, holders: string[], profile: Profile): MaybePromise<boolean> {
     try {
       const cl = reg.claim(login, anchor);
-      return isThenable(cl) ? cl.then((x) => afterClaim(reg, login, anchor, holders, x), registryFailed) : afterClaim(reg, login, anchor, holders, cl);
+      return isThenable(cl)
+        ? cl.then((x) => afterClaim(reg, login, anchor, holders, profile, x), registryFailed)
+        : afterClaim(reg, login, anchor, holders, profile, cl);
     } catch (e) {
       return registryFailed(e);
     }
   }
-  function afterClaim(reg: LoginRegistry, login: string, anchor: string, holders: string[], cl: Availability): MaybePromise<boolean> {
+  function afterClaim(reg: LoginRegistry, login: string, anchor: string, holders: string[], profile: Profile, cl: Availability): MaybePromise<boolean> {
     if (cl !== true) {
       holders.push(`'${login}' ${typeof cl === 'object' && cl.inRun ? 'claimed in this run by' : 'held by'} ${holderOf(cl)}`);
       return false;
     }
-    const a = reg.isAvailable(login, anchor);
+    const a = reg.isAvailable(login, anchor, profile);
     return isThenable(a) ? a.then((x) => afterAvail(reg, login, anchor, holders, x), registryFailed) : afterAvail(reg, login, anchor, holders, a);
   }
   function afterAvail(reg: LoginRegistry, login: string, anchor: string, holders: string[], a: Availability): MaybePromise<boolean> {
@@ -118,7 +120,7 @@ export function compileUsername(c: StepCompiler, p: Path, name: string, spec: Us
     for (; i < total; i++) {
       const login = loginAt(fixed, source, i);
       const before = holders.length;
-      const r = take(reg, login, anchor, holders);
+      const r = take(reg, login, anchor, holders, st.profile);
       if (r === true) return success(st, reg, source, stable, holders, login);
       if (r !== false) {
         const idx = i;

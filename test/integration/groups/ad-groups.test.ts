@@ -70,7 +70,7 @@ describe('AD: a member whose CN holds every DN special character', () => {
     const r = await syncRun(env.config);
     expect(r.code).toBe(0);
     expect(r.report.counts.created).toBe(2);
-    expect(r.report.groupsPlan).toEqual({ read: 1, creates: 1, updates: 0, memberAdds: 2, memberRemoves: 0, quarantined: 0 });
+    expect(r.report.groupsPlan).toEqual({ read: 1, creates: 1, updates: 0, memberAdds: 2, memberRemoves: 0, memberDrift: 0, quarantined: 0 });
     expect(r.report.groups).toMatchObject({ created: 1, membersAdded: 2, failed: 0, quarantined: 0 });
     expect(sim.requests.count(MEMBER_PUT)).toBe(2);
     expect(oktaMembers(sim, 'Specials')).toEqual([dir.login('plain'), dir.login('sp')].sort());
@@ -141,7 +141,7 @@ describe('AD group with 2,000 members', () => {
     const seconds = (performance.now() - t0) / 1000;
     expect(r.code).toBe(0);
     expect(r.report.counts.created).toBe(N);
-    expect(r.report.groupsPlan).toEqual({ read: 1, creates: 1, updates: 0, memberAdds: N, memberRemoves: 0, quarantined: 0 });
+    expect(r.report.groupsPlan).toEqual({ read: 1, creates: 1, updates: 0, memberAdds: N, memberRemoves: 0, memberDrift: 0, quarantined: 0 });
     expect(r.report.groups).toMatchObject({ created: 1, membersAdded: N, failed: 0, quarantined: 0 });
     // the reader paged on after the first 1,500 values
     expect(windowReads).toEqual([`member;range=${MAX_VAL_RANGE}-*`]);

@@ -303,3 +303,11 @@ export function groupWrites(sim: OktaSimulator): Record<string, number> {
   for (const w of sim.requests.writes()) if (/^\w+ \/api\/v1\/groups/.test(w.endpoint)) out[w.endpoint] = (out[w.endpoint] ?? 0) + 1;
   return out;
 }
+
+/** Memberships users created by the run carried with their create (`groupIds` of `POST /api/v1/users`), as the run sent them. */
+export function joinsOnCreate(sim: OktaSimulator): number {
+  return sim.requests
+    .writes('POST /api/v1/users')
+    .filter((w) => w.status === 200)
+    .reduce((n, w) => n + ((w.body as { groupIds?: string[] } | undefined)?.groupIds?.length ?? 0), 0);
+}

@@ -1,7 +1,8 @@
 /**
  * The group sync scenario both directories go through (slapd and Samba AD), step by step on one
- * directory, one simulator and one state file, each step a real `sync` (users, then groups, in one
- * run; full or incremental as the agent decides, `--full` where a step needs a full run):
+ * directory, one simulator and one state file, each step a real `sync` (groups created or taken
+ * over first, then the users, created with the groups they join, then the other memberships; full
+ * or incremental as the agent decides, `--full` where a step needs a full run):
  *
  *   Sales    = u0 u1 u2          (Okta already has an OKTA_GROUP "sales" with a member added by hand)
  *   Eng      = u3 u4 + Platform
@@ -16,6 +17,7 @@ import {
   GROUP_POST,
   GROUP_PUT,
   groupWrites,
+  joinsOnCreate,
   MEMBER_DELETE,
   MEMBER_PUT,
   oktaMembers,
@@ -73,14 +75,15 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(r.report.mode).toBe('full');
       expect(r.report.counts.created).toBe(7);
       // members planned for creation in this run count as members
-      expect(r.report.groupsPlan).toEqual({ read: 6, creates: 6, updates: 0, memberAdds: 12, memberRemoves: 0, quarantined: 0 });
+      expect(r.report.groupsPlan).toEqual({ read: 6, creates: 6, updates: 0, memberAdds: 12, memberRemoves: 0, memberDrift: 0, quarantined: 0 });
       expect(r.report.groups).toEqual({ created: 4, matched: 1, updated: 1, membersAdded: 11, membersRemoved: 0, quarantined: 1, failed: 0 });
-      expect(groupWrites(sim)).toEqual({ [GROUP_POST]: 4, [GROUP_PUT]: 1, [MEMBER_PUT]: 11 });
+      // the groups are created (or taken over) first, so each user joins its groups with its create: no membership write
+      expect(groupWrites(sim)).toEqual({ [GROUP_POST]: 4, [GROUP_PUT]: 1 });
       expect(sim.requests.count(USER_POST)).toBe(7);
-      // every membership write came after the users were created
+      expect(joinsOnCreate(sim)).toBe(11);
       const writes = sim.requests.writes();
-      expect(Math.max(...writes.filter((w) => w.endpoint === USER_POST).map((w) => w.seq))).toBeLessThan(
-        Math.min(...writes.filter((w) => w.endpoint === MEMBER_PUT).map((w) => w.seq)),
+      expect(Math.max(...writes.filter((w) => w.endpoint === GROUP_POST || w.endpoint === GROUP_PUT).map((w) => w.seq))).toBeLessThan(
+        Math.min(...writes.filter((w) => w.endpoint === USER_POST).map((w) => w.seq)),
       );
 
       // matched (case-insensitively) and made what the templates say; the hand-added member stays
@@ -112,7 +115,7 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(full.report.mode).toBe('full');
       expect(sim.requests.writes()).toHaveLength(0);
       // Finance (and its u1) is retried every run: Okta still has the APP_GROUP
-      expect(full.report.groupsPlan).toEqual({ read: 6, creates: 1, updates: 0, memberAdds: 1, memberRemoves: 0, quarantined: 0 });
+      expect(full.report.groupsPlan).toEqual({ read: 6, creates: 1, updates: 0, memberAdds: 1, memberRemoves: 0, memberDrift: 0, quarantined: 0 });
       expect(full.report.groups).toEqual({ created: 0, matched: 0, updated: 0, membersAdded: 0, membersRemoved: 0, quarantined: 1, failed: 0 });
 
       const inc = await syncRun(env.config);
@@ -136,7 +139,7 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       // groups that left the directory are found by full runs
       const r = await syncRun(env.config, '--full');
       // removals are counted by the plan, before any write (the safeguard's input)
-      expect(r.report.groupsPlan).toEqual({ read: 4, creates: 0, updates: 2, memberAdds: 1, memberRemoves: 4, quarantined: 0 });
+      expect(r.report.groupsPlan).toEqual({ read: 4, creates: 0, updates: 2, memberAdds: 1, memberRemoves: 4, memberDrift: 0, quarantined: 0 });
       expect(r.report.groups).toEqual({ created: 0, matched: 0, updated: 2, membersAdded: 1, membersRemoved: 4, quarantined: 0, failed: 0 });
       expect(groupWrites(sim)).toEqual({ [MEMBER_DELETE]: 4, [MEMBER_PUT]: 1, [GROUP_PUT]: 2 });
       expect(sim.requests.writes()).toHaveLength(7); // no user changed
@@ -169,8 +172,10 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(r.report.groupsPlan.read).toBeGreaterThanOrEqual(1);
       expect(r.report.groupsPlan.read).toBeLessThanOrEqual(2); // Sales, and at most the entry at the checkpoint boundary
       expect(r.report.groupsPlan).toMatchObject({ memberAdds: 1, memberRemoves: 0 });
-      expect(groupWrites(sim)).toEqual({ [MEMBER_PUT]: 1 });
+      // u8 joins Sales with its create
+      expect(groupWrites(sim)).toEqual({});
       expect(sim.requests.count(USER_POST)).toBe(1);
+      expect(joinsOnCreate(sim)).toBe(1);
       expect(oktaMembers(sim, 'Sales')).toContain(login(8));
     });
 
@@ -183,7 +188,8 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(r.report.groupsPlan.read).toBeLessThanOrEqual(1); // Ops was not read: it did not change
       expect(r.report.groupsPlan).toMatchObject({ memberAdds: 1, memberRemoves: 0 });
       expect(r.report.groups).toMatchObject({ membersAdded: 1, failed: 0 });
-      expect(groupWrites(sim)).toEqual({ [MEMBER_PUT]: 1 });
+      expect(groupWrites(sim)).toEqual({});
+      expect(joinsOnCreate(sim)).toBe(1);
       expect(oktaMembers(sim, 'Ops')).toEqual([login(6), `u7.fixed@${dir.flavor}.example.org`].sort());
       expect(withState(env, (s) => s.users.byDn(u(7))?.oktaId)).toEqual(expect.any(String));
     });
@@ -206,7 +212,8 @@ export function groupSyncScenario(title: string, setup: () => Promise<{ dir: Gro
       expect(r.report.counts.created).toBe(1);
       // u9 joins Eng, and Platform Core through the cycle
       expect(r.report.groupsPlan).toMatchObject({ updates: 1, memberAdds: 2, memberRemoves: 0 });
-      expect(groupWrites(sim)).toEqual({ [GROUP_PUT]: 1, [MEMBER_PUT]: 2 });
+      expect(groupWrites(sim)).toEqual({ [GROUP_PUT]: 1 });
+      expect(joinsOnCreate(sim)).toBe(2);
       expect(oktaMembers(sim, 'Platform Core')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
       expect(oktaMembers(sim, 'Eng')).toEqual([login(3), login(4), login(5), `u9.fixed@${dir.flavor}.example.org`].sort());
       // and a full run afterwards agrees: nothing to write

@@ -4,8 +4,7 @@
  * the window the simulator put it in (its request log), and the 429s are counted.
  */
 import { startOktaSimulator, type OktaSimulator, type OktaSimulatorOptions } from '../../../src/okta-sim';
-import { SdkOktaClient } from '../../../src/okta/client';
-import type { OktaConfig } from '../../../src/okta/schema';
+import { SdkOktaClient, type OktaConnection } from '../../../src/okta/client';
 import { Secret } from '../../../src/util/secret';
 
 for (const k of Object.keys(process.env)) if (k.startsWith('OKTA_CLIENT_')) delete process.env[k];
@@ -20,12 +19,11 @@ afterEach(async () => {
 /** `n` creates from twice as many callers as the concurrency bound allows at once. */
 async function createThrough(options: OktaSimulatorOptions, share: number, n: number): Promise<OktaSimulator> {
   sim = await startOktaSimulator(options);
-  const config: OktaConfig = {
+  const config: OktaConnection = {
     orgUrl: sim.url,
     token: new Secret(sim.token, 'test'),
     activate: true,
     provider: 'okta',
-    match: [],
     concurrency: 4,
     rateLimitShare: share,
     requestTimeoutMs: 10_000,

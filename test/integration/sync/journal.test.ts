@@ -92,7 +92,8 @@ afterAll(async () => {
 
 test('every Okta write reaches Okta with its journal entry committed (users and groups, each kind)', async () => {
   const [p0, p1, p2, p3, p4, p5] = pop;
-  const team = await dir.addGroup('j-team', [p0, p1, p2]);
+  // p0…p2 join j-team with their create; p5 (linked, not created) by a membership write
+  const team = await dir.addGroup('j-team', [p0, p1, p2, p5]);
   await dir.addGroup('j-seeded', [p3]);
   // an Okta group of that name made by hand (taken over, its description replaced) and an Okta user
   // with p5's login (linked by login, its profile updated)

@@ -1,7 +1,8 @@
 /**
  * First contact with an org that already has users: matching rules by login, email or a profile
  * attribute link the same person instead of creating a duplicate; an ambiguous match, or a
- * candidate already linked to another record, is quarantined, never guessed.
+ * candidate already linked to another record, is quarantined, never guessed. Decided by the plan
+ * from the agent's mirror of Okta: no request per record.
  */
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -65,9 +66,25 @@ test('by email: the pre-existing user with the same email (any case) is linked a
   expect(report.counts).toMatchObject({ linked: 1, created: 1 });
   expect(sim.store.userCount).toBe(2);
   expect(sim.store.user(old.id)!.profile).toMatchObject({ login: 'ada@corp.example', email: 'ada.lovelace@example.com', lastName: 'ada' });
-  // searched once per create, never guessed by login
-  expect(sim.requests.count('GET /api/v1/users')).toBe(2);
+  // decided from the mirror: one list request (the mirror's first read, with the org and its user schema), no search per create
+  expect(sim.counts()).toEqual({
+    'GET /.well-known/okta-organization': 1,
+    'GET /api/v1/meta/schemas/user/{id}': 1,
+    'GET /api/v1/users': 1,
+    'POST /api/v1/users/{id}': 1,
+    'POST /api/v1/users': 1,
+  });
 });
+
+/** The quarantined records and why, as the state has them. */
+function quarantined(state: string): { dn: string; reason: string }[] {
+  const s = StateStore.open(state, { readonly: true });
+  try {
+    return s.users.quarantined().map((u) => ({ dn: u.dn, reason: u.quarantine!.reason }));
+  } finally {
+    s.close();
+  }
+}
 
 test('by attribute: exact by default; several candidates are ambiguous and quarantined', async () => {
   sim.store.seedUser({
@@ -85,33 +102,36 @@ test('by attribute: exact by default; several candidates are ambiguous and quara
   );
   const { code, report } = await sync(file);
   expect(code).toBe(6);
-  // carol: employeeNumber E7 → x1, email → x2: two different people, not guessed
-  expect(report.oktaQuarantines).toHaveLength(1);
-  expect(report.oktaQuarantines[0].reason).toMatch(/ambiguous match in Okta.*attribute employeeNumber.*email/);
+  // carol: employeeNumber E7 → x1, email → x2: two different people, not guessed (by the plan)
+  expect(report.plan.quarantine).toBe(1);
+  expect(quarantined(state)).toEqual([
+    { dn: 'uid=carol,ou=people,dc=example,dc=com', reason: expect.stringMatching(/ambiguous match in Okta.*attribute employeeNumber.*email/) as string },
+  ]);
   // dave: E8 is not e8 (exact match by default): created
   expect(report.counts.created).toBe(1);
   expect(sim.store.userCount).toBe(3);
-  const s = StateStore.open(state, { readonly: true });
-  expect(s.users.quarantined().map((u) => u.dn)).toEqual(['uid=carol,ou=people,dc=example,dc=com']);
-  s.close();
 });
 
 test('a candidate already linked to another record is not taken twice', async () => {
   sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'shared@legacy.example', email: 'shared@example.com', firstName: 'S', lastName: 'Hared' } });
-  const { file } = config('twice', 'email', person('erin', 'shared@example.com', 'E9', 5) + person('frank', 'shared@example.com', 'E10', 6));
+  const { file, state } = config('twice', 'email', person('erin', 'shared@example.com', 'E9', 5) + person('frank', 'shared@example.com', 'E10', 6));
   const { code, report } = await sync(file);
   expect(code).toBe(6);
+  expect(report.plan).toMatchObject({ link: 1, quarantine: 1 });
   expect(report.counts.linked).toBe(1);
-  expect(report.oktaQuarantines[0].reason).toMatch(/already linked to uid=erin/);
+  expect(quarantined(state)[0].reason).toMatch(/already linked to uid=erin/);
   expect(sim.store.userCount).toBe(1);
 });
 
-test("by login with no rule for it: the conflict is quarantined with Okta's error; with the rule, linked", async () => {
-  sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'gina@corp.example', email: 'gina@old.example', firstName: 'G', lastName: 'Ina' } });
+test('by login with no rule for it: the conflict is quarantined by the plan (no create is sent); with the rule, linked', async () => {
+  const gina = sim.store.seedUser({ status: 'ACTIVE', profile: { login: 'gina@corp.example', email: 'gina@old.example', firstName: 'G', lastName: 'Ina' } });
   const none = config('nologin', '[email]', person('gina', 'gina@example.com', 'E11', 7));
   const r1 = await sync(none.file);
   expect(r1.code).toBe(6);
-  expect(r1.report.oktaQuarantines[0].reason).toMatch(/E0000001/);
+  expect(quarantined(none.state)[0].reason).toBe(
+    `login "gina@corp.example" already exists in Okta (Okta user ${gina.id} (ACTIVE)) and no okta.match rule links it to this record`,
+  );
+  expect(sim.requests.count('POST /api/v1/users')).toBe(0);
   const withLogin = config('login', '[login, email]', person('gina', 'gina@example.com', 'E11', 7));
   const r2 = await sync(withLogin.file);
   expect(r2.code).toBe(0);

@@ -130,12 +130,13 @@ test('a retry refused as "not allowed in the current status" after a lost answer
   const s = scenario('refused-retry', '  disabled: deactivate');
   expect((await sync(s.file)).code).toBe(0);
   s.write(ldif([0]));
-  // the status read just after the lost answer still shows the user ACTIVE (as while Okta deactivates
-  // asynchronously), so the call is sent again, and Okta refuses it: the first one had worked
+  // the status read just after the lost answer (the first read: the status before comes from the
+  // mirror) still shows the user ACTIVE (as while Okta deactivates asynchronously), so the call is
+  // sent again, and Okta refuses it: the first one had worked
   const active = await fetch(`${sim.url}/api/v1/users/l0@example.com`, { headers: { Authorization: `SSWS ${sim.token}` } });
   const stale = await active.text();
   sim.faults.add({ endpoint: 'POST /api/v1/users/{id}/lifecycle/deactivate', times: 1, action: { type: 'drop', apply: true } });
-  sim.faults.add({ endpoint: 'GET /api/v1/users/{id}', after: 1, times: 1, action: { type: 'http', status: 200, body: stale } });
+  sim.faults.add({ endpoint: 'GET /api/v1/users/{id}', times: 1, action: { type: 'http', status: 200, body: stale } });
 
   const { code, report } = await sync(s.file);
   expect(report.oktaQuarantines).toEqual([]);

@@ -150,7 +150,7 @@ test('match: login links the Okta user that already has the login and updates it
   expect((await sync(file)).report.okta.writes).toBe(0);
 });
 
-test("match: none quarantines a record whose login Okta already has, with Okta's error; never a duplicate", async () => {
+test('match: none quarantines a record whose login Okta already has (known from the mirror: no create is sent); never a duplicate', async () => {
   const taken = sim.store.seedUser({
     status: 'ACTIVE',
     profile: { login: 'TAKEN@example.com', email: 'someone@example.com', firstName: 'Some', lastName: 'One' },
@@ -161,12 +161,16 @@ test("match: none quarantines a record whose login Okta already has, with Okta's
   expect(code).toBe(6);
   expect(report.counts.created).toBe(1); // 'other'
   expect(report.counts.quarantined).toBe(1);
-  expect(report.oktaQuarantines[0].reason).toMatch(/E0000001/);
-  expect(report.oktaQuarantines[0].reason).toMatch(/already exists/);
+  expect(sim.requests.log('POST /api/v1/users').map((r) => (r.body as { profile: { login: string } }).profile.login)).toEqual(['other@example.com']);
   expect(sim.store.userCount).toBe(before + 1);
   expect(sim.store.user(taken.id)!.profile.firstName).toBe('Some'); // untouched
   const s = StateStore.open(state, { readonly: true });
-  expect(s.users.quarantined().map((u) => u.dn)).toEqual([`uid=taken,${ou('linkoff')}`]);
+  expect(s.users.quarantined().map((u) => [u.dn, u.quarantine?.reason])).toEqual([
+    [
+      `uid=taken,${ou('linkoff')}`,
+      `login "taken@example.com" already exists in Okta (Okta user ${taken.id} (ACTIVE)) and no okta.match rule links it to this record`,
+    ],
+  ]);
   s.close();
 });
 

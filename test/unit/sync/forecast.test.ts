@@ -2,36 +2,22 @@
  * The plan's forecast (src/sync/plan/forecast.ts): plan counts → Okta requests per kind and bucket
  * → time under a share of the limits (seen ones first, Okta's documented defaults otherwise).
  */
-import { forecast, matchReadsPerCreate, planForecast, planRequests, type ForecastCounts } from '../../../src/sync/plan/forecast';
+import { forecast, planForecast, planRequests, type ForecastCounts } from '../../../src/sync/plan/forecast';
 import { forecastText, formatDuration } from '../../../src/output/forecast';
 
 const NONE: ForecastCounts = { creates: 0, updates: 0, statusChanges: 0, groupCreates: 0, groupRenames: 0, memberAdds: 0, memberRemoves: 0 };
 const SEEN = '2026-07-01T10:00:00.000Z';
 
 describe('planRequests', () => {
-  test('one request per write; a status change reads the status first; a group to create is looked up by name first', () => {
+  test('one request per write, no read: every decision about Okta is taken from the mirror the plan refreshed', () => {
     const rows = planRequests({ creates: 10, updates: 7, statusChanges: 3, groupCreates: 2, groupRenames: 1, memberAdds: 5, memberRemoves: 4 });
     expect(rows).toEqual([
-      { kind: 'reads', bucket: 'user-get', phase: 'users', requests: 3 },
       { kind: 'creates', bucket: 'users', phase: 'users', requests: 10 },
       { kind: 'updates', bucket: 'user-write', phase: 'users', requests: 7 },
       { kind: 'lifecycle', bucket: 'other', phase: 'users', requests: 3 },
-      { kind: 'reads', bucket: 'groups', phase: 'groups', requests: 2 },
       { kind: 'group writes', bucket: 'groups', phase: 'groups', requests: 2 },
       { kind: 'group writes', bucket: 'group', phase: 'groups', requests: 1 },
       { kind: 'group writes', bucket: 'other', phase: 'groups', requests: 9 },
-    ]);
-  });
-
-  test("okta.match's reads before each create: none with login alone, each rule's otherwise", () => {
-    expect(matchReadsPerCreate([{ by: 'login' }])).toEqual({});
-    expect(matchReadsPerCreate([])).toEqual({});
-    const rules = [{ by: 'login' as const }, { by: 'attribute' as const, attribute: 'employeeNumber', caseInsensitive: false }, { by: 'email' as const }];
-    expect(matchReadsPerCreate(rules)).toEqual({ 'user-get': 1, users: 2 });
-    expect(planRequests({ ...NONE, creates: 100 }, matchReadsPerCreate(rules))).toEqual([
-      { kind: 'reads', bucket: 'users', phase: 'users', requests: 200 },
-      { kind: 'reads', bucket: 'user-get', phase: 'users', requests: 100 },
-      { kind: 'creates', bucket: 'users', phase: 'users', requests: 100 },
     ]);
   });
 });
@@ -45,7 +31,7 @@ describe('forecast', () => {
       ['user-write', 300, 600, 300, 60],
       ['other', 1200, 1200, 600, 120],
     ]);
-    expect([f.requests, f.writes, f.reads, f.seconds]).toEqual([2100, 2100, 0, 240]);
+    expect([f.requests, f.seconds]).toEqual([2100, 240]);
   });
 
   test("limits seen in responses replace Okta's documented defaults, which are named when used", () => {
@@ -79,10 +65,10 @@ describe('forecast text', () => {
   test('requests by kind and bucket, limits marked when defaults, the total time at the share', () => {
     const f = planForecast({ ...NONE, creates: 216, statusChanges: 2 }, { limits: { users: { limit: 6000, seenAt: SEEN } }, share: 0.5 });
     const text = [...forecastText(f)].join('\n');
-    expect(text).toContain("Forecast: 220 Okta request(s) (218 write(s), 2 read(s)), about 5 s at 50% of each bucket's rate limit (okta.rateLimitShare):");
+    expect(text).toContain("Forecast: 218 Okta write(s), about 5 s at 50% of each bucket's rate limit (okta.rateLimitShare):");
     expect(text).toMatch(/creates\s+GET\/POST \/api\/v1\/users\s+216/);
     expect(text).toMatch(/GET\/POST \/api\/v1\/users\s+216\s+6000\s+3000\s+5 s/);
-    expect(text).toMatch(/GET \/api\/v1\/users\/\{id\}\s+2\s+2000\*\s+1000\s+1 s/);
+    expect(text).toMatch(/other \/api\/v1 \(lifecycle, memberships\)\s+2\s+1200\*\s+600\s+1 s/);
     expect(text).toContain("* no response of this bucket seen yet: Okta's documented Workforce limit");
     expect([...forecastText(planForecast(NONE, { limits: {}, share: 0.5 }))]).toEqual(['\nForecast: no Okta request to make.']);
   });

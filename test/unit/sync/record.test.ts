@@ -12,9 +12,9 @@ import type { DirectorySource } from '../../../src/directory/source';
 import type { SourcePage, SourceRecord } from '../../../src/directory/types';
 import { explainKey, type Explanation } from '../../../src/inspect/explain';
 import { runPreflight } from '../../../src/inspect/preflight';
-import type { OktaUser } from '../../../src/okta/client';
 import { OktaFatalError } from '../../../src/okta/errors';
 import { parseUserSchema } from '../../../src/okta/user-schema';
+import type { MirrorReader } from '../../../src/sync/mirror/refresh';
 import { StateStore } from '../../../src/state/store';
 import { compilePipeline, type Pipeline } from '../../../src/transform';
 import { planPhase } from '../../../src/sync/plan-phase';
@@ -90,7 +90,14 @@ const ORG_SCHEMA = parseUserSchema(
   '2026-01-01T00:00:00.000Z',
 );
 
-const noOkta = { getUser: async (): Promise<OktaUser | null> => null, getUserSchema: async () => ORG_SCHEMA };
+/** An org with no users or groups yet (what the mirror's refresh reads). */
+const emptyOkta: MirrorReader = {
+  usersPage: async () => ({ items: [], next: null, serverTime: Date.parse('2026-01-01T00:00:00Z') }),
+  groupsPage: async () => ({ items: [], next: null, serverTime: Date.parse('2026-01-01T00:00:00Z') }),
+  groupMembersPage: async () => ({ items: [], next: null, serverTime: null }),
+  orgMetadata: async () => ({ id: '00oTEST', url: 'https://org.test' }),
+  getUserSchema: async () => ORG_SCHEMA,
+};
 
 let dir: string;
 let state: StateStore;
@@ -140,7 +147,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
         updates: { percent: 60, count: 200000 },
         ignoreBelow: 10,
       },
-      okta: { match: [{ by: 'login' }], orgUrl: 'https://org.test' },
+      okta: { match: [{ by: 'login' }], orgUrl: 'https://org.test', drift: 'repair', mirror: { refreshSeconds: 60, consistencyMarginSeconds: 60 } },
       state: { path: join(dir, 'state.db') },
       source: { type: 'ldif' },
       transforms: STEPS,
@@ -148,7 +155,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
     const source = directory(records);
     const deps = { config, source, state, pipeline, log: silentLogger };
 
-    const planned = await planPhase({ ...deps, okta: noOkta }, { mode: 'full' });
+    const planned = await planPhase({ ...deps, okta: emptyOkta }, { mode: 'full' });
     const byAnchor = new Map<string, Action>();
     for (const a of planned.spool.actions<Action>(['create', 'update', 'lifecycle', 'unchanged', 'quarantine', 'skip', 'missing']))
       byAnchor.set(a.anchor, a.payload);
@@ -168,7 +175,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
     });
 
     for (const r of records) {
-      const x = (await explainKey({ ...deps, okta: noOkta }, r.anchor)) as Explanation;
+      const x = (await explainKey({ ...deps, okta: emptyOkta }, r.anchor)) as Explanation;
       const a = byAnchor.get(r.anchor)!;
       expect([r.anchor, x.next?.action]).toEqual([r.anchor, a.kind]);
       if (a.kind === 'update') expect(x.next?.changes).toEqual(a.changes);
@@ -176,7 +183,7 @@ describe('plan, preflight and explain: one path, the same action', () => {
     }
 
     const requestCounts = { total: 0, writes: 0, retries: 0, rateLimited: 0, byBucket: {} };
-    const report = await runPreflight({ ...deps, okta: { ...noOkta, requestCounts } }, { stateExists: true });
+    const report = await runPreflight({ ...deps, okta: { ...emptyOkta, requestCounts } }, { stateExists: true });
     expect(report.records).toMatchObject({ read: 7, create: 1, update: 1, unchanged: 1, quarantine: 2, skip: 2, link: 0 });
   });
 });
@@ -199,11 +206,33 @@ describe('RecordPath', () => {
     );
   });
 
-  test('a registry failure reaches the caller as the Okta failure itself', async () => {
+  test('Okta known from the mirror: a login an Okta user holds is taken (deactivated users too): the next suffix', async () => {
+    state.mirror.setMeta('users', { watermark: '2026-01-01T00:00:00.000Z', shape: { attributes: null, indexed: [] }, refreshedAt: null });
+    state.mirror.putUsers([{ id: '00uOLD', status: 'DEPROVISIONED', profile: { login: 'Alice@x.test' } }]);
+    const path = await RecordPath.begin({
+      pipeline: compile(),
+      state,
+      spool: state.spool(),
+      okta: { mirror: state.mirror, config: { match: [], drift: 'repair' } },
+      lifecycle: LIFECYCLE,
+    });
+    const [taken] = (await path.planPage({ records: [person('alice')], rejected: [] })).records;
+    expect(taken.action).toMatchObject({ kind: 'create', login: 'alice2@x.test' });
+    expect(taken.outcome.findings).toContainEqual(
+      expect.objectContaining({ type: 'username.conflict', message: "'alice@x.test' held by Okta user 00uOLD (DEPROVISIONED)" }),
+    );
+  });
+
+  test('a refresh failure reaches the caller as the Okta failure itself, before anything is planned', async () => {
     const refused = new OktaFatalError('auth', 'Okta refused the API token');
-    const okta = { getUser: () => Promise.reject(refused) };
-    const path = await RecordPath.begin({ pipeline: compile(), state, spool: state.spool(), okta, lifecycle: LIFECYCLE });
-    await expect(path.planPage({ records: [person('alice')], rejected: [] })).rejects.toBe(refused);
+    const okta: MirrorReader = { ...emptyOkta, usersPage: () => Promise.reject(refused) };
+    const config = {
+      lifecycle: LIFECYCLE,
+      okta: { match: [], orgUrl: 'https://org.test', drift: 'repair', mirror: { refreshSeconds: 60, consistencyMarginSeconds: 60 } },
+      source: { type: 'ldif' },
+    } as unknown as RunConfig;
+    await expect(planPhase({ config, source: directory([person('alice')]), state, pipeline: compile(), log: silentLogger, okta })).rejects.toBe(refused);
+    expect(state.mirror.org()).toBeUndefined();
   });
 
   test("the transforms' trace only when asked for", async () => {

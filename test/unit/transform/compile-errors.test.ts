@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { compilePipeline, compilePipelineOrThrow, PipelineCompileError } from '../../../src/transform';
 import { compileErrors, compileOk, ctx, rec } from './helpers';
 
@@ -156,5 +157,23 @@ describe('compilePipeline errors carry paths relative to the steps list', () => 
     ]);
     expect(p.referencedAttributes).toEqual(['employeetype', 'givenname', 'samaccountname', 'sn', 'title', 'useraccountcontrol']);
     expect(p.hasAsyncSteps).toBe(true);
+  });
+
+  test('a hook may set attributes profileWrites does not list (setsUnlistedAttributes), also in a branch of a when', () => {
+    const p = compileOk([
+      { map: { login: '{uid}@x.io', firstName: '{givenName}' } },
+      { when: { if: 'exists(title)', steps: [{ map: { title: '{title}' } }], else: [{ set: { department: 'none' } }] } },
+      { username: { templates: ['{givenName}@x.io'], attribute: 'login' } },
+    ]);
+    expect([...new Set(p.profileWrites.map((w) => w.attribute))].sort()).toEqual(['department', 'firstName', 'login', 'title']);
+    expect(p.setsUnlistedAttributes).toBe(false);
+    const hooked = compileOk([{ map: { login: '{uid}@x.io' } }, { hook: { module: 'hooks/enrich.js' } }], {
+      baseDir: join(__dirname, '../../fixtures/transform'),
+    });
+    expect(hooked.setsUnlistedAttributes).toBe(true);
+    const branch = compileOk([{ map: { login: '{uid}@x.io' } }, { when: { if: 'true', steps: [{ hook: { module: 'hooks/enrich.js' } }] } }], {
+      baseDir: join(__dirname, '../../fixtures/transform'),
+    });
+    expect(branch.setsUnlistedAttributes).toBe(true);
   });
 });

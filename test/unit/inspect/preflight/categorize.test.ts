@@ -1,6 +1,5 @@
-/** From transform outcomes, planned actions and the Okta check to a record's fate and its problems. */
-import type { OktaUser } from '../../../../src/okta/client';
-import { assess, matchRulesOf, oktaVerdict, severityOf } from '../../../../src/inspect/preflight/categorize';
+/** From transform outcomes and planned actions (first contact included) to a record's fate and its problems. */
+import { assess, matchRulesOf, severityOf } from '../../../../src/inspect/preflight/categorize';
 import type { Finding, TransformOutcome } from '../../../../src/transform';
 import type { Action } from '../../../../src/sync/plan/types';
 
@@ -30,7 +29,6 @@ const create = (login = 'jdoe@example.com'): Action => ({
   disabled: false,
 });
 const qAction = (step: string, reason: string): Action => ({ kind: 'quarantine', anchor: 'a1', dn: DN, step, reason, oktaId: null });
-const user = (status: string, id = '00u1'): OktaUser => ({ id, status, profile: { login: 'jdoe@example.com' } });
 const f = (type: Finding['type'], step: string, before?: Finding['before'], after?: Finding['after'], attribute: string | null = 'x'): Finding => ({
   type,
   step,
@@ -39,8 +37,6 @@ const f = (type: Finding['type'], step: string, before?: Finding['before'], afte
   after,
   message: `${type} message`,
 });
-const LOGIN = matchRulesOf('login');
-const NONE = matchRulesOf('none');
 
 describe('matchRulesOf', () => {
   test.each([
@@ -72,49 +68,14 @@ describe('severityOf', () => {
   ] as const)('%#: %j', (finding, outcome, severity) => expect(severityOf(finding, outcome)).toBe(severity));
 });
 
-describe('oktaVerdict (as sync/apply decides a create whose login Okta has)', () => {
-  test('okta.match with a login rule links an active user', () => {
-    expect(oktaVerdict('jdoe@example.com', { user: user('ACTIVE') }, LOGIN)).toEqual({
-      fate: 'link',
-      severity: 'resolved',
-      message: 'login "jdoe@example.com" is held by Okta user 00u1 (ACTIVE); okta.match: login links it and updates what differs',
-    });
-  });
-  test('a deactivated user, or one already linked to another record, is not linked: quarantined', () => {
-    expect(oktaVerdict('j@x.com', { user: user('DEPROVISIONED') }, LOGIN)).toMatchObject({
-      fate: 'quarantine',
-      message: expect.stringContaining('(DEPROVISIONED), deactivated'),
-    });
-    expect(oktaVerdict('j@x.com', { user: user('ACTIVE'), linkedTo: 'uid=other' }, LOGIN)).toMatchObject({
-      fate: 'quarantine',
-      message: expect.stringContaining('already linked to uid=other'),
-    });
-  });
-  test("no rule: quarantined with Okta's error; other rules only: decided at sync", () => {
-    expect(oktaVerdict('j@x.com', { user: user('STAGED') }, NONE)).toMatchObject({
-      fate: 'quarantine',
-      severity: 'quarantine',
-      message: expect.stringContaining('no login rule'),
-    });
-    expect(oktaVerdict('j@x.com', { user: user('ACTIVE') }, matchRulesOf(['email']))).toMatchObject({
-      fate: 'create-or-link',
-      severity: 'warning',
-      message: expect.stringContaining('okta.match (email) decides at sync'),
-    });
-  });
-});
-
 describe('assess', () => {
   test('a create with findings: fixes and dropped values are problems, the record is created', () => {
-    const a = assess(
-      {
-        anchor: 'a1',
-        dn: DN,
-        outcome: ok([f('phone.normalized', 'clean', '1', '+1'), f('phone.invalid', 'clean', 'n/a', null, 'mobilePhone')]),
-        action: create(),
-      },
-      NONE,
-    );
+    const a = assess({
+      anchor: 'a1',
+      dn: DN,
+      outcome: ok([f('phone.normalized', 'clean', '1', '+1'), f('phone.invalid', 'clean', 'n/a', null, 'mobilePhone')]),
+      action: create(),
+    });
     expect(a.fate).toBe('create');
     expect(a.login).toBe('jdoe@example.com');
     expect(a.problems.map((p) => [p.type, p.severity, p.attribute, p.before, p.after])).toEqual([
@@ -131,7 +92,7 @@ describe('assess', () => {
       reason: 'service account',
       findings: [f('phone.invalid', 'clean', 'n/a', null)],
     };
-    const a = assess({ anchor: 'a1', dn: DN, outcome, action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'svc', reason: 'service account' } }, NONE);
+    const a = assess({ anchor: 'a1', dn: DN, outcome, action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'svc', reason: 'service account' } });
     expect(a).toEqual({
       fate: 'skip',
       login: null,
@@ -140,35 +101,31 @@ describe('assess', () => {
   });
 
   test('a record disabled in the directory and not created (lifecycle.createDisabled: false)', () => {
-    const a = assess(
-      { anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'lifecycle', reason: 'disabled in the directory' } },
-      NONE,
-    );
+    const a = assess({
+      anchor: 'a1',
+      dn: DN,
+      outcome: ok(),
+      action: { kind: 'skip', anchor: 'a1', dn: DN, step: 'lifecycle', reason: 'disabled in the directory' },
+    });
     expect(a.problems[0]).toMatchObject({ type: 'lifecycle.disabled', severity: 'skip' });
   });
 
   test('a quarantine explained by its findings gets no extra row; one without a finding gets `quarantined` with step and reason', () => {
-    const withFinding = assess(
-      {
-        anchor: 'a1',
-        dn: DN,
-        outcome: quarantined('checks', 'email is required', [f('validate.required', 'checks', null, undefined, 'email')]),
-        action: qAction('checks', 'email is required'),
-      },
-      NONE,
-    );
+    const withFinding = assess({
+      anchor: 'a1',
+      dn: DN,
+      outcome: quarantined('checks', 'email is required', [f('validate.required', 'checks', null, undefined, 'email')]),
+      action: qAction('checks', 'email is required'),
+    });
     expect(withFinding.fate).toBe('quarantine');
     expect(withFinding.problems.map((p) => p.type)).toEqual(['validate.required']);
-    const hookError = assess(
-      {
-        anchor: 'a1',
-        dn: DN,
-        outcome: quarantined('custom', 'internal error in step custom: boom'),
-        action: qAction('custom', 'internal error in step custom: boom'),
-        knownLogin: 'old@example.com',
-      },
-      NONE,
-    );
+    const hookError = assess({
+      anchor: 'a1',
+      dn: DN,
+      outcome: quarantined('custom', 'internal error in step custom: boom'),
+      action: qAction('custom', 'internal error in step custom: boom'),
+      knownLogin: 'old@example.com',
+    });
     expect(hookError).toEqual({
       fate: 'quarantine',
       login: 'old@example.com',
@@ -177,10 +134,12 @@ describe('assess', () => {
   });
 
   test('transforms passed but the plan quarantined it: another record has the login', () => {
-    const a = assess(
-      { anchor: 'a1', dn: DN, outcome: ok(), action: qAction('login-unique', 'login "jdoe@example.com" is already used by uid=other (anchor a2)') },
-      NONE,
-    );
+    const a = assess({
+      anchor: 'a1',
+      dn: DN,
+      outcome: ok(),
+      action: qAction('login-unique', 'login "jdoe@example.com" is already used by uid=other (anchor a2)'),
+    });
     expect(a.fate).toBe('quarantine');
     expect(a.problems).toEqual([
       {
@@ -195,7 +154,7 @@ describe('assess', () => {
   });
 
   test('an entry the reader rejected', () => {
-    const a = assess({ anchor: 'dn:cn=x', dn: 'cn=x', outcome: null, action: qAction('directory', 'no entryUUID') }, NONE);
+    const a = assess({ anchor: 'dn:cn=x', dn: 'cn=x', outcome: null, action: qAction('directory', 'no entryUUID') });
     expect(a).toEqual({
       fate: 'rejected',
       login: null,
@@ -203,18 +162,36 @@ describe('assess', () => {
     });
   });
 
-  test('a create whose login Okta holds: link, quarantine or decided at sync, with an okta.conflict problem', () => {
-    const linked = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, LOGIN);
+  test('first contact, decided by the plan from the mirror: a link, or a quarantine by the match rules, is an okta.conflict problem', () => {
+    const link: Action = {
+      kind: 'link',
+      anchor: 'a1',
+      dn: DN,
+      oktaId: '00u1',
+      oktaLogin: 'john.doe@example.com',
+      oktaStatus: 'ACTIVE',
+      how: 'matched by attribute employeeNumber',
+      login: 'jdoe@example.com',
+      loginSource: null,
+      changes: [{ attribute: 'login', before: 'john.doe@example.com', after: 'jdoe@example.com' }],
+      profile: { login: 'jdoe@example.com' },
+      disabled: false,
+    };
+    const linked = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: link });
     expect(linked.fate).toBe('link');
     expect(linked.problems).toEqual([
-      expect.objectContaining({ type: 'okta.conflict', severity: 'resolved', step: 'okta', attribute: 'login', before: 'jdoe@example.com' }),
+      {
+        type: 'okta.conflict',
+        severity: 'resolved',
+        step: 'okta-match',
+        attribute: 'login',
+        before: 'john.doe@example.com',
+        message: 'Okta user 00u1 (ACTIVE) exists, matched by attribute employeeNumber: it is linked and what differs is updated',
+      },
     ]);
-    const refused = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, NONE);
+    const refused = assess({ anchor: 'a1', dn: DN, outcome: ok(), action: qAction('okta-match', 'login "jdoe@example.com" already exists in Okta') });
     expect(refused.fate).toBe('quarantine');
-    expect(refused.problems.map((p) => [p.type, p.severity])).toEqual([['okta.conflict', 'quarantine']]);
-    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: create(), okta: { user: user('ACTIVE') } }, matchRulesOf(['email'])).fate).toBe(
-      'create-or-link',
-    );
+    expect(refused.problems.map((p) => [p.type, p.severity, p.before])).toEqual([['okta.conflict', 'quarantine', 'jdoe@example.com']]);
   });
 
   test('already linked users: update, unchanged, status change', () => {
@@ -231,20 +208,17 @@ describe('assess', () => {
       previousDn: null,
       lifecycle: null,
     };
-    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: upd }, NONE).fate).toBe('update');
+    expect(assess({ anchor: 'a1', dn: DN, outcome: ok(), action: upd }).fate).toBe('update');
     expect(
-      assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'unchanged', anchor: 'a1', dn: DN, previousDn: null, wasQuarantined: false } }, NONE).fate,
+      assess({ anchor: 'a1', dn: DN, outcome: ok(), action: { kind: 'unchanged', anchor: 'a1', dn: DN, previousDn: null, wasQuarantined: false } }).fate,
     ).toBe('unchanged');
     expect(
-      assess(
-        {
-          anchor: 'a1',
-          dn: DN,
-          outcome: ok(),
-          action: { kind: 'lifecycle', anchor: 'a1', dn: DN, oktaId: '00u1', login: null, op: 'disable', disabled: true, previousDn: null },
-        },
-        NONE,
-      ).fate,
+      assess({
+        anchor: 'a1',
+        dn: DN,
+        outcome: ok(),
+        action: { kind: 'lifecycle', anchor: 'a1', dn: DN, oktaId: '00u1', login: null, op: 'disable', disabled: true, previousDn: null },
+      }).fate,
     ).toBe('lifecycle');
   });
 });

@@ -87,7 +87,7 @@ test('counts records and values per type, by severity; keeps the first N example
   expect(s.problems.map((x) => x.type)).toEqual(['validate.required', 'skipped', 'phone.invalid', 'okta.conflict', 'phone.normalized']);
   expect(s.quarantinedByStep).toEqual([{ step: 'checks', records: 10 }]);
   expect(s.skippedByStep).toEqual([{ step: 'service-accounts', records: 1 }]);
-  expect(s.oktaConflicts).toEqual({ total: 1, link: 1, quarantine: 0, undecided: 0, byStatus: { ACTIVE: 1 } });
+  expect(s.oktaConflicts).toEqual({ total: 1, link: 1, quarantine: 0, byStatus: { ACTIVE: 1 } });
 });
 
 test('every problem goes to the CSV as it comes; fixes only when asked for', () => {
@@ -124,22 +124,24 @@ test('the text report: what a sync would do, problems with their effect, fixes a
     durationMs: 1234,
     source: { id: 'ldap://dc1 ou=people', entriesRead: 101 },
     state: { path: '/var/lib/x/state.db', exists: false, users: 0, linked: 0 },
-    okta: { orgUrl: 'https://corp.okta.com', match: 'login', requests: 90, writes: 0, rateLimited: 0, loginChecks: 90 },
+    okta: { orgUrl: 'https://corp.okta.com', match: 'login', requests: 1, writes: 0, rateLimited: 0, mirror: { users: 90, full: true } },
     ...c.summary(),
     csv: { path: '/tmp/p.csv', rows: 52, includesFixes: false },
   };
   const text = formatPreflight(report);
   expect(text).toContain('Preflight of ldap://dc1 ou=people: 100 users read (101 directory entries), no state yet (/var/lib/x/state.db).');
-  expect(text).toContain('Okta https://corp.okta.com checked read-only: 90 requests (0 writes), 90 logins looked up; okta.match: login.');
+  expect(text).toContain(
+    "Okta https://corp.okta.com read, nothing written: 1 requests (0 writes) refreshed a copy of the agent's mirror of Okta (90 users read, every user); okta.match: login.",
+  );
   expect(text).toContain('Nothing was written to Okta or to the state.');
   expect(text).toMatch(/would be created\s+88\n/);
-  expect(text).toMatch(/would be linked to the Okta user holding its login\s+1\n/);
+  expect(text).toMatch(/would be linked to the Okta user its okta.match rules find\s+1\n/);
   expect(text).toMatch(/missing required attribute\s+validate\.required\s+10\s+10\s+quarantine 10\n/);
   expect(text).toMatch(/invalid phone number\s+phone\.invalid\s+20\s+40\s+dropped 40\n/);
   expect(text).toMatch(/fixed automatically \(not problems\)\s+type\s+records\s+values\n[- ]+\nphone number rewritten to E\.164\s+phone\.normalized\s+50\s+50/);
   expect(text).toContain('Quarantined by step: checks 10');
   expect(text).toContain('Skipped by rule: service-accounts 1');
-  expect(text).toContain('Logins already held in Okta: 1 (would be linked 1, quarantined 0); Okta status: ACTIVE 1');
+  expect(text).toContain('New records meeting an existing Okta user: 1 (would be linked 1, quarantined 0); Okta status: ACTIVE 1');
   expect(text).toMatch(/invalid phone number \(phone\.invalid\): 20 records\n\s+dn\s+attribute\s+before → after\s+detail/);
   expect(text).toContain('"n/a" → ∅ (dropped)');
   expect(text).toContain('"415 555 0100" → "+14155550100"');

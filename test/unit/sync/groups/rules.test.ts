@@ -61,12 +61,13 @@ function runGroup(anchor: string, name: string | null, over: Partial<RunGroupRow
 }
 
 describe("this run's entries", () => {
-  test('runUserKind: created, deleted in the directory, missing, and everything else seen', () => {
+  test('runUserKind: created or linked on first contact (manageable this run), deleted in the directory, missing, and everything else seen', () => {
     expect(runUserKind({ kind: 'create' })).toBe('create');
+    expect(runUserKind({ kind: 'link' })).toBe('create');
     expect(runUserKind({ kind: 'missing', why: 'deleted in the directory' })).toBe('deleted');
     expect(runUserKind({ kind: 'missing', why: 'moved out of scope' })).toBe('deleted');
     expect(runUserKind({ kind: 'missing', why: 'not found in the directory' })).toBe('missing');
-    for (const kind of ['update', 'unchanged', 'link', 'quarantine']) expect(runUserKind({ kind })).toBe('seen');
+    for (const kind of ['update', 'drift', 'unchanged', 'quarantine']) expect(runUserKind({ kind })).toBe('seen');
   });
 
   test('runGroupOf: the name, its key (ignoring case, beyond ASCII too) and the member DNs normalised, once each', () => {
