@@ -193,7 +193,6 @@ export async function planFrom(
   }
 }
 
-
 /**
  * The users: every record the directory shows (all of them, or those changed since `since`, plus
  * the quarantined ones), then the managed users it no longer shows (a full run: every managed user
