@@ -114,7 +114,7 @@ function unicodePwd(password: string): Buffer {
   return Buffer.from(`"${password}"`, 'utf16le');
 }
 
-function makeSambaAd(info: SambaAdInfo): SambaAd {
+export function makeSambaAd(info: SambaAdInfo): SambaAd {
   const ca = readFileSync(info.caFile, 'utf8');
   const tlsOptions: ConnectionOptions = { ca: [ca], checkServerIdentity: () => undefined };
   const adminCredentials: LdapCredentials = { url: info.url, bindDn: info.adminUpn, bindPassword: info.adminPassword };

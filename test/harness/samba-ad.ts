@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'ldapts';
 import { currentRunDir, registerServer, unregisterServer } from './run-dir';
@@ -94,7 +94,7 @@ async function chooseHost(): Promise<string> {
   );
 }
 
-async function provision(dir: string): Promise<void> {
+async function provision(dir: string, dnsBackend: 'NONE' | 'SAMBA_INTERNAL'): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'provision.log');
   try {
@@ -107,7 +107,7 @@ async function provision(dir: string): Promise<void> {
         `--realm=${AD_REALM}`,
         `--domain=${AD_DOMAIN}`,
         '--server-role=dc',
-        '--dns-backend=NONE',
+        `--dns-backend=${dnsBackend}`,
         '--use-rfc2307',
         `--adminpass=${AD_ADMIN_PASSWORD}`,
         '--host-name=dc1',
@@ -178,26 +178,21 @@ async function bindWorks(url: string, user: string, password: string): Promise<b
   }
 }
 
-/** Provisions and starts a DC in `dir`. Resolves when simple binds over LDAP and LDAPS work. */
-export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: number } = {}): Promise<SambaAdInfo> {
+/**
+ * Provisions and starts a DC in `dir`. Resolves when simple binds over LDAP and LDAPS work.
+ * `restorable`: provisioned with Samba's DNS partitions (the DNS server does not run), which
+ * `samba-tool domain backup restore` needs.
+ */
+export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: number; restorable?: boolean } = {}): Promise<SambaAdInfo> {
   const host = await chooseHost();
   const t0 = Date.now();
-  await provision(dir);
+  await provision(dir, opts.restorable ? 'SAMBA_INTERNAL' : 'NONE');
   const provisionMs = Date.now() - t0;
   patchConfig(dir, host);
-  const logFile = path.join(dir, 'samba.out');
   const t1 = Date.now();
-  const model = process.env.SAMBA_PROCESS_MODEL ? ['-M', process.env.SAMBA_PROCESS_MODEL] : [];
-  const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1', ...model], {
-    logFile,
-    cwd: dir,
-    env: SAMBA_ENV,
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn samba');
-  registerServer({ kind: 'samba', pid, dir, startedBy: process.pid });
+  const pid = await launchSambaAd(dir, host, opts);
   const baseDn = 'DC=example,DC=test';
-  const info: SambaAdInfo = {
+  return {
     host,
     url: `ldap://${host}:389`,
     ldapsUrl: `ldaps://${host}:636`,
@@ -212,11 +207,28 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
     caFile: path.join(dir, 'private', 'tls', 'ca.pem'),
     dir,
     pid,
-    timings: { provisionMs, startMs: 0 },
+    timings: { provisionMs, startMs: Date.now() - t1 },
   };
+}
+
+/**
+ * Starts samba on a provisioned (or restored) DC directory whose smb.conf binds `host`; resolves with
+ * its pid when simple binds over LDAP and LDAPS work (registered for the run's cleanup).
+ */
+export async function launchSambaAd(dir: string, host: string, opts: { startTimeoutMs?: number } = {}): Promise<number> {
+  const logFile = path.join(dir, 'samba.out');
+  const model = process.env.SAMBA_PROCESS_MODEL ? ['-M', process.env.SAMBA_PROCESS_MODEL] : [];
+  const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1', ...model], {
+    logFile,
+    cwd: dir,
+    env: SAMBA_ENV,
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not spawn samba');
+  registerServer({ kind: 'samba', pid, dir, startedBy: process.pid });
   const deadline = Date.now() + (opts.startTimeoutMs ?? 90000);
-  for (const url of [info.url, info.ldapsUrl]) {
-    while (!(await bindWorks(url, info.adminUpn, info.adminPassword))) {
+  for (const url of [`ldap://${host}:389`, `ldaps://${host}:636`]) {
+    while (!(await bindWorks(url, `Administrator@${AD_REALM.toLowerCase()}`, AD_ADMIN_PASSWORD))) {
       if (!isAlive(pid)) {
         unregisterServer(pid);
         throw new Error(`samba exited during startup. Log tail:\n${tailFile(logFile)}`);
@@ -229,8 +241,31 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
       await sleep(100);
     }
   }
-  info.timings.startMs = Date.now() - t1;
-  return info;
+  return pid;
+}
+
+/**
+ * A DC restored from an offline backup of the DC in `dir` (samba-tool domain backup offline, then
+ * restore): Samba restores a backup as a new DC, `newServerName`, with its own invocationId, into
+ * `targetDir`, configured for `host` like a provisioned one. Not started.
+ */
+export async function restoreSambaAdBackup(dir: string, targetDir: string, host: string, newServerName: string): Promise<void> {
+  const backups = path.join(path.dirname(targetDir), `${path.basename(targetDir)}-backup`);
+  mkdirSync(backups, { recursive: true });
+  const tool = findBinary('samba-tool');
+  await run(tool, ['domain', 'backup', 'offline', `--targetdir=${backups}`, '-s', path.join(dir, 'etc', 'smb.conf')], { timeoutMs: 180000, env: SAMBA_ENV });
+  const file = readdirSync(backups).find((f) => f.endsWith('.tar.bz2'));
+  if (!file) throw new Error(`samba-tool domain backup offline wrote no .tar.bz2 into ${backups}`);
+  await run(
+    tool,
+    ['domain', 'backup', 'restore', `--backup-file=${path.join(backups, file)}`, `--targetdir=${targetDir}`, `--newservername=${newServerName}`],
+    {
+      timeoutMs: 180000,
+      env: SAMBA_ENV,
+    },
+  );
+  rmSync(backups, { recursive: true, force: true });
+  patchConfig(targetDir, host);
 }
 
 /**

@@ -67,6 +67,7 @@ export interface SlapdServer {
   readonly configPassword: string;
   /** Where the configuration, data, log and (with TLS) certificates live; removed by stop(). */
   readonly dir: string;
+  /** The running slapd's process id (a new one after `restart`). */
   readonly pid: number;
   readonly logFile: string;
   /** Root-DN credentials for ldap-ops helpers. */
@@ -93,6 +94,10 @@ export interface SlapdServer {
   logTail(lines?: number): string;
   /** Kills slapd (SIGTERM, SIGKILL after 10 s) and removes `dir`. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: the connections drop, `dir` (configuration and data) stays for `restart`. */
+  kill(): Promise<void>;
+  /** Starts slapd again on the same port with the same configuration and data (after `kill`). */
+  restart(): Promise<void>;
 }
 
 /** A slapd started with startTlsSlapd: ldaps:// on a second port and StartTLS on `url`. */
@@ -237,7 +242,7 @@ async function launch(layout: Layout, urls: string[], rootCreds: LdapCredentials
 
 function makeServer(
   layout: Layout,
-  pid: number,
+  launched: { pid: number; relaunch: () => Promise<number> },
   port: number,
   baseDn: string,
   rootDn: string,
@@ -250,6 +255,7 @@ function makeServer(
   const rootCredentials: LdapCredentials = { url, bindDn: rootDn, bindPassword: rootPassword };
   const serviceCredentials: LdapCredentials = { url, bindDn: serviceDn, bindPassword: SERVICE_ACCOUNT_PASSWORD };
   let stopped: Promise<void> | undefined;
+  let pid = launched.pid;
   const root = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(rootCredentials, fn);
   return {
     url,
@@ -263,7 +269,9 @@ function makeServer(
     configDn: 'cn=admin,cn=config',
     configPassword: rootPassword,
     dir: layout.dir,
-    pid,
+    get pid() {
+      return pid;
+    },
     logFile: layout.logFile,
     rootCredentials,
     serviceCredentials,
@@ -294,6 +302,18 @@ function makeServer(
         rmSync(layout.dir, { recursive: true, force: true });
       })();
       return stopped;
+    },
+    async kill() {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      while (isAlive(pid)) await sleep(10);
+      unregisterServer(pid);
+    },
+    async restart() {
+      pid = await launched.relaunch();
     },
   };
 }
@@ -335,8 +355,16 @@ async function startWith(opts: TlsSlapdOptions, tls: boolean): Promise<SlapdServ
       const ldapsPort = tls ? await freePort() : 0;
       const urls = [`ldap://127.0.0.1:${port}/`, ...(tls ? [`ldaps://127.0.0.1:${ldapsPort}/`] : [])];
       try {
-        const pid = await launch(layout, urls, { url: `ldap://127.0.0.1:${port}`, bindDn: rootDn, bindPassword: rootPassword }, opts);
-        const server = makeServer(layout, pid, port, baseDn, rootDn, rootPassword, tlsOptions && { options: tlsOptions, ldapsPort });
+        const relaunch = () => launch(layout, urls, { url: `ldap://127.0.0.1:${port}`, bindDn: rootDn, bindPassword: rootPassword }, opts);
+        const server = makeServer(
+          layout,
+          { pid: await relaunch(), relaunch },
+          port,
+          baseDn,
+          rootDn,
+          rootPassword,
+          tlsOptions && { options: tlsOptions, ldapsPort },
+        );
         if (!certs) return track(server);
         return track(
           Object.assign(server, {

@@ -145,8 +145,9 @@ export async function openldapAdapter(scenario: string): Promise<DirectoryAdapte
 const UAC_ENABLED = '544'; // NORMAL_ACCOUNT | PASSWD_NOTREQD: enabled without a password
 const UAC_DISABLED = '546'; // … | ACCOUNTDISABLE
 
-export async function adAdapter(scenario: string): Promise<DirectoryAdapter> {
-  const ad: SambaAd = await getSambaAd();
+/** On the run's shared DC, or on `dc` (a test file's own, see harness/samba-private). */
+export async function adAdapter(scenario: string, dc?: SambaAd): Promise<DirectoryAdapter> {
+  const ad: SambaAd = dc ?? (await getSambaAd());
   const sc = await ad.createScenario(scenario, { unique: true });
   const base = sc.dn;
   const movedOu = `OU=moved,${base}`;
