@@ -14,6 +14,8 @@ const RUN_PREFIX = 'ldap-okta-sync-run-';
 
 export interface ServerRecord {
   kind: 'slapd' | 'samba';
+  /** A Samba DC of one test file's own (harness/samba-private), not the run's shared one. */
+  private?: boolean;
   pid: number;
   /** The server's own directory; its path appears on the server's command line (checked before killing). */
   dir: string;

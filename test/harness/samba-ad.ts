@@ -183,7 +183,7 @@ async function bindWorks(url: string, user: string, password: string): Promise<b
  * `restorable`: provisioned with Samba's DNS partitions (the DNS server does not run), which
  * `samba-tool domain backup restore` needs.
  */
-export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: number; restorable?: boolean } = {}): Promise<SambaAdInfo> {
+export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: number; restorable?: boolean; private?: boolean } = {}): Promise<SambaAdInfo> {
   const host = await chooseHost();
   const t0 = Date.now();
   await provision(dir, opts.restorable ? 'SAMBA_INTERNAL' : 'NONE');
@@ -215,7 +215,7 @@ export async function startSambaAdProcess(dir: string, opts: { startTimeoutMs?: 
  * Starts samba on a provisioned (or restored) DC directory whose smb.conf binds `host`; resolves with
  * its pid when simple binds over LDAP and LDAPS work (registered for the run's cleanup).
  */
-export async function launchSambaAd(dir: string, host: string, opts: { startTimeoutMs?: number } = {}): Promise<number> {
+export async function launchSambaAd(dir: string, host: string, opts: { startTimeoutMs?: number; private?: boolean } = {}): Promise<number> {
   const logFile = path.join(dir, 'samba.out');
   const model = process.env.SAMBA_PROCESS_MODEL ? ['-M', process.env.SAMBA_PROCESS_MODEL] : [];
   const child = spawnDaemon(findBinary('samba'), ['-s', path.join(dir, 'etc', 'smb.conf'), '-i', '-d', process.env.SAMBA_DEBUG ?? '1', ...model], {
@@ -225,7 +225,7 @@ export async function launchSambaAd(dir: string, host: string, opts: { startTime
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn samba');
-  registerServer({ kind: 'samba', pid, dir, startedBy: process.pid });
+  registerServer({ kind: 'samba', pid, dir, startedBy: process.pid, ...(opts.private ? { private: true } : {}) });
   const deadline = Date.now() + (opts.startTimeoutMs ?? 90000);
   for (const url of [`ldap://${host}:389`, `ldaps://${host}:636`]) {
     while (!(await bindWorks(url, `Administrator@${AD_REALM.toLowerCase()}`, AD_ADMIN_PASSWORD))) {

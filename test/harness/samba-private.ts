@@ -31,7 +31,7 @@ export interface PrivateSambaAd extends SambaAd {
 export async function startPrivateSambaAd(name: string): Promise<PrivateSambaAd> {
   const root = mkdtempSync(path.join(currentRunDir(), `samba-${name}-`));
   let dir = path.join(root, 'dc');
-  const info = await startSambaAdProcess(dir, { restorable: true });
+  const info = await startSambaAdProcess(dir, { restorable: true, private: true });
   let pid = info.pid;
   const halt = async () => {
     await stopProcessGroup(pid, 15000);
@@ -44,14 +44,14 @@ export async function startPrivateSambaAd(name: string): Promise<PrivateSambaAd>
     },
     halt,
     async start() {
-      pid = await launchSambaAd(dir, info.host);
+      pid = await launchSambaAd(dir, info.host, { private: true });
     },
     async restoreFromBackup(newServerName) {
       await halt();
       const restored = path.join(root, `restored-${newServerName.toLowerCase()}`);
       await restoreSambaAdBackup(dir, restored, info.host, newServerName);
       dir = restored;
-      pid = await launchSambaAd(dir, info.host);
+      pid = await launchSambaAd(dir, info.host, { private: true });
     },
     async stop() {
       await halt();

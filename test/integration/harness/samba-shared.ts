@@ -20,7 +20,7 @@ export function expectOneSharedDc(ad: SambaAd): void {
   for (const u of uses) expect(u).toMatchObject({ pid: ad.pid, host: ad.host });
   expect(
     registeredServers(currentRunDir())
-      .filter((s) => s.kind === 'samba')
+      .filter((s) => s.kind === 'samba' && !s.private)
       .map((s) => s.pid),
   ).toEqual([ad.pid]);
 }
