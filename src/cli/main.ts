@@ -112,7 +112,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .addOption(configOption())
     .option('--json', 'as JSON')
     .addHelpText('after', `\n${EXPLAIN_HELP}`)
-    .action(async (key: string, o: Parameters<typeof cmdExplain>[1]) => run(async () => (await cmdExplain(key, o, io)) as ExitCode)());
+    .action(async (key: string, o: Parameters<typeof cmdExplain>[1]) => run(() => cmdExplain(key, o, io))());
 
   program
     .command('run')
@@ -129,7 +129,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     .action(async (o: Parameters<typeof cmdConfigValidate>[0]) => run(() => cmdConfigValidate(o, io))());
   config
     .command('schema')
-    .description('print the JSON schema of the configuration file')
+    .description('print the JSON schema of the configuration file (the same for every file)')
+    .addOption(configOption())
     .action(async (o: Parameters<typeof cmdConfigSchema>[0]) => run(() => cmdConfigSchema(o, io))());
 
   program

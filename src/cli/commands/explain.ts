@@ -14,15 +14,11 @@ import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
-/** Exit codes only `explain` uses. */
-export const EXPLAIN_EXIT = { NOT_FOUND: 9, AMBIGUOUS: 10 } as const;
-export type ExplainExitCode = ExitCode | (typeof EXPLAIN_EXIT)[keyof typeof EXPLAIN_EXIT];
-
 export const EXPLAIN_HELP = `Exit codes of explain (besides the common ones):
   9   the key matches no user (in the directory or in the state)
   10  the key matches several users (listed; name one by its anchor or DN)`;
 
-export async function cmdExplain(key: string, opts: { config: string; json?: boolean }, io: Io): Promise<ExplainExitCode> {
+export async function cmdExplain(key: string, opts: { config: string; json?: boolean }, io: Io): Promise<ExitCode> {
   if (!key.trim()) {
     io.err('ldap-okta-sync: explain needs an anchor, a login or a DN');
     return EXIT.USAGE;
@@ -41,12 +37,12 @@ export async function cmdExplain(key: string, opts: { config: string; json?: boo
       io.err(
         `ldap-okta-sync: no user matches ${JSON.stringify(key)} (looked for an anchor, a DN or a login-like attribute in the directory, and an anchor, login, Okta id or DN in the state)`,
       );
-      return EXPLAIN_EXIT.NOT_FOUND;
+      return EXIT.NOT_FOUND;
     }
     if (result.kind === 'ambiguous') {
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       io.err(formatCandidates(key, result.candidates));
-      return EXPLAIN_EXIT.AMBIGUOUS;
+      return EXIT.AMBIGUOUS;
     }
     io.out(opts.json ? JSON.stringify(result, null, 2) : formatExplanation(result));
     return EXIT.OK;
