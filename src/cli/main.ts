@@ -16,11 +16,11 @@ import { cmdStatus } from './commands/status';
 import { cmdSync } from './commands/sync';
 import { describeError, exitCodeOf } from './errors';
 import { EXIT, EXIT_HELP, type ExitCode } from './exit-codes';
-import { processIo, type Io } from './io';
+import { createProcessIo, type Io } from './io';
 
 const DEFAULT_CONFIG = process.env.LDAP_OKTA_SYNC_CONFIG ?? '/etc/ldap-okta-sync/config.yaml';
 
-export async function main(argv: string[], io: Io = processIo): Promise<ExitCode> {
+export async function main(argv: string[], io: Io = createProcessIo()): Promise<ExitCode> {
   let code: ExitCode = EXIT.OK;
   const program = new Command('ldap-okta-sync')
     .description('Sync users from Active Directory / LDAP into Okta (profiles only; passwords stay in the directory).')

@@ -2,7 +2,10 @@
  * YAML parsing with source positions: maps a key path (as zod or a compiler reports it) back to
  * the line and column in the file, so every configuration error names file, line and key.
  */
-import { isMap, isSeq, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+
+/** Expansions of aliases (`*name`) a configuration may use; more is an alias bomb (billion laughs). */
+export const MAX_ALIAS_COUNT = 100;
 import type { KeyPath } from '../util/config-check';
 
 export interface ParsedYaml {
@@ -47,5 +50,21 @@ export function parseYamlWithPositions(text: string): ParsedYaml {
     return best?.range ? pos(best.range[0]) : undefined;
   }
 
-  return { value: syntaxErrors.length ? undefined : doc.toJS({ maxAliasCount: 100 }), syntaxErrors, positionOf };
+  if (syntaxErrors.length) return { value: undefined, syntaxErrors, positionOf };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), syntaxErrors, positionOf };
+  } catch (e) {
+    // yaml throws (without a position) when aliases expand too often: point at the first alias
+    let at = 0;
+    visit(doc, {
+      Alias(_, node) {
+        at = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const message = /alias/i.test((e as Error).message)
+      ? `aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies of their anchors (an alias bomb?)`
+      : (e as Error).message;
+    return { value: undefined, syntaxErrors: [{ ...pos(at), message }], positionOf };
+  }
 }

@@ -17,7 +17,7 @@ import type { SampleForecast, SampleScale } from '../../sample/forecast';
 import type { Action } from '../../sync/plan/types';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { Io } from '../io';
+import { closed, type Io } from '../io';
 import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
 /** The plan phase of a sync, read-only. The caller closes the spools. */
@@ -67,7 +67,10 @@ function sampleForecastOf(scale: SampleScale, planned: PlannedRun, agent: Agent)
 export async function printPlan(agent: Agent, planned: PlannedRun, limit: number, io: Io): Promise<void> {
   const firstContacts = firstContactsOf(agent, planned, limit);
   const groups = agent.config.groups ? formatGroupPlan(planned.groups, agent.state, limit, firstContacts) : undefined;
-  for (const chunk of planText(planned, { limit, groups, forecast: forecastOf(agent, planned) })) io.out(chunk);
+  for (const chunk of planText(planned, { limit, groups, forecast: forecastOf(agent, planned) })) {
+    if (closed(io.stdout)) return; // the reader went away (`plan | head`)
+    io.out(chunk);
+  }
 }
 
 export async function cmdPlan(
@@ -101,6 +104,7 @@ export async function cmdPlan(
           safeguard: verdict.ok ? null : verdict.reasons,
         });
         for (const chunk of config.groups ? withJsonMember(doc, groupPlanJson(planned.groups, agent.state, firstContacts)) : doc) {
+          if (closed(io.stdout)) break; // the reader went away (`plan --json | head`)
           io.stdout.write(chunk);
         }
       } else {

@@ -11,6 +11,7 @@ export function exitCodeOfReport(r: RunReport): ExitCode {
   if (r.outcome === 'ok') return EXIT.OK;
   if (r.outcome === 'quarantined') return EXIT.QUARANTINED;
   if (r.outcome === 'stopped') return EXIT.SAFEGUARD;
+  if (r.outcome === 'interrupted') return EXIT.INTERRUPTED;
   return EXIT.INTERNAL;
 }
 
