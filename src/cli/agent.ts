@@ -52,7 +52,7 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
       onRetry: (i) => log.debug('retrying Okta request', i),
       onRateWait: (bucket, ms, why) => log.info('waiting for Okta rate limit', { bucket, waitMs: Math.round(ms), why }),
     });
-  const state = StateStore.open(config.state.path, { readonly: opts.readonly });
+  const state = StateStore.open(config.state.path, { readonly: opts.readonly, notice: (m) => log.warn(m) });
   const pipeline = compile(loaded);
   const source = createDirectorySource(config.source, config.groups);
   return {

@@ -27,6 +27,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside rootDir
     .version((require('../../package.json') as { version: string }).version)
     .addHelpText('after', `\n${EXIT_HELP}\n\nThe configuration defaults to $LDAP_OKTA_SYNC_CONFIG or /etc/ldap-okta-sync/config.yaml.`)
+    .option('--debug', 'on an error, print its stack trace too (for a bug report)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
@@ -156,7 +157,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
-    io.err(`ldap-okta-sync: ${describeError(e)}`);
+    io.err(`ldap-okta-sync: ${describeError(e, { debug: !!program.opts<{ debug?: boolean }>().debug })}`);
     return exitCodeOf(e);
   }
 }

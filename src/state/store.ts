@@ -2,7 +2,7 @@
  * The agent's state: one SQLite database (see db.ts) with typed repositories. Open it read-write
  * for runs, read-only for commands that must write nothing (plan, status, explain).
  */
-import { openDatabase, type Db } from './db';
+import { openDatabase, type Db, type OpenOptions } from './db';
 import { UsersRepo } from './users';
 import { JournalRepo, RunLock, RunsRepo, WatermarksRepo } from './runs';
 import { PlanSpool } from './spool';
@@ -37,9 +37,10 @@ export class StateStore {
     this.okta = new OktaFactsRepo(db);
   }
 
-  static open(path: string, opts: { readonly?: boolean; now?: () => Date } = {}): StateStore {
+  /** Throws a StateError (state/errors.ts) when the file is not a usable state. */
+  static open(path: string, opts: { readonly?: boolean; now?: () => Date } & OpenOptions = {}): StateStore {
     const readonly = opts.readonly ?? false;
-    return new StateStore(openDatabase(path, readonly ? 'readonly' : 'readwrite'), readonly, opts.now ?? (() => new Date()));
+    return new StateStore(openDatabase(path, readonly ? 'readonly' : 'readwrite', { notice: opts.notice }), readonly, opts.now ?? (() => new Date()));
   }
 
   /** A fresh plan spool (temp tables; never part of the state file). */
@@ -91,6 +92,7 @@ export class StateStore {
   }
 }
 
+export { StateError, sqliteError } from './errors';
 export type { UserRow, AppliedWrite } from './users';
 export type { RunRow, RunOutcome, JournalEntry } from './runs';
 export type { SpooledAction, PlanSpool } from './spool';

@@ -7,6 +7,9 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** A stack frame line as Node prints them: output a person should never see without --debug. */
+export const STACK_FRAME = /\n\s+at .+[:(]\d+:\d+\)?/;
 export const BIN = join(ROOT, 'bin', 'ldap-okta-sync');
 
 function newestMtime(dir: string): number {
@@ -55,9 +58,10 @@ export interface Running {
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+/** `as`: run as another user (uid/gid), e.g. to meet a permission the test runner (root) would not. */
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, as?: { uid: number; gid: number }): Running {
   ensureBuilt();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

@@ -58,7 +58,7 @@ export async function cmdQuarantine(opts: QuarantineOpts, io: Io): Promise<ExitC
   const loaded = loadConfig(opts.config);
   const { config } = loaded;
   printConfigWarnings(loaded, io);
-  const state = StateStore.open(config.state.path, { readonly: true });
+  const state = StateStore.open(config.state.path, { readonly: true, notice: (m) => io.err(`warning: ${m}`) });
   let entries: QuarantineEntry[];
   try {
     entries = quarantineEntries(state, opts.step);

@@ -10,7 +10,7 @@ export async function cmdStatus(opts: { config: string; json?: boolean; runs?: n
   const loaded = loadConfig(opts.config);
   const { config } = loaded;
   printConfigWarnings(loaded, io);
-  const state = StateStore.open(config.state.path, { readonly: true });
+  const state = StateStore.open(config.state.path, { readonly: true, notice: (m) => io.err(`warning: ${m}`) });
   try {
     const runs = state.runs.latest(opts.runs ?? 10);
     const users = state.users.counts();

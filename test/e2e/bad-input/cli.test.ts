@@ -3,15 +3,11 @@
  * bomb is a configuration error with file and line, a sync stopped by SIGTERM has its own exit code.
  * Never a stack trace.
  */
-import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { EXIT } from '../../../src/cli/exit-codes';
 import { cleanupEnv, FAST_LIMITS, scenarioDir, sync } from '../../helpers/agent';
 import { ldifAgentConfig, peopleLdif } from '../../helpers/ldif-scenario';
-import { start } from '../../helpers/process';
-
-/** A stack frame line as Node prints them. */
-export const STACK_FRAME = /\n\s+at .+[:(]\d+:\d+\)?/;
+import { STACK_FRAME, start } from '../../helpers/process';
 
 let sim: OktaSimulator;
 const env = scenarioDir('bad-input-cli');
@@ -47,7 +43,12 @@ test('item 11: `plan | head`: a stdout closed by the reader ends the command qui
 
 test('item 12: a YAML alias bomb is a configuration error (exit 3) with file and line, not a crash', async () => {
   const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 12; i++) lines.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 12; i++)
+    lines.push(
+      `l${i}: &l${i} [${Array(10)
+        .fill(i === 1 ? '*a' : `*l${i - 1}`)
+        .join(',')}]`,
+    );
   const file = env.file('bomb.yaml', lines.join('\n') + '\n');
   const r = await run('config', 'validate', '-c', file);
   expect(r.all).not.toMatch(STACK_FRAME);
