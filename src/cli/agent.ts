@@ -43,9 +43,6 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
   const { config } = loaded;
   const log = opts.log;
   for (const w of loaded.warnings) log.warn(formatIssue(w));
-  if (config.source.type === 'ldap' && !config.source.tls.rejectUnauthorized) {
-    log.warn('TLS certificate verification of the directory is OFF (source.tls.rejectUnauthorized: false)');
-  }
   const oktaClient =
     opts.oktaClient ??
     new SdkOktaClient(config.okta, {

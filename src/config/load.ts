@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, sourceSchema, type Config } from './schema';
+import { configSchema, configSchemaWithoutSecrets, sourceSchema, type Config } from './schema';
+import { secretFileWarning } from './secret';
+import { Secret } from '../util/secret';
 import { semanticChecks, transformChecks } from './checks';
 import { transformsSchema } from '../transform/schema';
 import { formatPath, type CheckIssue, type KeyPath } from '../util/config-check';
@@ -50,7 +52,15 @@ export interface LoadedConfig {
   locate(issues: readonly CheckIssue[]): ConfigIssue[];
 }
 
-export function loadConfig(file: string): LoadedConfig {
+export interface LoadOptions {
+  /**
+   * Resolve the secret references (default). false: check their syntax only, for commands that talk
+   * to no server (status, quarantine); the secrets then cannot be revealed.
+   */
+  secrets?: boolean;
+}
+
+export function loadConfig(file: string, opts: LoadOptions = {}): LoadedConfig {
   const abs = resolve(file);
   let text: string;
   try {
@@ -58,10 +68,10 @@ export function loadConfig(file: string): LoadedConfig {
   } catch (e) {
     throw new ConfigError([{ file: abs, path: '', message: `cannot read the configuration file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
   }
-  return parseConfigText(text, abs);
+  return parseConfigText(text, abs, opts);
 }
 
-export function parseConfigText(text: string, file: string): LoadedConfig {
+export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): LoadedConfig {
   const baseDir = dirname(file);
   const parsed = parseYamlWithPositions(text);
   if (parsed.syntaxErrors.length) {
@@ -71,8 +81,12 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the configuration must be a YAML mapping (source:, okta:, transforms:, …)' }]);
   }
   const raw = parsed.value as Record<string, unknown>;
-  const result = configSchema.safeParse(raw);
+  const resolveSecrets = opts.secrets ?? true;
+  const result = (resolveSecrets ? configSchema : configSchemaWithoutSecrets).safeParse(raw);
   const issues: ConfigIssue[] = result.success ? [] : zodIssues(result.error.issues, parsed, file);
+  // a `__proto__` key never reaches the schema's output (it would vanish without a word)
+  for (const path of protoKeys(raw, []))
+    issues.push(located(parsed, file, path, "'__proto__' is not a key: it is an internal of JavaScript objects", '__proto__'));
 
   // the transforms are compiled whenever their own section parses, so their mistakes are listed too
   const transforms = result.success ? { success: true as const, data: result.data.transforms } : transformsSchema.safeParse(raw.transforms);
@@ -86,6 +100,12 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   const config = resolvePaths(result.data, baseDir);
   const warnings: ConfigIssue[] = [];
   for (const i of semanticChecks(config)) (i.severity === 'warning' ? warnings : issues).push(checkIssue(parsed, file, i));
+  if (resolveSecrets) {
+    for (const [path, secret] of secretsOf(config, [])) {
+      const warning = secretFileWarning(secret);
+      if (warning) warnings.push({ ...located(parsed, file, path, warning), severity: 'warning' });
+    }
+  }
   if (issues.length) throw new ConfigError(sortIssues(issues));
   const locate = (later: readonly CheckIssue[]) => sortIssues(later.map((i) => checkIssue(parsed, file, i)));
   return { config, file, baseDir, warnings: sortIssues(warnings), locate };
@@ -110,6 +130,9 @@ function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string
       for (const k of i.keys) out.push(located(parsed, file, path, `unknown key "${k}"`, k));
     } else if (i.code === 'invalid_type' && valueAt(parsed.value, path) === undefined) {
       out.push(located(parsed, file, path, 'is required'));
+    } else if (i.code === 'invalid_key') {
+      // a record's key refused by its key schema: say why, not only "Invalid key in record"
+      out.push(located(parsed, file, path, i.issues.map((k) => k.message).join('; ')));
     } else if (i.code === 'invalid_union' && 'note' in i && i.note === 'No matching discriminator') {
       out.push(located(parsed, file, [...path, 'type'], 'must be one of: ldap, ldif'));
     } else {
@@ -117,6 +140,21 @@ function zodIssues(zissues: z.core.$ZodIssue[], parsed: ParsedYaml, file: string
     }
   }
   return sortIssues(out);
+}
+
+/** Key paths of the mappings that have a `__proto__` key. */
+function protoKeys(value: unknown, path: (string | number)[]): KeyPath[] {
+  if (value === null || typeof value !== 'object') return [];
+  const out: KeyPath[] = Object.prototype.hasOwnProperty.call(value, '__proto__') && !Array.isArray(value) ? [path] : [];
+  for (const [k, v] of Object.entries(value)) out.push(...protoKeys(v, [...path, Array.isArray(value) ? Number(k) : k]));
+  return out;
+}
+
+/** Every secret of a loaded configuration with its key path. */
+function secretsOf(value: unknown, path: (string | number)[]): [KeyPath, Secret][] {
+  if (value instanceof Secret) return [[path, value]];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => secretsOf(v, [...path, Array.isArray(value) ? Number(k) : k]));
 }
 
 function valueAt(value: unknown, path: KeyPath): unknown {

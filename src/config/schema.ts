@@ -15,7 +15,8 @@ import { lifecycleSchema, safeguardsSchema } from '../sync/schema';
 import { stateSchema } from '../state/schema';
 import { scheduleSchema } from '../daemon/schema';
 import { LOG_FORMATS, LOG_LEVELS } from '../util/log';
-import { secretRef } from './secret';
+import { secretRef, unresolvedSecretRef } from './secret';
+import type { Secret } from '../util/secret';
 
 const logFields = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info').describe('Log level.'),
@@ -23,20 +24,28 @@ const logFields = z.strictObject({
 });
 const logSchema = logFields.default(() => logFields.parse({})).describe('Logging.');
 
-/** The `source:` section, its secret resolved while loading. */
-export const sourceSchema = sourceSection(secretRef);
+/** The `source:` section, its secret checked but not resolved. */
+export const sourceSchema = sourceSection(unresolvedSecretRef);
 
-export const configSchema = z.strictObject({
-  source: sourceSchema,
-  okta: oktaSection(secretRef),
-  transforms: transformsSchema,
-  groups: groupsSchema.optional(),
-  lifecycle: lifecycleSchema,
-  safeguards: safeguardsSchema,
-  state: stateSchema,
-  schedule: scheduleSchema,
-  log: logSchema,
-});
+/** The file's schema, with secret fields made by `secret` (resolving them, or only checking their syntax). */
+function composeConfigSchema(secret: (what: string) => z.ZodType<Secret, string>) {
+  return z.strictObject({
+    source: sourceSection(secret),
+    okta: oktaSection(secret),
+    transforms: transformsSchema,
+    groups: groupsSchema.optional(),
+    lifecycle: lifecycleSchema,
+    safeguards: safeguardsSchema,
+    state: stateSchema,
+    schedule: scheduleSchema,
+    log: logSchema,
+  });
+}
+
+/** The configuration schema; secrets resolved while parsing. */
+export const configSchema = composeConfigSchema(secretRef);
+/** The same, secret references checked but not resolved (commands that talk to no server). */
+export const configSchemaWithoutSecrets = composeConfigSchema(unresolvedSecretRef);
 
 export type Config = z.output<typeof configSchema>;
 

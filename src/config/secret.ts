@@ -6,39 +6,33 @@
  * Why resolution is injected into the stage schemas rather than done by them: resolving reads the
  * environment and files, which is the loader's business, not a stage's. A stage that has a secret
  * field (directory/schema.ts: bindPassword, okta/schema.ts: token) builds its section from a
- * {@link secretRef}-shaped factory it is given; config/schema.ts gives it this one. The stages so
- * declare "a secret goes here" and its output type (Secret) without importing config/.
+ * {@link secretRef}-shaped factory it is given; config/schema.ts gives it one of two:
+ * {@link secretRef} resolves the reference, {@link unresolvedSecretRef} only checks its syntax, for
+ * commands that talk to no server (status, quarantine) and so need no secret. The stages so declare
+ * "a secret goes here" and its output type (Secret) without importing config/.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { Secret, SECRET_REFERENCE } from '../util/secret';
 
 export type SecretResult = { ok: true; secret: Secret } | { ok: false; message: string };
 
+const NOT_A_REFERENCE =
+  'must be a secret reference such as ${env:NAME}, ${file:/path} or ${credential:NAME}; secrets are never written in the configuration itself';
+
 /** Resolve one reference; never throws, never puts the secret value in a message. */
 export function resolveSecret(reference: string, env: NodeJS.ProcessEnv = process.env): SecretResult {
   const m = SECRET_REFERENCE.exec(reference.trim());
-  if (!m) {
-    return {
-      ok: false,
-      message: 'must be a secret reference such as ${env:NAME}, ${file:/path} or ${credential:NAME}; secrets are never written in the configuration itself',
-    };
-  }
+  if (!m) return { ok: false, message: NOT_A_REFERENCE };
   const [, kind, name] = m;
   if (kind === 'env') {
     const v = env[name];
     if (v === undefined || v === '') return { ok: false, message: `environment variable ${name} (from ${reference}) is not set or empty` };
     return { ok: true, secret: new Secret(v, reference) };
   }
-  let path = name;
-  if (kind === 'credential') {
-    const dir = env.CREDENTIALS_DIRECTORY;
-    if (!dir) return { ok: false, message: `${reference}: CREDENTIALS_DIRECTORY is not set (is the service started with LoadCredential=${name}:…?)` };
-    path = join(dir, name);
-  } else if (!isAbsolute(path)) {
-    return { ok: false, message: `${reference}: the file path must be absolute` };
-  }
+  const path = secretFilePath(reference, env);
+  if (typeof path !== 'string') return path ?? { ok: false, message: NOT_A_REFERENCE };
   try {
     const v = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     if (v === '') return { ok: false, message: `${reference}: file ${path} is empty` };
@@ -48,6 +42,40 @@ export function resolveSecret(reference: string, env: NodeJS.ProcessEnv = proces
   }
 }
 
+/** The file a `${file:}` or `${credential:}` reference reads; undefined for `${env:}`. */
+function secretFilePath(reference: string, env: NodeJS.ProcessEnv): string | { ok: false; message: string } | undefined {
+  const m = SECRET_REFERENCE.exec(reference.trim());
+  if (!m || m[1] === 'env') return undefined;
+  const [, kind, name] = m;
+  if (kind === 'credential') {
+    const dir = env.CREDENTIALS_DIRECTORY;
+    if (!dir) return { ok: false, message: `${reference}: CREDENTIALS_DIRECTORY is not set (is the service started with LoadCredential=${name}:…?)` };
+    return join(dir, name);
+  }
+  return isAbsolute(name) ? name : { ok: false, message: `${reference}: the file path must be absolute` };
+}
+
+/**
+ * A warning when the file a secret is read from may be read by its group or by everyone (mode
+ * 0640, 0644, …): the secret is then only as safe as every account on the machine.
+ */
+export function secretFileWarning(secret: Secret, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = secretFilePath(secret.reference, env);
+  if (typeof path !== 'string') return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined; // it was read a moment ago; gone now, nothing to warn about
+  }
+  if ((mode & 0o044) === 0) return undefined;
+  const who = mode & 0o004 ? 'every account on this machine' : "the members of the file's group";
+  return `the secret file ${path} has mode ${mode.toString(8).padStart(4, '0')}: ${who} can read it; make it 0600, owned by the agent's user (or use a systemd credential, \${credential:NAME})`;
+}
+
+const describeSecret = (what: string) =>
+  `${what}, as a reference: \${env:NAME}, \${file:/absolute/path} or \${credential:NAME} (systemd LoadCredential=). Never the secret itself.`;
+
 /**
  * A secret field of the configuration: a reference (documented in the JSON schema), resolved to a
  * {@link Secret} while parsing; an unresolvable reference is an issue on that key.
@@ -55,7 +83,7 @@ export function resolveSecret(reference: string, env: NodeJS.ProcessEnv = proces
 export function secretRef(what: string): z.ZodType<Secret, string> {
   return z
     .string()
-    .describe(`${what}, as a reference: \${env:NAME}, \${file:/absolute/path} or \${credential:NAME} (systemd LoadCredential=). Never the secret itself.`)
+    .describe(describeSecret(what))
     .transform((ref, ctx): Secret => {
       const r = resolveSecret(ref);
       if (!r.ok) {
@@ -63,5 +91,22 @@ export function secretRef(what: string): z.ZodType<Secret, string> {
         return z.NEVER;
       }
       return r.secret;
+    });
+}
+
+/**
+ * A secret field whose reference is checked (the same syntax) but not resolved: the {@link Secret}
+ * has no value. For commands that talk to no server.
+ */
+export function unresolvedSecretRef(what: string): z.ZodType<Secret, string> {
+  return z
+    .string()
+    .describe(describeSecret(what))
+    .transform((ref, ctx): Secret => {
+      if (!SECRET_REFERENCE.test(ref.trim())) {
+        ctx.addIssue({ code: 'custom', message: NOT_A_REFERENCE });
+        return z.NEVER;
+      }
+      return new Secret(undefined, ref);
     });
 }

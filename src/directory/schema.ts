@@ -181,6 +181,14 @@ export function checkSource(source: SourceConfig): CheckIssue[] {
   if (source.changeTracking.method === 'usn' && source.flavor !== 'ad') {
     issues.push({ path: ['source', 'changeTracking', 'method'], message: 'usn change tracking needs flavor: ad' });
   }
+  if (!source.tls.rejectUnauthorized) {
+    issues.push({
+      path: ['source', 'tls', 'rejectUnauthorized'],
+      severity: 'warning',
+      message:
+        "the directory's TLS certificate is not verified: whoever sits between the agent and the directory can read the bind password and the data. Give the CA that signed it with tls.caFile instead",
+    });
+  }
   const caFile = source.tls.caFile;
   if (caFile && !existsSync(caFile)) issues.push({ path: ['source', 'tls', 'caFile'], message: `file ${caFile} does not exist` });
   if (source.startTls && source.url.toLowerCase().startsWith('ldaps:')) {

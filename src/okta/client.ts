@@ -11,7 +11,7 @@ import { createGovernedExecutor, noRequests, type GovernedRequestExecutor, type 
 import { OktaError, OktaFatalError, toOktaError } from './errors';
 import { RateGovernor, type Bucket } from './governor';
 import { oktaUnreachable } from './net';
-import type { Profile } from './profile';
+import { newProfile, type Profile } from './profile';
 import type { SeenLimits } from './rate-limits';
 import { parseUserSchema, type UserSchema } from './user-schema';
 import { loadSdk } from './sdk';
@@ -104,6 +104,21 @@ export interface OktaClient {
 
 /** What the client needs of the `okta:` section: the connection settings (not what the sync does with Okta: match, drift, mirror). */
 export type OktaConnection = Omit<OktaConfig, 'match' | 'drift' | 'mirror'>;
+
+/**
+ * One read that proves Okta answers and takes the token, before a command that needs Okta reads the
+ * whole directory: GET /api/v1/users/me (the token's own user; an org that has none answers 404,
+ * which proves as much). Throws {@link OktaFatalError} when Okta cannot be asked.
+ */
+export async function checkOktaAccess(client: Pick<OktaClient, 'getUser'>): Promise<void> {
+  try {
+    await client.getUser('me');
+  } catch (e) {
+    if (e instanceof OktaFatalError) throw e;
+    const err = toOktaError(e);
+    throw new OktaFatalError(err.status === 403 ? 'auth' : 'unreachable', `Okta could not be asked: ${err.message}`, { cause: err });
+  }
+}
 
 export interface OktaClientHooks {
   onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
@@ -375,7 +390,7 @@ function toGroup(g: unknown): OktaGroup {
 /** The SDK returns model classes (and pages plain JSON); the agent works with plain data. */
 function toUser(u: unknown): OktaUser {
   const user = u as { id?: string; status?: string; profile?: object; created?: unknown; lastUpdated?: unknown };
-  const profile: Profile = {};
+  const profile: Profile = newProfile();
   for (const [k, v] of Object.entries(user.profile ?? {})) if (v !== undefined) profile[k] = v as Profile[string];
   return { id: String(user.id), status: String(user.status), profile, created: iso(user.created), lastUpdated: iso(user.lastUpdated) };
 }

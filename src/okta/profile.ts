@@ -5,6 +5,26 @@
 export type ProfileValue = string | number | boolean | null | string[] | number[];
 export type Profile = Record<string, ProfileValue>;
 
+/**
+ * Profiles inherit nothing: an attribute named like a member of Object.prototype (`toString`,
+ * `valueOf`, `constructor`) reads as absent unless set. (A class whose prototype is a null-prototype
+ * object keeps V8's fast properties, unlike Object.create(null).)
+ */
+const Inheritless = function () {} as unknown as new () => Profile;
+Inheritless.prototype = Object.create(null) as object;
+
+/** A new profile that inherits nothing, with the attributes of `from` when given. */
+export function newProfile(from?: Readonly<Record<string, ProfileValue>>): Profile {
+  const p = new Inheritless();
+  if (from) for (const k of Object.keys(from)) p[k] = from[k];
+  return p;
+}
+
+/** The value of an attribute of any profile (a plain object from JSON too): its own value only, never an inherited one. */
+export function attributeOf(profile: Readonly<Profile>, name: string): ProfileValue | undefined {
+  return Object.prototype.hasOwnProperty.call(profile, name) ? profile[name] : undefined;
+}
+
 const MARKS = /\p{M}+/gu;
 const NEEDS_WORK = /[^a-z0-9@._\-+]/;
 

@@ -1,7 +1,7 @@
 /**
  * The `okta:` config section: the org users are written to, first-contact matching rules, request
- * pacing. src/config/schema.ts composes it. The schema checks everything there is to check here,
- * so this section has no semantic checks of its own.
+ * pacing. src/config/schema.ts composes it. The schema checks everything there is to check here
+ * (the org URL included: https, no credentials in it), so this section has no semantic checks of its own.
  */
 import { z } from 'zod';
 import type { Secret } from '../util/secret';
@@ -61,6 +61,36 @@ const mirrorSchema = mirrorFields
 
 export type MirrorConfig = z.output<typeof mirrorSchema>;
 
+/** Hosts of this machine, where plain http stays on the machine (the simulator). */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The org URL: https (the API token is sent with every request), no user name or password in it;
+ * plain http only to this machine, for the simulator.
+ */
+const orgUrlSchema = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, 'must be the org URL without a path or trailing slash, e.g. https://corp.okta.com')
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return; // the pattern has said what is wrong
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password (user:password@host): the API token (okta.token) is the credential' });
+    }
+    if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'plain http would send the API token in cleartext: use https:// (http:// is accepted only to this machine, localhost or 127.0.0.1, for the simulator)',
+      });
+    }
+  })
+  .describe('Okta org URL, e.g. https://corp.okta.com (no trailing slash). https only; http:// only to this machine (the built-in simulator).');
+
 /**
  * The `okta:` section. `secret` makes the API token field: a reference in the file, a Secret once
  * parsed; the composer of the configuration resolves it while loading (config/secret.ts).
@@ -68,10 +98,7 @@ export type MirrorConfig = z.output<typeof mirrorSchema>;
 export function oktaSection(secret: (what: string) => z.ZodType<Secret, string>) {
   return z
     .strictObject({
-      orgUrl: z
-        .string()
-        .regex(/^https?:\/\/[^/\s]+$/, 'must be the org URL without a path or trailing slash, e.g. https://corp.okta.com')
-        .describe('Okta org URL, e.g. https://corp.okta.com (no trailing slash).'),
+      orgUrl: orgUrlSchema,
       token: secret('Okta API token (SSWS)'),
       activate: z.boolean().default(true).describe('Activate users when they are created (false: create them STAGED).'),
       provider: z

@@ -24,7 +24,7 @@
 import { DirectoryError, type SourcePage, type SourceRecord } from '../directory/types';
 import { OktaFatalError } from '../okta/errors';
 import { describeOktaUser, findMatch, matchedBesidesLogin } from '../okta/matching';
-import { normalizeLogin, type Profile } from '../okta/profile';
+import { newProfile, normalizeLogin, type Profile } from '../okta/profile';
 import { BASE_USER_SCHEMA, profileProblems, type UserSchema } from '../okta/user-schema';
 import type { OktaConfig } from '../okta/schema';
 import type { OktaMirror, PlanSpool, StateStore, UserRow } from '../state/store';
@@ -256,7 +256,7 @@ export function toDesired(record: SourceRecord, o: TransformOutcome): Desired {
     return { kind: 'quarantine', anchor: record.anchor, dn: record.dn, step: 'login', reason: 'the transforms produced no login' };
   }
   // attributes without a value are not sent on create and are cleared on update (see diffProfiles)
-  const profile: Profile = {};
+  const profile: Profile = newProfile();
   for (const [k, v] of Object.entries(o.profile)) if (v !== null && v !== undefined) profile[k] = v;
   return { kind: 'ok', anchor: record.anchor, dn: record.dn, disabled: record.disabled, profile, login, loginSource: o.loginSource };
 }

@@ -31,7 +31,7 @@ import type {
   TraceStep,
 } from './types';
 
-import { profileValuesEqual, type Profile } from '../okta/profile';
+import { attributeOf, newProfile, profileValuesEqual, type Profile } from '../okta/profile';
 import { TransformRunError } from './errors';
 export { TransformRunError };
 
@@ -130,7 +130,7 @@ class CompiledPipeline implements Pipeline {
     const st: RunState = {
       record,
       attrs: record.attributes,
-      profile: {},
+      profile: newProfile(),
       row: null,
       nowIso: this.nowIso,
       ctx,
@@ -219,16 +219,16 @@ function failed(step: CompiledStep, st: RunState, e: unknown): void {
 }
 
 function traced(step: CompiledStep, st: RunState): void | Promise<void> {
-  const before: Profile = { ...st.profile };
+  const before: Profile = newProfile(st.profile);
   const done = () => {
     const after = st.profile;
     const changed: TraceStep['changed'] = {};
     for (const k in after) {
       // an attribute the step added counts as changed, even when it added null
-      if (!(k in before) || !profileValuesEqual(before[k], after[k])) changed[k] = { before: before[k], after: after[k] };
+      if (!(k in before) || !profileValuesEqual(before[k], after[k])) changed[k] = { before: attributeOf(before, k), after: after[k] };
     }
     for (const k in before) if (!(k in after)) changed[k] = { before: before[k], after: null };
-    const entry: TraceStep = { step: step.name, kind: step.kind, changed, profile: { ...after } };
+    const entry: TraceStep = { step: step.name, kind: step.kind, changed, profile: newProfile(after) };
     if (st.stop) entry.outcome = st.stop.kind;
     st.trace!.push(entry);
   };

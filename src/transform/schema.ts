@@ -13,7 +13,19 @@ export const STEP_KINDS = ['map', 'set', 'when', 'skip', 'normalize', 'lookup', 
 const template = (what: string) =>
   z.string().describe(`${what}. A template: literal text with {expression} placeholders, e.g. "{sAMAccountName | lower}@corp.example".`);
 const condition = z.string().min(1).describe('A condition expression (no braces), e.g. "employeeType == \'Contractor\' and not $disabled".');
-const attrName = z.string().min(1).describe('An Okta profile attribute name (case-sensitive).');
+/**
+ * Names of JavaScript object internals: as attribute names they would be read back as functions
+ * (`constructor`) or dropped (`__proto__`, which the configuration loader refuses as a key anywhere),
+ * so they are refused wherever a step names an attribute. (Profiles are null-prototype objects
+ * besides, so no other inherited name can leak in.)
+ */
+const OBJECT_INTERNALS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const attrName = z
+  .string()
+  .min(1)
+  .refine((n) => !OBJECT_INTERNALS.has(n), { error: (i) => `'${String(i.input)}' is not an attribute name: it is an internal of JavaScript objects` })
+  .describe('An Okta profile attribute name (case-sensitive).');
 const attrList = (what: string) => z.array(attrName).describe(what);
 const attrSelection = z
   .union([z.literal('*'), z.array(attrName)])

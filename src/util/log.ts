@@ -27,7 +27,9 @@ export interface LogOptions {
 const TOKEN_PATTERNS: [RegExp, string][] = [
   [/\bSSWS\s+[A-Za-z0-9_\-.]+/g, 'SSWS [redacted]'],
   [/\b(Bearer|DPoP)\s+[A-Za-z0-9_\-.=]+/g, '$1 [redacted]'],
-  [/("?(?:password|passwd|userPassword|unicodePwd|token|secret)"?\s*[:=]\s*)("[^"]*"|[^\s,}]+)/gi, '$1[redacted]'],
+  // `password=…`, `"token":"…"`, `bindPassword: …` (a name ending in one of the words); not a key
+  // path of the configuration (`okta.token: …` in a config warning is followed by prose, not a secret)
+  [/(?<![.\w])("?\w*(?:password|passwd|pwd|token|secret)"?\s*[:=]\s*)("[^"]*"|[^\s,}]+)/gi, '$1[redacted]'],
 ];
 
 export function scrub(text: string): string {

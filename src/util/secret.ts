@@ -13,15 +13,17 @@
  */
 
 export class Secret {
-  readonly #value: string;
+  readonly #value: string | undefined;
+  /** `value` undefined: a reference that was checked but not resolved (the command needs no secret). */
   constructor(
-    value: string,
+    value: string | undefined,
     readonly reference: string,
   ) {
     this.#value = value;
   }
   /** The secret itself: call only where it is handed to a client library. */
   reveal(): string {
+    if (this.#value === undefined) throw new Error(`the secret ${this.reference} was not resolved: the command was started without loading secrets`);
     return this.#value;
   }
   toString(): string {

@@ -55,7 +55,8 @@ export async function cmdQuarantine(opts: QuarantineOpts, io: Io): Promise<ExitC
     io.err('ldap-okta-sync: choose one of --json and --csv');
     return EXIT.USAGE;
   }
-  const loaded = loadConfig(opts.config);
+  // reads the state file only: the secrets (directory, Okta) are checked, not needed
+  const loaded = loadConfig(opts.config, { secrets: false });
   const { config } = loaded;
   printConfigWarnings(loaded, io);
   const state = StateStore.open(config.state.path, { readonly: true, notice: (m) => io.err(`warning: ${m}`) });

@@ -7,7 +7,8 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
 export async function cmdStatus(opts: { config: string; json?: boolean; runs?: number }, io: Io): Promise<ExitCode> {
-  const loaded = loadConfig(opts.config);
+  // reads the state file only: the secrets (directory, Okta) are checked, not needed
+  const loaded = loadConfig(opts.config, { secrets: false });
   const { config } = loaded;
   printConfigWarnings(loaded, io);
   const state = StateStore.open(config.state.path, { readonly: true, notice: (m) => io.err(`warning: ${m}`) });

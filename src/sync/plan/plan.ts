@@ -19,7 +19,7 @@ import type { LifecycleConfig } from '../schema';
 import type { OktaUser } from '../../okta/client';
 import type { MatchDecision } from '../../okta/matching';
 import type { OktaConfig } from '../../okta/schema';
-import { normalizeLogin, profileValuesEqual, type Profile } from '../../okta/profile';
+import { attributeOf, normalizeLogin, profileValuesEqual, type Profile } from '../../okta/profile';
 import type { UserRow } from '../../state/users';
 import { driftChanges } from './drift';
 import { decideFirstContact, type FirstContactLookups } from './first-contact';
@@ -52,10 +52,11 @@ export function diffProfiles(applied: Profile | null, desired: Profile): Attribu
   const changes: AttributeChange[] = [];
   const before = applied ?? {};
   for (const [attribute, after] of Object.entries(desired)) {
-    if (!profileValuesEqual(before[attribute], after)) changes.push({ attribute, before: before[attribute], after });
+    const was = attributeOf(before, attribute);
+    if (!profileValuesEqual(was, after)) changes.push({ attribute, before: was, after });
   }
   for (const attribute of Object.keys(before)) {
-    if (!(attribute in desired) && before[attribute] !== null) changes.push({ attribute, before: before[attribute], after: null });
+    if (attributeOf(desired, attribute) === undefined && before[attribute] !== null) changes.push({ attribute, before: before[attribute], after: null });
   }
   return byAttribute(changes);
 }

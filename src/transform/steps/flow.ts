@@ -1,5 +1,6 @@
 /** `skip` (drop a record by rule) and `when` (conditional block of nested steps). */
 import { truthy } from '../expr/values';
+import { newProfile } from '../../okta/profile';
 import type { CompiledStep, Path, RunState, StepCompiler } from './common';
 import type { TransformStep } from '../schema';
 
@@ -50,7 +51,7 @@ export function compileWhen(
           step: name,
           kind: 'when',
           changed: {},
-          profile: { ...st.profile },
+          profile: newProfile(st.profile),
           note: yes ? 'condition true: steps' : spec.else ? 'condition false: else' : 'condition false: nothing to do',
         });
       }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HookHost } from '../hook/host';
 import type { HookConfig } from '../schema';
-import type { Profile } from '../../okta/profile';
+import { newProfile, type Profile } from '../../okta/profile';
 import { TransformRunError } from '../errors';
 import { finding, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
@@ -74,7 +74,7 @@ function checkProfile(v: Record<string, unknown> | null): Profile | string {
   if (!v || typeof v !== 'object') return `expected the record (an object), got ${v === null ? 'null' : typeof v}`;
   const prof = v.profile as Record<string, unknown> | undefined;
   if (!prof || typeof prof !== 'object' || Array.isArray(prof)) return 'it has no profile object';
-  const out: Profile = {};
+  const out: Profile = newProfile();
   for (const [k, x] of Object.entries(prof)) {
     if (x === undefined) continue;
     if (x === null || typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))) {

@@ -99,7 +99,7 @@ test('certificate verification is on by default: an untrusted certificate is a T
 test('verification can be turned off for a lab server, and the agent says so on every run', async () => {
   const r = await cli('sync', '-c', config('noverify', source({ url: ldap.ldapsUrl, verify: false })), '--json');
   expect(r.code).toBe(0);
-  expect(r.err).toMatch(/TLS certificate verification of the directory is OFF/);
+  expect(r.err).toMatch(/source.tls.rejectUnauthorized: the directory's TLS certificate is not verified/);
 });
 
 test('a configured anchor attribute identifies users instead of entryUUID', async () => {

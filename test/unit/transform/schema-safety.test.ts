@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { transformsSchema } from '../../../src/transform/schema';
+import type { Profile } from '../../../src/okta/profile';
+import { diffProfiles } from '../../../src/sync/plan/plan';
+import { compileOk, ctx, rec } from './helpers';
 
 describe('transforms schema', () => {
   const json = z.toJSONSchema(transformsSchema, { io: 'input' }) as Record<string, unknown>;
@@ -65,5 +68,31 @@ describe('no JavaScript evaluation of configuration', () => {
     }
     expect(files.length).toBeGreaterThan(20);
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('issue 9 item 3: no attribute name reads an inherited value (profiles inherit nothing)', () => {
+  test('map targets named like Object.prototype members are plain attributes: traced from nothing, no inherited value anywhere', async () => {
+    const p = compileOk([{ map: { login: '{uid}@x.test', toString: '{uid}', valueOf: '{cn}' } }, { set: { hasOwnProperty: 'x' } }]);
+    const o = await p.run(rec({ uid: 'ann', cn: 'Ann' }), ctx(), { trace: true });
+    expect(o.kind).toBe('ok');
+    if (o.kind !== 'ok') return;
+    expect(o.trace!.steps[0].changed).toEqual({
+      login: { before: undefined, after: 'ann@x.test' },
+      toString: { before: undefined, after: 'ann' },
+      valueOf: { before: undefined, after: 'Ann' },
+    });
+    expect(o.trace!.steps[1].changed).toEqual({ hasOwnProperty: { before: undefined, after: 'x' } });
+    for (const profile of [o.profile, o.trace!.steps[0].profile]) {
+      expect('constructor' in profile).toBe(false);
+      expect('isPrototypeOf' in profile).toBe(false);
+      expect((profile as Record<string, unknown>).constructor).toBeUndefined();
+    }
+  });
+
+  test('the plan compares an attribute named like an Object.prototype member as any other', () => {
+    expect(diffProfiles({ login: 'a@x.test' }, { login: 'a@x.test', toString: 'x' })).toEqual([{ attribute: 'toString', before: undefined, after: 'x' }]);
+    expect(diffProfiles({ login: 'a@x.test' }, { login: 'a@x.test' })).toEqual([]);
+    expect(diffProfiles(JSON.parse('{"login":"a@x.test","valueOf":"v"}') as Profile, { login: 'a@x.test', valueOf: 'v' })).toEqual([]);
   });
 });

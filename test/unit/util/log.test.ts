@@ -37,3 +37,11 @@ test('scrub masks token headers and password assignments in free text', () => {
   expect(scrub('Authorization: SSWS 00abc.def-ghi')).toBe('Authorization: SSWS [redacted]');
   expect(scrub('{"password":"p@ss"}')).toBe('{"password":[redacted]}');
 });
+
+test('a key path of the configuration followed by prose (a config warning) is not a secret assignment', () => {
+  expect(scrub('config.yaml:8:3: okta.token: the secret file /x has mode 0644')).toBe('config.yaml:8:3: okta.token: the secret file /x has mode 0644');
+  expect(scrub('config.yaml:5:3: source.bindPassword: environment variable X is not set')).toBe(
+    'config.yaml:5:3: source.bindPassword: environment variable X is not set',
+  );
+  expect(scrub('bindPassword: hunter2 token=abc unicodePwd: x')).toBe('bindPassword: [redacted] token=[redacted] unicodePwd: [redacted]');
+});
