@@ -37,7 +37,7 @@ export function describeError(e: unknown, opts: { debug?: boolean } = {}): strin
 function messageOf(e: unknown): string {
   if (e instanceof ConfigError) return `configuration error${e.issues.length > 1 ? `s (${e.issues.length})` : ''}:\n${e.message}`;
   if (e instanceof UserSchemaMismatch) return `configuration error: ${e.message}`;
-  if (e instanceof DirectoryError) return `directory error (${e.kind}): ${e.message}`;
+  if (e instanceof DirectoryError) return `directory error (${e.kind === 'base-dn' ? 'base DN' : e.kind}): ${e.message}`;
   if (e instanceof OktaFatalError) return `Okta ${e.kind === 'auth' ? 'authentication' : 'connection'} error: ${e.message}`;
   if (e instanceof OrgMismatchError) return `wrong Okta org: ${e.message}`;
   if (e instanceof StateError) return `state error: ${e.message}`;

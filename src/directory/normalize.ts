@@ -18,6 +18,45 @@ export function normalizeAttributes(raw: Record<string, unknown>, skip: Readonly
   return out;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Text attributes hold text. ldapts and the LDIF parser hand over a value that is not UTF-8 as
+ * bytes (a Buffer); in an attribute not declared binary (`binary`: lower-cased names, the flavour's
+ * and source.binaryAttributes) such a value is decoded when it is valid UTF-8 after all, and is
+ * otherwise what is wrong with the record: returned, one problem per attribute, as the reason to
+ * quarantine it ({@link problemText}) rather than sent on as base64 text. Changes `attributes` in place.
+ */
+export function decodeText(attributes: Attributes, binary: ReadonlySet<string>): { attribute: string; message: string }[] {
+  const bad: { attribute: string; message: string }[] = [];
+  for (const [name, values] of Object.entries(attributes)) {
+    if (binary.has(name) || !values.some((v) => Buffer.isBuffer(v))) continue;
+    let invalid: Buffer | undefined;
+    attributes[name] = values.map((v) => {
+      if (!Buffer.isBuffer(v)) return v;
+      try {
+        return UTF8.decode(v);
+      } catch {
+        invalid ??= v;
+        return v;
+      }
+    });
+    if (invalid) {
+      const bytes = [...invalid.subarray(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join(' ') + (invalid.length > 12 ? ' …' : '');
+      bad.push({
+        attribute: name,
+        message: `${name}: a value is not valid UTF-8 (bytes ${bytes}); only attributes declared binary (source.binaryAttributes) may hold bytes`,
+      });
+    }
+  }
+  return bad;
+}
+
+/** The problems of {@link decodeText} as a record's `problem`, or undefined when there are none. */
+export function problemText(problems: readonly { message: string }[]): string | undefined {
+  return problems.length ? problems.map((p) => p.message).join('; ') : undefined;
+}
+
 /** AD objectGUID bytes → canonical GUID string (the first three groups are little-endian). */
 export function guidToString(b: Buffer): string {
   if (b.length !== 16) throw new Error(`objectGUID must be 16 bytes, got ${b.length}`);

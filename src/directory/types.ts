@@ -19,6 +19,11 @@ export interface SourceRecord {
   attributes: Attributes;
   /** Disabled in the directory (AD: userAccountControl bit 0x2 or accountExpires in the past). */
   disabled: boolean;
+  /**
+   * Why the record cannot be used as the directory gave it (a text value that is not UTF-8): the
+   * record path quarantines it under its anchor (step `directory`) without running the transforms.
+   */
+  problem?: string;
 }
 
 /** A record the reader could not turn into a SourceRecord (e.g. no anchor). It is quarantined, never dropped silently. */
@@ -32,10 +37,13 @@ export interface SourcePage {
   rejected: RejectedEntry[];
 }
 
-/** Thrown for directory failures that stop a run; `kind` selects the exit code. */
+/**
+ * Thrown for directory failures that stop a run. `kind` says which step failed: the server cannot
+ * be reached, TLS, the bind, a base DN that does not exist (`base-dn`), a search, or the LDIF file.
+ */
 export class DirectoryError extends Error {
   constructor(
-    readonly kind: 'unreachable' | 'bind' | 'tls' | 'search' | 'ldif',
+    readonly kind: 'unreachable' | 'bind' | 'tls' | 'base-dn' | 'search' | 'ldif',
     message: string,
     options?: { cause?: unknown },
   ) {

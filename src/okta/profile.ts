@@ -69,3 +69,106 @@ export const OKTA_PROFILE_LIMITS: Readonly<Record<string, { min?: number; max: n
 };
 export const OKTA_GROUP_NAME_MAX = 255;
 export const OKTA_GROUP_DESCRIPTION_MAX = 1024;
+
+/**
+ * The longest text the agent sends for an attribute that has no limit of its own in
+ * {@link OKTA_PROFILE_LIMITS}: Okta's spec names none for most attributes (title, department,
+ * custom attributes), so the agent holds every value to the longest limit the base profile names
+ * (postalAddress, 4,096 characters). A value past it is a data error, not a profile.
+ */
+export const OKTA_TEXT_MAX = 4096;
+
+/** Length limits of one attribute, in characters (code points), inclusive. */
+export interface TextLimits {
+  min?: number;
+  max: number;
+}
+
+/** The limits the agent knows for an attribute: Okta's base profile table, else {@link OKTA_TEXT_MAX}. */
+export function baseProfileLimits(attribute: string): TextLimits {
+  return Object.prototype.hasOwnProperty.call(OKTA_PROFILE_LIMITS, attribute) ? OKTA_PROFILE_LIMITS[attribute] : { max: OKTA_TEXT_MAX };
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Characters as Okta counts them: code points (an emoji is one, not two UTF-16 units). */
+export function textLength(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+const BIDI_NAMES: Readonly<Record<number, string>> = {
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
+  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
+  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE',
+};
+
+/**
+ * Characters no profile value may hold: C0 controls but tab and line feed (a carriage return only
+ * before a line feed), DEL and C1 controls (what mis-decoded text leaves behind), lone surrogates
+ * (not text: they cannot be sent as UTF-8), and the bidirectional embeddings, overrides and isolates
+ * that make a value display in another order than it is stored (`Ann \u202Egnp.exe`).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A value Okta would refuse or a person would misread: which attribute, what kind, in words. */
+export interface ProfileValueProblem {
+  attribute: string;
+  kind: 'characters' | 'length';
+  message: string;
+}
+
+/** What is wrong with one text value of `attribute`, or undefined. */
+function textProblem(attribute: string, s: string, limits: TextLimits): ProfileValueProblem | undefined {
+  const characters = (message: string): ProfileValueProblem => ({ attribute, kind: 'characters', message });
+  const length = (message: string): ProfileValueProblem => ({ attribute, kind: 'length', message });
+  const bad = FORBIDDEN.exec(s);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const at = textLength(s.slice(0, bad.index)) + 1;
+    if (BIDI_NAMES[code]) {
+      return characters(`${attribute} contains ${hex} (${BIDI_NAMES[code]}) at character ${at}, which makes text display in another order than it is stored`);
+    }
+    if (code >= 0xd800 && code <= 0xdfff) return characters(`${attribute} contains a lone surrogate (${hex}) at character ${at}: not text`);
+    return characters(`${attribute} contains ${hex} (a control character) at character ${at}; Okta takes no control characters but tab and newline`);
+  }
+  const n = textLength(s);
+  if (n > limits.max) return length(`${attribute} is ${n} characters; Okta takes at most ${limits.max}`);
+  if (limits.min !== undefined && n < limits.min) return length(`${attribute} is ${n} characters; Okta takes at least ${limits.min}`);
+  return undefined;
+}
+
+/**
+ * What Okta would refuse, or a person would misread, in a profile's text values (arrays element by
+ * element): forbidden characters and lengths outside the limits. One message per attribute, in
+ * the profile's order. The one check every record passes after its transforms, whatever they say
+ * (transform/steps/okta-limits.ts). `limitsOf` gives an attribute's limits: by default Okta's base
+ * profile table and {@link OKTA_TEXT_MAX}; limits read from the org's user schema can be passed
+ * instead (or merged in front of the default) without touching the character rules.
+ */
+export function profileValueProblems(profile: Readonly<Profile>, limitsOf: (attribute: string) => TextLimits = baseProfileLimits): ProfileValueProblem[] {
+  const out: ProfileValueProblem[] = [];
+  for (const attribute of Object.keys(profile)) {
+    const v = profile[attribute];
+    const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    for (const s of texts) {
+      const problem = textProblem(attribute, s, limitsOf(attribute));
+      if (problem) {
+        out.push(problem);
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -139,6 +139,8 @@ export class RecordPath {
 
   private async transform(record: SourceRecord, previous: UserRow | undefined, trace: boolean): Promise<TransformOutcome> {
     const { state, spool, okta } = this.deps;
+    // the directory gave something no transform should see (a text value that is not UTF-8)
+    if (record.problem) return { kind: 'quarantine', anchor: record.anchor, step: 'directory', reason: record.problem, findings: [] };
     try {
       return await this.deps.pipeline.run(
         record,

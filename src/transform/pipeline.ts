@@ -17,6 +17,7 @@ import { compileLookup } from './steps/lookup';
 import { compileUsername } from './steps/username';
 import { compileValidate } from './steps/validate';
 import { compileHook } from './steps/hook';
+import { oktaLimitsStep } from './steps/okta-limits';
 import type {
   CompileError,
   CompileOptions,
@@ -89,7 +90,8 @@ export function compilePipeline(steps: unknown, options: CompileOptions): Compil
     }
   };
 
-  const top = compileSteps(parsed.steps, [], '');
+  // whatever the steps say, a profile Okta would refuse is quarantined (after every configured step)
+  const top = [...compileSteps(parsed.steps, [], ''), oktaLimitsStep()];
   if (c.errors.length) return { ok: false, errors: c.errors };
   return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.writes, c.profileAttrs === null, c.usesAsync, c.resources) };
 }

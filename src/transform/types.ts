@@ -24,6 +24,7 @@ export type FindingType =
   | 'validate.email'
   | 'validate.e164'
   | 'validate.length'
+  | 'validate.characters'
   | 'validate.unique'
   | 'hook.error'
   | 'hook.timeout'

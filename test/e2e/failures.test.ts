@@ -82,7 +82,7 @@ test('wrong bind password: exit 4, a clear message, the password nowhere, state 
   const r = await cli('sync', '-c', writeConfig('badpw', { password: 'not-the-password-x9' }));
   expect(r.code).toBe(4);
   expect(r.err).toContain(`bind as ${ldap.serviceDn} to ${ldap.url} failed`);
-  expect(r.err).toMatch(/invalid credentials/);
+  expect(r.err).toMatch(/invalidCredentials \(LDAP result 49\)/);
   expect(r.out + r.err).not.toContain('not-the-password-x9');
   expect(usersTable(join(env.dir, 'state.db'))).toEqual(before);
   expect(sim.requests.writes()).toHaveLength(0);
@@ -90,7 +90,7 @@ test('wrong bind password: exit 4, a clear message, the password nowhere, state 
   const st = await cli('status', '-c', writeConfig('badpw', {}), '--json');
   const runs = JSON.parse(st.out).runs as { outcome: string; error: string }[];
   expect(runs[0].outcome).toBe('failed');
-  expect(runs[0].error).toMatch(/invalid credentials/);
+  expect(runs[0].error).toMatch(/invalidCredentials/);
 });
 
 test('directory server down: exit 4, names the URL, state untouched', async () => {

@@ -10,11 +10,13 @@
  * so a connection that dropped once is never used again.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, InvalidCredentialsError, type Control, type Entry, type SearchOptions, type SearchResult } from 'ldapts';
+import { Client, ResultCodeError, type Control, type Entry, type SearchOptions, type SearchResult } from 'ldapts';
 import type { LdapSourceConfig } from '../schema';
 import type { DirectoryReads } from '../source';
 import { DirectoryError } from '../types';
+import { describeResult, serverTextOf } from './result-codes';
 
 export type { Control, Entry, SearchOptions, SearchResult };
 
@@ -91,8 +93,11 @@ export class LdapConnection implements Searcher {
 }
 
 function tlsOptionsOf(cfg: LdapSourceConfig): ConnectionOptions {
-  const host = new URL(cfg.url).hostname;
-  const opts: ConnectionOptions = { rejectUnauthorized: cfg.tls.rejectUnauthorized, servername: cfg.tls.serverName ?? host };
+  const host = new URL(cfg.url).hostname.replace(/^\[(.*)\]$/, '$1');
+  // SNI carries host names only (RFC 6066): for an IP address the certificate is checked against
+  // the address itself, and Node would warn (DEP0123) on every connection if it were set
+  const servername = cfg.tls.serverName ?? (isIP(host) ? undefined : host);
+  const opts: ConnectionOptions = { rejectUnauthorized: cfg.tls.rejectUnauthorized, ...(servername ? { servername } : {}) };
   if (cfg.tls.caFile) {
     try {
       opts.ca = readFileSync(cfg.tls.caFile);
@@ -108,12 +113,22 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENET
 const CONNECTION_LOST = /Connection closed before message response|Socket connection not established/i;
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|altname|certificate|SSL|wrong version number/i;
 
+/**
+ * A failure of `during` (StartTLS, bind, `search of <base>`, …) as a DirectoryError whose kind says
+ * which step failed: unreachable, tls, bind, base-dn (the base DN does not exist) or search. LDAP
+ * result codes are named, with what to do (result-codes.ts).
+ */
 export function mapError(e: unknown, cfg: LdapSourceConfig, during: string): DirectoryError {
   if (e instanceof DirectoryError) return e;
   const err = e as NodeJS.ErrnoException & { code?: string | number };
   const msg = err?.message ?? String(e);
-  if (e instanceof InvalidCredentialsError) {
-    return new DirectoryError('bind', `bind as ${cfg.bindDn} to ${cfg.url} failed: invalid credentials (LDAP result 49)`, { cause: e });
+  const isBind = during === 'bind';
+  const failed = isBind ? `bind as ${cfg.bindDn} to ${cfg.url} failed` : `${during} on ${cfg.url} failed`;
+  if (e instanceof ResultCodeError) {
+    const paged = /^search of /.test(during) ? cfg.pageSize : undefined;
+    const text = `${failed}: ${describeResult(e.code, serverTextOf(msg), { during, pageSize: paged })}`;
+    const kind = isBind ? 'bind' : e.code === 32 && /^search of /.test(during) ? 'base-dn' : 'search';
+    return new DirectoryError(kind, text, { cause: e });
   }
   if (typeof err.code === 'string' && UNREACHABLE.has(err.code)) {
     return new DirectoryError('unreachable', `directory ${cfg.url} is unreachable during ${during}: ${err.code}`, { cause: e });
@@ -127,8 +142,5 @@ export function mapError(e: unknown, cfg: LdapSourceConfig, during: string): Dir
   if (/timeout|timed out/i.test(msg) || err.name === 'TimeoutError') {
     return new DirectoryError('unreachable', `directory ${cfg.url} did not answer during ${during}: ${msg}`, { cause: e });
   }
-  if (during === 'bind') {
-    return new DirectoryError('bind', `bind as ${cfg.bindDn} to ${cfg.url} failed: ${msg}`, { cause: e });
-  }
-  return new DirectoryError('search', `${during} on ${cfg.url} failed: ${msg}`, { cause: e });
+  return new DirectoryError(isBind ? 'bind' : 'search', `${failed}: ${msg}`, { cause: e });
 }

@@ -15,7 +15,7 @@ import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, grou
 import { canResume, changedSince } from '../checkpoint';
 import { isUnder } from '../dn';
 import { and, eq, gte, lte, or, wrapFilter } from '../filter';
-import { guidToBuffer, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
+import { decodeText, guidToBuffer, problemText, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
 import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser, type GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { probeAccessLog, readGoneUsers, type AccessLogStatus } from './accesslog';
@@ -46,6 +46,8 @@ export class LdapDirectorySource implements DirectorySource {
   private reads: DirectoryReads = noReads();
   private readonly attributes: string[];
   private readonly binary: string[];
+  /** The binary attributes, lower-cased: every other attribute holds text. */
+  private readonly binarySet: ReadonlySet<string>;
   private readonly anchor: AnchorRule;
   private readonly disabled: DisabledRule;
 
@@ -60,6 +62,7 @@ export class LdapDirectorySource implements DirectorySource {
     const binary = binaryAttributesOf(cfg);
     // ldapts matches binary attribute names case-sensitively against what the server returns
     this.binary = [...new Set([...binary, ...binary.map((b) => b.toLowerCase())])];
+    this.binarySet = new Set(binary.map((b) => b.toLowerCase()));
     const anchorAttr = anchorAttributeOf(cfg);
     this.anchor = { attribute: anchorAttr, binary: anchorAttr.toLowerCase() === 'objectguid' ? 'guid' : 'hex' };
     this.disabled = {
@@ -287,8 +290,10 @@ export class LdapDirectorySource implements DirectorySource {
     const page: SourcePage = { records: [], rejected: [] };
     const now = this.now();
     for (const e of entries) {
-      const r = toSourceRecord(e.dn, normalizeAttributes(e), this.anchor, this.disabled, now);
-      if ('record' in r) page.records.push(r.record);
+      const attributes = normalizeAttributes(e);
+      const problem = problemText(decodeText(attributes, this.binarySet));
+      const r = toSourceRecord(e.dn, attributes, this.anchor, this.disabled, now);
+      if ('record' in r) page.records.push(problem ? { ...r.record, problem } : r.record);
       else page.rejected.push(r.rejected);
     }
     return page;

@@ -3,6 +3,10 @@
  * `attr:: base64`, `dn::`, attribute options (`userCertificate;binary`). Entries are yielded one at
  * a time as they are read. A malformed entry is yielded as an error naming its line, and parsing
  * goes on with the next entry. Change records (`changetype:`) are not content and are reported.
+ *
+ * The file is read as bytes: a value is text when it is UTF-8 (a folded value is joined before it is
+ * decoded, so a character split across lines survives), and otherwise its bytes (a Buffer), like a
+ * base64 value, for the reader to judge (only binary attributes may hold bytes). A DN must be UTF-8.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -18,7 +22,8 @@ export interface LdifEntry {
 export type LdifItem = { entry: LdifEntry } | { error: { line: number; dn?: string; message: string } };
 
 export async function* parseLdifFile(path: string): AsyncGenerator<LdifItem> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
+  // latin1: one character per byte, so lines are split on bytes and decoded as UTF-8 afterwards
+  const stream = createReadStream(path, { encoding: 'latin1' });
   const opened = new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', reject);
@@ -68,13 +73,14 @@ function parseRecord(lines: { text: string; line: number }[]): LdifItem | undefi
   }
   const head = parseLine(lines[0].text);
   if (!head || head.name.toLowerCase() !== 'dn') {
-    return { error: { line: lines[0].line, message: `expected "dn:" to start an entry, found ${JSON.stringify(lines[0].text.slice(0, 60))}` } };
+    return { error: { line: lines[0].line, message: `expected "dn:" to start an entry, found ${shown(lines[0].text)}` } };
   }
-  const dn = Buffer.isBuffer(head.value) ? head.value.toString('utf8') : head.value;
+  const dn = utf8OrBytes(head.value);
+  if (Buffer.isBuffer(dn)) return { error: { line: lines[0].line, message: 'the DN is not valid UTF-8' } };
   const attributes: Record<string, (string | Buffer)[]> = {};
   for (const l of lines.slice(1)) {
     const kv = parseLine(l.text);
-    if (!kv) return { error: { line: l.line, dn, message: `malformed line ${JSON.stringify(l.text.slice(0, 60))}` } };
+    if (!kv) return { error: { line: l.line, dn, message: `malformed line ${shown(l.text)}` } };
     if (kv.name.toLowerCase() === 'changetype') {
       return { error: { line: l.line, dn, message: 'change records (changetype:) are not directory content; export with slapcat or ldapsearch -L' } };
     }
@@ -84,6 +90,26 @@ function parseRecord(lines: { text: string; line: number }[]): LdifItem | undefi
   return { entry: { dn, line: lines[0].line, attributes } };
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes (a Buffer, or a string of latin1 characters, one per byte) as UTF-8 text, or the bytes when they are not UTF-8. */
+function utf8OrBytes(v: string | Buffer): string | Buffer {
+  if (typeof v === 'string' && !/[^\x00-\x7f]/.test(v)) return v; // ASCII: the common case
+  const bytes = typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return bytes;
+  }
+}
+
+/** A line (latin1 characters) quoted for a message, as the text it is. */
+function shown(line: string): string {
+  const v = utf8OrBytes(line);
+  return JSON.stringify((typeof v === 'string' ? v : v.toString('utf8')).slice(0, 60));
+}
+
+/** One logical line (latin1 characters, one per byte). Raw values come back as text or bytes, base64 values as bytes. */
 function parseLine(text: string): { name: string; value: string | Buffer; url?: boolean } | undefined {
   const m = /^([A-Za-z0-9][A-Za-z0-9.;-]*):(:|<)? *(.*)$/.exec(text);
   if (!m) return undefined;
@@ -94,5 +120,5 @@ function parseLine(text: string): { name: string; value: string | Buffer; url?: 
     return { name, value: Buffer.from(value, 'base64') };
   }
   if (kind === '<') return { name, value: rest.trim(), url: true };
-  return { name, value: rest };
+  return { name, value: utf8OrBytes(rest) };
 }

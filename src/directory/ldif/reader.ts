@@ -8,7 +8,7 @@ import type { GroupSourceConfig, LdifSourceConfig } from '../schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume } from '../checkpoint';
 import { compileFilter, filterAttributes, type EntryPredicate } from '../ldap/filter-match';
-import { normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
+import { decodeText, normalizeAttributes, problemText, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
 import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser, type GroupPage } from '../source';
 import type { SourcePage, SourceRecord } from '../types';
 import { parseLdifFile } from './parser';
@@ -80,7 +80,8 @@ export class LdifDirectorySource implements DirectorySource {
       if ('error' in item) continue; // reported by the user scan
       const { entry } = item;
       if (!entry.dn || !inScope(entry.dn, g.baseDns, g.scope)) continue;
-      const attributes = normalizeAttributes(this.decode(entry.attributes));
+      const attributes = normalizeAttributes(entry.attributes);
+      decodeText(attributes, this.binary); // a group's text that is not UTF-8 stays bytes; its members are DNs
       if (!match(attributes)) continue;
       this.reads.entries++;
       for (const name of Object.keys(attributes)) if (!keep.has(name)) delete attributes[name];
@@ -127,13 +128,16 @@ export class LdifDirectorySource implements DirectorySource {
       }
       const { entry } = item;
       if (!entry.dn || !inScope(entry.dn, this.cfg.users.baseDns, this.cfg.users.scope)) continue;
-      const attributes = normalizeAttributes(this.decode(entry.attributes));
+      const attributes = normalizeAttributes(entry.attributes);
+      const problems = decodeText(attributes, this.binary);
       if (!this.filter(attributes)) continue;
       this.reads.entries++;
       for (const name of Object.keys(attributes)) if (!this.keepAttributes.has(name)) delete attributes[name];
       const r = toSourceRecord(entry.dn, attributes, this.anchor, this.disabled, now);
       if ('record' in r) {
-        if (keep(r.record)) page.records.push(r.record);
+        // (a value that is not UTF-8 in an attribute an LDAP search would not return is no problem)
+        const problem = problemText(problems.filter((p) => this.keepAttributes.has(p.attribute)));
+        if (keep(r.record)) page.records.push(problem ? { ...r.record, problem } : r.record);
       } else {
         page.rejected.push({ ...r.rejected, reason: `${this.cfg.path}:${entry.line}: ${r.rejected.reason}` });
       }
@@ -145,28 +149,9 @@ export class LdifDirectorySource implements DirectorySource {
     if (page.records.length || page.rejected.length) yield page;
   }
 
-  /** base64 values are text unless the attribute is binary or the bytes are not UTF-8. */
-  private decode(attrs: Record<string, (string | Buffer)[]>): Record<string, (string | Buffer)[]> {
-    const out: Record<string, (string | Buffer)[]> = {};
-    for (const [name, values] of Object.entries(attrs)) {
-      const binary = this.binary.has(name.toLowerCase().replace(/;binary$/, ''));
-      out[name] = values.map((v) => (Buffer.isBuffer(v) && !binary ? utf8OrBuffer(v) : v));
-    }
-    return out;
-  }
-
   async release(): Promise<void> {
     this.reads = noReads();
   }
 
   async close(): Promise<void> {}
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-function utf8OrBuffer(b: Buffer): string | Buffer {
-  try {
-    return decoder.decode(b);
-  } catch {
-    return b;
-  }
 }

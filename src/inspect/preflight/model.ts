@@ -35,6 +35,7 @@ export const PROBLEM_LABELS: Record<ProblemType, string> = {
   'validate.email': 'not an e-mail address (validate)',
   'validate.e164': 'not an E.164 phone number (validate)',
   'validate.length': 'value too long or too short',
+  'validate.characters': 'control or bidirectional-override characters',
   'lookup.no-match': 'lookup: no matching row',
   'lookup.default': 'lookup: default row used',
   'lookup.multiple': 'lookup: several matching rows',

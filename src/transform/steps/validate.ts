@@ -8,21 +8,13 @@
 import { isEmail } from '../text/email';
 import { isValidE164 } from '../text/phone';
 import type { ValidateConfig } from '../schema';
-import { OKTA_PROFILE_LIMITS, type ProfileValue } from '../../okta/profile';
+import { OKTA_PROFILE_LIMITS, textLength, type ProfileValue } from '../../okta/profile';
 import type { FindingType } from '../types';
 import { TransformRunError } from '../errors';
 import { finding, present, quarantine, type CompiledStep, type Path, type RunState, type StepCompiler } from './common';
 
 type Check = (st: RunState, fail: Fail) => void;
 type Fail = (st: RunState, type: FindingType, attr: string, value: ProfileValue | undefined, msg: string) => void;
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-function charLength(s: string): number {
-  if (!SURROGATE.test(s)) return s.length;
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
 
 function eachText(v: ProfileValue | undefined, f: (s: string) => void): void {
   if (typeof v === 'string') f(v);
@@ -98,7 +90,7 @@ export function compileValidate(c: StepCompiler, p: Path, name: string, spec: Va
   const limitDefs = [...limits.values()];
   if (limitAttrs.length) {
     const checkLen = (st: RunState, a: string, s: string, l: { min?: number; max: number }) => {
-      const n = charLength(s);
+      const n = textLength(s);
       if (n > l.max) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, more than ${l.max}`);
       else if (l.min !== undefined && n < l.min) fail(st, 'validate.length', a, st.profile[a], `${a} is ${n} characters, fewer than ${l.min}`);
     };
