@@ -117,7 +117,6 @@ const BIDI_NAMES: Readonly<Record<number, string>> = {
  * (not text: they cannot be sent as UTF-8), and the bidirectional embeddings, overrides and isolates
  * that make a value display in another order than it is stored (`Ann \u202Egnp.exe`).
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
