@@ -7,7 +7,8 @@ const n = (r: Record<string, number>, k: string) => r[k] ?? 0;
 /** The one summary line a run logs. */
 export function summaryLine(r: RunReport): string {
   const secs = r.durationMs / 1000;
-  const written = n(r.counts, 'created') + n(r.counts, 'linked') + n(r.counts, 'updated');
+  // the rate of the writes the line reports: every Okta write (users, lifecycle, groups)
+  const written = r.okta.writes;
   return (
     `run ${r.runId} ${r.mode} ${r.outcome}: read ${n(r.plan, 'read')} (${r.directory.entriesRead} directory entries, ${r.directory.queries} directory requests), created ${n(r.counts, 'created')}, linked ${n(r.counts, 'linked')}, ` +
     `updated ${n(r.counts, 'updated')}, unchanged ${n(r.plan, 'unchanged')}, renamed ${n(r.counts, 'renamed')}, ` +

@@ -216,6 +216,13 @@ export class RunLock {
       .immediate();
   }
 
+  /** Who holds the lock, when its holder is alive (a holder on another host is taken to be); undefined when nobody runs. */
+  holder(): LockHolder | undefined {
+    const cur = this.db.prepare<[], { pid: number; host: string; run_id: number | null; acquired_at: string }>('SELECT * FROM run_lock WHERE id = 1').get();
+    if (!cur || (cur.host === hostname() && !processAlive(cur.pid))) return undefined;
+    return { pid: cur.pid, host: cur.host, runId: cur.run_id, acquiredAt: cur.acquired_at };
+  }
+
   setRun(runId: number): void {
     this.db.prepare('UPDATE run_lock SET run_id = ? WHERE id = 1 AND pid = ?').run(runId, process.pid);
   }

@@ -17,7 +17,7 @@ import type { UserSchema } from '../okta/user-schema';
 import type { PlanSpool, StateStore } from '../state/store';
 import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
-import { configFingerprint } from './fingerprint';
+import { changedParts, configFingerprint, configFingerprintParts } from './fingerprint';
 import { planGroups, type GroupPlan } from './groups';
 import { planMissing } from './plan/plan';
 import type { RunConfig } from './schema';
@@ -33,6 +33,8 @@ export interface Watermark {
   checkpoint: Checkpoint;
   /** configFingerprint() of the run that stored it. */
   fingerprint: string;
+  /** configFingerprintParts() of that run (absent in watermarks of earlier agents). */
+  parts?: Record<string, string>;
 }
 
 export type RequestedMode = 'auto' | 'full' | 'incremental';
@@ -52,11 +54,17 @@ export function decideMode(
   current: Checkpoint,
   fingerprint: string,
   source: Pick<DirectorySource, 'canResume'>,
+  parts?: Record<string, string>,
 ): ModeDecision {
   if (requested === 'full') return { mode: 'full', reason: 'a full run was requested' };
   if (!previous?.checkpoint) return { mode: 'full', reason: 'no watermark yet (first run, or the source or its scope changed)' };
-  if (previous.fingerprint !== fingerprint)
-    return { mode: 'full', reason: 'the configuration (scope, attributes, transforms, groups or lifecycle) changed since the last run' };
+  if (previous.fingerprint !== fingerprint) {
+    const which = previous.parts && parts ? changedParts(previous.parts, parts).join(', ') : 'which keys: not recorded by the last run';
+    return {
+      mode: 'full',
+      reason: `the configuration changed since the last run (${which}): records may need new values even where the directory did not change`,
+    };
+  }
   const verdict = source.canResume(previous.checkpoint, current);
   if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
   if (samePosition(previous.checkpoint, current))
@@ -108,6 +116,8 @@ export interface PlannedRun {
   /** The source's checkpoint before reading: the next watermark, once every write is durable. */
   checkpoint: Checkpoint;
   fingerprint: string;
+  /** The fingerprint key by key, stored with the watermark. */
+  fingerprintParts: Record<string, string>;
   /** The run's plan spool (temp tables): the users' actions. */
   spool: PlanSpool;
   /** Users: action counts by kind, plus `read`, `rejected` and `statusChanges` (Okta status changes planned). */
@@ -127,6 +137,8 @@ export interface RunStart {
   /** The source's checkpoint before reading: the next watermark, once every write is durable. */
   checkpoint: Checkpoint;
   fingerprint: string;
+  /** The fingerprint key by key, stored with the watermark. */
+  fingerprintParts: Record<string, string>;
   decision: ModeDecision;
   reads: DirectoryReads;
 }
@@ -138,9 +150,10 @@ export async function startPhase(deps: Pick<PlanPhaseDeps, 'config' | 'source' |
   await source.open(reads);
   const checkpoint = await source.checkpoint();
   const fingerprint = configFingerprint(config);
-  const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source);
+  const fingerprintParts = configFingerprintParts(config);
+  const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source, fingerprintParts);
   opts.onDecision?.(decision);
-  return { checkpoint, fingerprint, decision, reads };
+  return { checkpoint, fingerprint, fingerprintParts, decision, reads };
 }
 
 export async function planPhase(deps: PlanPhaseDeps, opts: PlanPhaseOptions = {}): Promise<PlannedRun> {
@@ -176,7 +189,7 @@ export async function planFrom(
   opts: Pick<PlanPhaseOptions, 'onPage'> = {},
 ): Promise<PlannedRun> {
   const { config, source, state, log } = deps;
-  const { decision, checkpoint, fingerprint, reads } = start;
+  const { decision, checkpoint, fingerprint, fingerprintParts, reads } = start;
   // before anything is planned: a configuration mapping an attribute the org lacks stops here
   const schema = deps.schema ?? (await userSchemaForRun({ oktaClient: deps.okta, state, log, pipeline: deps.pipeline, okta: config.okta }, mirror?.schema));
   const spool = state.spool();
@@ -185,7 +198,7 @@ export async function planFrom(
     const users = await planUsers(deps, schema, spool, decision.since, checkpoint, opts.onPage);
     groups = await planGroups({ config, source, state, spool, log, since: decision.since, oktaMembersRead: mirror?.groups?.membersRead });
     const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
-    return { decision, checkpoint, fingerprint, spool, ...users, groups, verdict, reads, mirror };
+    return { decision, checkpoint, fingerprint, fingerprintParts, spool, ...users, groups, verdict, reads, mirror };
   } catch (e) {
     groups?.spool?.close();
     spool.close();

@@ -161,7 +161,11 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.outcome = applied.interrupted ? 'interrupted' : report.counts.quarantined > 0 || groupsApplied.quarantined > 0 || failed > 0 ? 'quarantined' : 'ok';
     // the next incremental run starts here only if every write of this one is durable
     if (!applied.interrupted && failed === 0)
-      state.watermarks.set(source.id, { checkpoint: planned.checkpoint, fingerprint: planned.fingerprint } satisfies Watermark, runId);
+      state.watermarks.set(
+        source.id,
+        { checkpoint: planned.checkpoint, fingerprint: planned.fingerprint, parts: planned.fingerprintParts } satisfies Watermark,
+        runId,
+      );
     else log.warn('the watermark stays where it was: the next run reads these changes again', { runId, failed, interrupted: applied.interrupted });
   } catch (e) {
     report.outcome = 'failed';

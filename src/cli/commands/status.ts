@@ -16,13 +16,19 @@ export async function cmdStatus(opts: { config: string; json?: boolean; runs?: n
     const runs = state.runs.latest(opts.runs ?? 10);
     const users = state.users.counts();
     const journal = state.journal.pending();
+    const running = state.lock.holder();
     if (opts.json) {
-      io.out(JSON.stringify({ statePath: config.state.path, users, pendingWrites: journal.length, runs }, null, 2));
+      io.out(JSON.stringify({ statePath: config.state.path, users, pendingWrites: journal.length, runInProgress: running ?? null, runs }, null, 2));
       return EXIT.OK;
     }
     io.out(`State: ${config.state.path}`);
     io.out(`Users: ${users.total} known, ${users.linked} linked to Okta, ${users.quarantined} quarantined`);
-    if (journal.length) io.out(`Unfinished writes from an interrupted run: ${journal.length} (resolved at the next run)`);
+    if (running) {
+      io.out(`Run in progress: run ${running.runId ?? '(starting)'} (pid ${running.pid} on ${running.host}, since ${running.acquiredAt})`);
+      if (journal.length) io.out(`Okta writes in flight: ${journal.length}`);
+    } else if (journal.length) {
+      io.out(`Unfinished writes from an interrupted run: ${journal.length} (resolved at the next run)`);
+    }
     if (!runs.length) {
       io.out('No runs yet.');
       return EXIT.OK;

@@ -83,3 +83,29 @@ test('item 13: a sync stopped by SIGTERM exits 11 (interrupted), says so, and th
     await slow.close();
   }
 }, 120_000);
+
+test('item 17: `status` during a live run calls its journal writes in flight, not writes of an interrupted run', async () => {
+  const slow = await startOktaSimulator({ rateLimits: FAST_LIMITS, latencyMs: 300 });
+  try {
+    const { file } = ldifAgentConfig(env, 'live', { okta: { url: slow.url, token: slow.token }, ldif: peopleLdif(400, { prefix: 'live' }) });
+    const p = start(['sync', '-c', file]);
+    try {
+      const t0 = Date.now();
+      while (slow.store.userCount < 2) {
+        if (Date.now() - t0 > 60_000) throw new Error(`the sync did not start writing:\n${p.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const status = start(['status', '-c', file]);
+      let out = '';
+      status.child.stdout!.on('data', (d) => (out += d));
+      expect(await status.exited).toBe(EXIT.OK);
+      expect(out).toMatch(/Run in progress: run 1 \(pid \d+ on \S+, since \S+\)/);
+      expect(out).not.toMatch(/interrupted/);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+  } finally {
+    await slow.close();
+  }
+}, 120_000);
