@@ -4,6 +4,9 @@
  */
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** Expansions of aliases (`*name`) a configuration may use; more is an alias bomb (billion laughs). */
 export const MAX_ALIAS_COUNT = 100;
 import type { KeyPath } from '../util/config-check';
@@ -24,6 +27,15 @@ export function parseYamlWithPositions(text: string): ParsedYaml {
     return { line: p.line, column: p.col };
   };
   const syntaxErrors = doc.errors.map((e) => ({ ...pos(e.pos[0]), message: e.message.split('\n')[0] }));
+  // YAML allows no control characters but tab and line breaks (the parser lets them through)
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    syntaxErrors.push({
+      ...pos(control.index),
+      message: `control character ${code} is not allowed in YAML (a stray byte from an editor, or not a text file?)`,
+    });
+  }
 
   function positionOf(path: KeyPath, opts: { key?: string } = {}) {
     let node: unknown = doc.contents;

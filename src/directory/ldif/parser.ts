@@ -37,21 +37,32 @@ export async function* parseLdifFile(path: string): AsyncGenerator<LdifItem> {
   let lineNo = 0;
   let logical: { text: string; line: number } | undefined;
   let record: { text: string; line: number }[] = [];
+  let inComment = false;
+  /** A continuation line with nothing before it to continue, in the current record. */
+  let orphan: number | undefined;
 
   function* flushRecord(): Generator<LdifItem> {
     if (logical) record.push(logical);
     logical = undefined;
     const item = record.length ? parseRecord(record) : undefined;
-    if (item) yield item;
+    if (orphan !== undefined) {
+      const dn = item && ('entry' in item ? item.entry.dn : item.error.dn);
+      yield { error: { line: orphan, dn, message: 'a continuation line (starting with a space) with no line before it to continue' } };
+    } else if (item) {
+      yield item;
+    }
     record = [];
+    orphan = undefined;
   }
 
   for await (const raw of lines) {
     lineNo++;
-    if (raw.startsWith(' ')) {
+    if (raw.startsWith(' ') && (logical || inComment || !/^\s+$/.test(raw))) {
       if (logical) logical.text += raw.slice(1);
+      else if (!inComment) orphan ??= lineNo;
       continue; // a folded comment line continues the comment, which is dropped
     }
+    inComment = false;
     if (logical) {
       record.push(logical);
       logical = undefined;
@@ -60,7 +71,10 @@ export async function* parseLdifFile(path: string): AsyncGenerator<LdifItem> {
       yield* flushRecord();
       continue;
     }
-    if (raw.startsWith('#')) continue;
+    if (raw.startsWith('#')) {
+      inComment = true;
+      continue;
+    }
     logical = { text: raw, line: lineNo };
   }
   yield* flushRecord();
@@ -81,6 +95,9 @@ function parseRecord(lines: { text: string; line: number }[]): LdifItem | undefi
   for (const l of lines.slice(1)) {
     const kv = parseLine(l.text);
     if (!kv) return { error: { line: l.line, dn, message: `malformed line ${shown(l.text)}` } };
+    if (kv.name.toLowerCase() === 'dn') {
+      return { error: { line: l.line, dn, message: 'a second "dn:" line in one entry (entries are separated by a blank line)' } };
+    }
     if (kv.name.toLowerCase() === 'changetype') {
       return { error: { line: l.line, dn, message: 'change records (changetype:) are not directory content; export with slapcat or ldapsearch -L' } };
     }
