@@ -71,27 +71,17 @@ export const OKTA_GROUP_NAME_MAX = 255;
 export const OKTA_GROUP_DESCRIPTION_MAX = 1024;
 
 /**
- * The longest text the agent sends for an attribute that has no limit of its own in
- * {@link OKTA_PROFILE_LIMITS}: Okta's spec names none for most attributes (title, department,
- * custom attributes), so the agent holds every value to the longest limit the base profile names
- * (postalAddress, 4,096 characters). A value past it is a data error, not a profile.
+ * The longest text the agent sends for an attribute that has no length limit of its own (in the
+ * org's user schema, or, when none could be read, in {@link OKTA_PROFILE_LIMITS}): Okta names none
+ * for most attributes (title, department, many custom ones), so the agent holds such values to the
+ * longest limit the base profile names (postalAddress, 4,096 characters). A value past it is a data
+ * error (a 100 KB title), not a profile. okta/user-schema.ts profileProblems applies it.
  */
 export const OKTA_TEXT_MAX = 4096;
 
-/** Length limits of one attribute, in characters (code points), inclusive. */
-export interface TextLimits {
-  min?: number;
-  max: number;
-}
-
-/** The limits the agent knows for an attribute: Okta's base profile table, else {@link OKTA_TEXT_MAX}. */
-export function baseProfileLimits(attribute: string): TextLimits {
-  return Object.prototype.hasOwnProperty.call(OKTA_PROFILE_LIMITS, attribute) ? OKTA_PROFILE_LIMITS[attribute] : { max: OKTA_TEXT_MAX };
-}
-
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** Characters as Okta counts them: code points (an emoji is one, not two UTF-16 units). */
+/** Characters as a person counts them: code points (an emoji is one, not two UTF-16 units). */
 export function textLength(s: string): number {
   if (!SURROGATE.test(s)) return s.length;
   let n = 0;
@@ -120,49 +110,39 @@ const BIDI_NAMES: Readonly<Record<number, string>> = {
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A value Okta would refuse or a person would misread: which attribute, what kind, in words. */
-export interface ProfileValueProblem {
+/** A value with characters Okta refuses or a person would misread: which attribute, in words. */
+export interface CharacterProblem {
   attribute: string;
-  kind: 'characters' | 'length';
   message: string;
 }
 
-/** What is wrong with one text value of `attribute`, or undefined. */
-function textProblem(attribute: string, s: string, limits: TextLimits): ProfileValueProblem | undefined {
-  const characters = (message: string): ProfileValueProblem => ({ attribute, kind: 'characters', message });
-  const length = (message: string): ProfileValueProblem => ({ attribute, kind: 'length', message });
+function characterProblem(attribute: string, s: string): CharacterProblem | undefined {
   const bad = FORBIDDEN.exec(s);
-  if (bad) {
-    const code = bad[0].charCodeAt(0);
-    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    const at = textLength(s.slice(0, bad.index)) + 1;
-    if (BIDI_NAMES[code]) {
-      return characters(`${attribute} contains ${hex} (${BIDI_NAMES[code]}) at character ${at}, which makes text display in another order than it is stored`);
-    }
-    if (code >= 0xd800 && code <= 0xdfff) return characters(`${attribute} contains a lone surrogate (${hex}) at character ${at}: not text`);
-    return characters(`${attribute} contains ${hex} (a control character) at character ${at}; Okta takes no control characters but tab and newline`);
-  }
-  const n = textLength(s);
-  if (n > limits.max) return length(`${attribute} is ${n} characters; Okta takes at most ${limits.max}`);
-  if (limits.min !== undefined && n < limits.min) return length(`${attribute} is ${n} characters; Okta takes at least ${limits.min}`);
-  return undefined;
+  if (!bad) return undefined;
+  const code = bad[0].charCodeAt(0);
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const at = textLength(s.slice(0, bad.index)) + 1;
+  const message = BIDI_NAMES[code]
+    ? `${attribute} contains ${hex} (${BIDI_NAMES[code]}) at character ${at}, which makes text display in another order than it is stored`
+    : code >= 0xd800 && code <= 0xdfff
+      ? `${attribute} contains a lone surrogate (${hex}) at character ${at}: not text`
+      : `${attribute} contains ${hex} (a control character) at character ${at}; Okta takes no control characters but tab and newline`;
+  return { attribute, message };
 }
 
 /**
- * What Okta would refuse, or a person would misread, in a profile's text values (arrays element by
- * element): forbidden characters and lengths outside the limits. One message per attribute, in
- * the profile's order. The one check every record passes after its transforms, whatever they say
- * (transform/steps/okta-limits.ts). `limitsOf` gives an attribute's limits: by default Okta's base
- * profile table and {@link OKTA_TEXT_MAX}; limits read from the org's user schema can be passed
- * instead (or merged in front of the default) without touching the character rules.
+ * The characters of a profile's text values (arrays element by element) Okta would refuse or a
+ * person would misread: one problem per attribute, in the profile's order. The pipeline's last step
+ * (transform/steps/okta-characters.ts) applies it to every record, whatever the steps say; lengths,
+ * types and allowed values are the user schema's check (okta/user-schema.ts profileProblems).
  */
-export function profileValueProblems(profile: Readonly<Profile>, limitsOf: (attribute: string) => TextLimits = baseProfileLimits): ProfileValueProblem[] {
-  const out: ProfileValueProblem[] = [];
+export function characterProblems(profile: Readonly<Profile>): CharacterProblem[] {
+  const out: CharacterProblem[] = [];
   for (const attribute of Object.keys(profile)) {
     const v = profile[attribute];
     const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     for (const s of texts) {
-      const problem = textProblem(attribute, s, limitsOf(attribute));
+      const problem = characterProblem(attribute, s);
       if (problem) {
         out.push(problem);
         break;

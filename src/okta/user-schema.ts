@@ -7,10 +7,11 @@
  *
  * {@link profileProblems} is THE check of a profile against the schema (the per-record path runs it
  * for sync, plan, preflight and explain alike): a value of the wrong type, outside the attribute's
- * enum, or beyond its length limits is named with the attribute and the limit, so the record is
- * quarantined instead of being refused by Okta.
+ * enum, or beyond its length limits (text without a limit of its own: OKTA_TEXT_MAX) is named with
+ * the attribute and the limit, so the record is quarantined instead of being refused by Okta.
+ * (Characters Okta refuses are the pipeline's last step: okta/profile.ts characterProblems.)
  */
-import { OKTA_PROFILE_LIMITS, type Profile, type ProfileValue } from './profile';
+import { OKTA_PROFILE_LIMITS, OKTA_TEXT_MAX, type Profile, type ProfileValue } from './profile';
 
 export type AttributeType = 'string' | 'boolean' | 'integer' | 'number' | 'array';
 type ItemType = Exclude<AttributeType, 'array'>;
@@ -114,6 +115,13 @@ const TYPE_OK: Record<ItemType, (v: unknown) => boolean> = {
 const kindOf = (v: ProfileValue): string => (Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'text' : typeof v === 'number' ? 'a number' : typeof v);
 const an = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
+/** Text longer than any the agent sends for an attribute without a length limit of its own ({@link OKTA_TEXT_MAX}). */
+function textCeilingProblem(v: string): string | undefined {
+  return v.length > OKTA_TEXT_MAX
+    ? `${v.length} characters, more than the ${OKTA_TEXT_MAX} the agent sends for an attribute without a length limit of its own (the longest Okta's base profile allows)`
+    : undefined;
+}
+
 /** What is wrong with one (present) value for the attribute, or undefined. */
 export function valueProblem(attr: SchemaAttribute, v: ProfileValue): string | undefined {
   if (attr.type === 'other') return undefined;
@@ -131,6 +139,10 @@ export function valueProblem(attr: SchemaAttribute, v: ProfileValue): string | u
   if (typeof v === 'string') {
     if (attr.maxLength !== undefined && v.length > attr.maxLength)
       return `${v.length} characters, more than the ${attr.maxLength} (maxLength) Okta's user schema allows`;
+    if (attr.maxLength === undefined) {
+      const ceiling = textCeilingProblem(v);
+      if (ceiling) return ceiling;
+    }
     if (attr.minLength !== undefined && v.length < attr.minLength)
       return `${v.length} characters, fewer than the ${attr.minLength} (minLength) Okta's user schema requires`;
   }
@@ -150,6 +162,11 @@ export function profileProblems(profile: Profile, schema: UserSchema): ProfilePr
     const attr = schema.attributes[attribute];
     if (!attr) {
       if (schema.source === 'org') out.push({ attribute, reason: "not an attribute of Okta's user schema" });
+      else {
+        // no schema read: the attribute's type is unknown, its text is still held to the ceiling
+        const ceiling = typeof v === 'string' ? textCeilingProblem(v) : undefined;
+        if (ceiling) out.push({ attribute, reason: ceiling });
+      }
       continue;
     }
     const reason = valueProblem(attr, v);

@@ -17,7 +17,7 @@ import { compileLookup } from './steps/lookup';
 import { compileUsername } from './steps/username';
 import { compileValidate } from './steps/validate';
 import { compileHook } from './steps/hook';
-import { oktaLimitsStep } from './steps/okta-limits';
+import { oktaCharactersStep } from './steps/okta-characters';
 import type {
   CompileError,
   CompileOptions,
@@ -90,8 +90,8 @@ export function compilePipeline(steps: unknown, options: CompileOptions): Compil
     }
   };
 
-  // whatever the steps say, a profile Okta would refuse is quarantined (after every configured step)
-  const top = [...compileSteps(parsed.steps, [], ''), oktaLimitsStep()];
+  // whatever the steps say, characters Okta would refuse are quarantined (after every configured step)
+  const top = [...compileSteps(parsed.steps, [], ''), oktaCharactersStep()];
   if (c.errors.length) return { ok: false, errors: c.errors };
   return { ok: true, pipeline: new CompiledPipeline(top, [...c.refs].sort(), c.writes, c.profileAttrs === null, c.usesAsync, c.resources) };
 }

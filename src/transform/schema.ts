@@ -158,7 +158,7 @@ export const validateSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Check lengths against Okta's base profile limits (login 5–100, email 5–100, firstName/lastName 1–50, …) in this step. Every profile is held to Okta's limits, and refused control characters, after the last step anyway (step okta-limits); this only reports them here, with this step's other findings.",
+        "Check lengths against Okta's base profile limits (login 5–100, email 5–100, firstName/lastName 1–50, …) in this step. Every profile is held to the org's user schema (lengths, types, allowed values) by the record path anyway (step okta-schema); this reports the base limits here, with this step's other findings.",
       ),
     maxLength: z.record(attrName, z.number().int().min(1)).default({}).describe('Extra maximum lengths (characters).'),
     unique: z.array(uniqueSpec).default([]).describe('Attributes whose values must be unique across the directory; the first holder keeps a value.'),

@@ -80,7 +80,7 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'oversized value',
-    reason: /is \d+ characters; Okta takes at most \d+/,
+    reason: /\d+ characters, more than the \d+ /,
     apply: (d, rng) => {
       if (rng() < 0.5) setAttr(d, 'title', line(`title: ${'t'.repeat(int(rng, 4097, 12000))}`));
       else setAttr(d, 'sn', line(`sn: ${'s'.repeat(int(rng, 51, 400))}`));

@@ -125,12 +125,21 @@ test('item 2: control characters, bidirectional overrides and oversized values a
   expect(report.counts.created).toBe(1);
   const q = quarantined(statePath);
   expect([...q.keys()].sort()).toEqual(['uid=bell', 'uid=huge', 'uid=longname', 'uid=nul', 'uid=rlo']);
-  for (const r of q.values()) expect(r.step).toBe('okta-limits');
-  expect(q.get('uid=nul')!.reason).toMatch(/^title contains U\+0000 \(a control character\) at character 6/);
-  expect(q.get('uid=bell')!.reason).toMatch(/^lastName contains U\+0007 \(a control character\)/);
-  expect(q.get('uid=rlo')!.reason).toMatch(/^displayName contains U\+202E \(RIGHT-TO-LEFT OVERRIDE\)/);
-  expect(q.get('uid=huge')!.reason).toMatch(/^title is 102400 characters; Okta takes at most \d+/);
-  expect(q.get('uid=longname')!.reason).toMatch(/^lastName is 51 characters; Okta takes at most 50/);
+  // characters: the pipeline's last step; lengths: Okta's user schema (the simulator's: base attributes)
+  expect(q.get('uid=nul')).toMatchObject({
+    step: 'okta-characters',
+    reason: expect.stringMatching(/^title contains U\+0000 \(a control character\) at character 6/),
+  });
+  expect(q.get('uid=bell')).toMatchObject({ step: 'okta-characters', reason: expect.stringMatching(/^lastName contains U\+0007 \(a control character\)/) });
+  expect(q.get('uid=rlo')).toMatchObject({
+    step: 'okta-characters',
+    reason: expect.stringMatching(/^displayName contains U\+202E \(RIGHT-TO-LEFT OVERRIDE\)/),
+  });
+  expect(q.get('uid=huge')).toMatchObject({ step: 'okta-schema', reason: expect.stringMatching(/^title: 102400 characters, more than the 4096 /) });
+  expect(q.get('uid=longname')).toMatchObject({
+    step: 'okta-schema',
+    reason: expect.stringMatching(/^lastName: 51 characters, more than the 50 \(maxLength\)/),
+  });
   const written = JSON.stringify(sim.requests.writes());
   expect(written).not.toMatch(/\\u0000|\\u0007|\u202E|xxxxxxxxxx/);
   expect(sim.store.userCount).toBeGreaterThanOrEqual(1);
