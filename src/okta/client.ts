@@ -105,21 +105,6 @@ export interface OktaClient {
 /** What the client needs of the `okta:` section: the connection settings (not what the sync does with Okta: match, drift, mirror). */
 export type OktaConnection = Omit<OktaConfig, 'match' | 'drift' | 'mirror'>;
 
-/**
- * One read that proves Okta answers and takes the token, before a command that needs Okta reads the
- * whole directory: GET /api/v1/users/me (the token's own user; an org that has none answers 404,
- * which proves as much). Throws {@link OktaFatalError} when Okta cannot be asked.
- */
-export async function checkOktaAccess(client: Pick<OktaClient, 'getUser'>): Promise<void> {
-  try {
-    await client.getUser('me');
-  } catch (e) {
-    if (e instanceof OktaFatalError) throw e;
-    const err = toOktaError(e);
-    throw new OktaFatalError(err.status === 403 ? 'auth' : 'unreachable', `Okta could not be asked: ${err.message}`, { cause: err });
-  }
-}
-
 export interface OktaClientHooks {
   onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
   onRateWait?: (bucket: Bucket, ms: number, why: string) => void;

@@ -5,7 +5,6 @@
  * into a TEMP copy), Okta is only read.
  */
 import { loadConfig } from '../../config/load';
-import { checkOktaAccess } from '../../okta/client';
 import { planCounts, planJson, planText } from '../../output/plan';
 import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/group-plan';
 import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
@@ -89,8 +88,6 @@ export async function cmdPlan(
   const { config } = agent;
   try {
     const scale = sampleFile ? await loadScale(sampleFile, agent.state) : null;
-    // a plan Okta could not be asked about is no plan a sync could apply: exit 5 as sync would
-    await checkOktaAccess(agent.oktaClient);
     const planned = await planNow(agent, !!opts.full);
     try {
       const limit = opts.limit ?? 200;
