@@ -4,7 +4,6 @@
  */
 import { isMap, isSeq, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Expansions of aliases (`*name`) a configuration may use; more is an alias bomb (billion laughs). */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, EXIT_MEANINGS } from '../../src/cli/exit-codes';
-import { start } from '../helpers/process';
+import { runAgent } from '../helpers/process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -20,13 +20,7 @@ function table(lines: string[], re: RegExp): Map<number, string> {
   return out;
 }
 
-async function run(...args: string[]): Promise<{ code: number | null; stdout: string; all: string }> {
-  const p = start(args);
-  let stdout = '';
-  p.child.stdout!.on('data', (d) => (stdout += d));
-  const code = await p.exited;
-  return { code, stdout, all: p.output() };
-}
+const run = (...args: string[]) => runAgent(args);
 
 const fromCode = new Map(Object.entries(EXIT_MEANINGS).map(([k, v]) => [Number(k), v.replace(/`/g, '')]));
 

@@ -85,3 +85,16 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}, as?: { uid: n
       }),
   };
 }
+
+/** Run the executable to the end: exit code, stdout alone, and everything it printed (stdout + stderr). */
+export async function runAgent(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  as?: { uid: number; gid: number },
+): Promise<{ code: number | null; stdout: string; all: string }> {
+  const p = start(args, env, as);
+  let stdout = '';
+  p.child.stdout!.on('data', (d) => (stdout += d));
+  const code = await p.exited;
+  return { code, stdout, all: p.output() };
+}

@@ -7,7 +7,7 @@ import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/si
 import { EXIT } from '../../../src/cli/exit-codes';
 import { cleanupEnv, FAST_LIMITS, scenarioDir, sync } from '../../helpers/agent';
 import { ldifAgentConfig, peopleLdif } from '../../helpers/ldif-scenario';
-import { STACK_FRAME, start } from '../../helpers/process';
+import { STACK_FRAME, runAgent, start } from '../../helpers/process';
 
 let sim: OktaSimulator;
 const env = scenarioDir('bad-input-cli');
@@ -21,13 +21,7 @@ afterAll(async () => {
   cleanupEnv();
 });
 
-async function run(...args: string[]): Promise<{ code: number | null; stdout: string; all: string }> {
-  const p = start(args);
-  let stdout = '';
-  p.child.stdout!.on('data', (d) => (stdout += d));
-  const code = await p.exited;
-  return { code, stdout, all: p.output() };
-}
+const run = (...args: string[]) => runAgent(args);
 
 test('item 11: `plan | head`: a stdout closed by the reader ends the command quietly, exit 0, no EPIPE stack', async () => {
   const { file } = ldifAgentConfig(env, 'epipe', { okta: sim, ldif: peopleLdif(3000) });

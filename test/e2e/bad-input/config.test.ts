@@ -5,13 +5,13 @@
  * about secret files others can read; `plan` exits 5, like `sync`, when Okta cannot be asked.
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EXIT } from '../../../src/cli/exit-codes';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { cleanupEnv, FAST_LIMITS, scenarioDir, sync } from '../../helpers/agent';
 import { ldifAgentConfig, peopleLdif } from '../../helpers/ldif-scenario';
-import { STACK_FRAME, start } from '../../helpers/process';
+import { freePort } from '../../harness/util/ports';
+import { runAgent, STACK_FRAME } from '../../helpers/process';
 
 let sim: OktaSimulator;
 const env = scenarioDir('bad-input-config');
@@ -25,21 +25,7 @@ afterAll(async () => {
   cleanupEnv();
 });
 
-async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; all: string }> {
-  const p = start(args, extraEnv);
-  let stdout = '';
-  p.child.stdout!.on('data', (d) => (stdout += d));
-  const code = await p.exited;
-  return { code, stdout, all: p.output() };
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const run = (args: string[]) => runAgent(args);
 
 test('item 14: status and quarantine read the state without the secrets; sync still needs them, and says which', async () => {
   const { file } = ldifAgentConfig(env, 'nosecrets', { okta: sim });
@@ -108,7 +94,7 @@ test('item 16: a token file others can read: config validate warns (exit 0) with
 test('item 8: plan exits 5, like sync, when Okta is unreachable or refuses the token', async () => {
   const { file } = ldifAgentConfig(env, 'plan-okta', { okta: sim });
   const text = readFileSync(file, 'utf8');
-  const down = env.file('plan-okta-down.yaml', text.replace(sim.url, `http://127.0.0.1:${await closedPort()}`));
+  const down = env.file('plan-okta-down.yaml', text.replace(sim.url, `http://127.0.0.1:${await freePort()}`));
   const unreachable = await run(['plan', '-c', down]);
   expect(unreachable.code).toBe(EXIT.OKTA_AUTH);
   expect(unreachable.all).toMatch(/Okta connection error: Okta is unreachable/);

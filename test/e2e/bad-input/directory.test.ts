@@ -4,7 +4,6 @@
  * (noSuchObject, invalidDNSyntax, invalidCredentials); ldaps:// to an IP address connects without Node's DEP0123
  * warning; a text attribute whose value is not UTF-8 quarantines its record, naming the attribute.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EXIT } from '../../../src/cli/exit-codes';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
@@ -12,7 +11,8 @@ import { StateStore } from '../../../src/state/store';
 import { startTlsSlapd, type TlsSlapdServer } from '../../harness';
 import type { LdapEntry } from '../../harness/ldif';
 import { cleanupEnv, FAST_LIMITS, oktaYaml, scenarioDir, secretEnv } from '../../helpers/agent';
-import { STACK_FRAME, start } from '../../helpers/process';
+import { freePort } from '../../harness/util/ports';
+import { runAgent, STACK_FRAME } from '../../helpers/process';
 
 const BASE = 'dc=example,dc=com';
 const OU = `ou=bad-input,${BASE}`;
@@ -79,23 +79,11 @@ function config(name: string, o: SourceOpts = {}): string {
   );
 }
 
-async function run(...args: string[]): Promise<{ code: number | null; all: string }> {
-  const p = start(args);
-  const code = await p.exited;
-  return { code, all: p.output() };
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const run = (...args: string[]) => runAgent(args);
 
 test('item 9: exit 4 says which step failed, and names the LDAP result with what to do', async () => {
   const cases: [string, SourceOpts, RegExp][] = [
-    ['unreachable', { url: `ldap://127.0.0.1:${await closedPort()}` }, /directory error \(unreachable\): directory ldap:\/\/127\.0\.0\.1:\d+ is unreachable/],
+    ['unreachable', { url: `ldap://127.0.0.1:${await freePort()}` }, /directory error \(unreachable\): directory ldap:\/\/127\.0\.0\.1:\d+ is unreachable/],
     ['tls', { url: ldap.ldapsUrl, caFile: null }, /directory error \(tls\): TLS with ldaps:\/\/127\.0\.0\.1:\d+ failed/],
     ['bind', { password: 'wrong-password' }, /directory error \(bind\): bind as .* failed: invalidCredentials \(LDAP result 49\): check source\.bindDn/],
     [

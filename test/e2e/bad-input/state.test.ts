@@ -11,18 +11,14 @@ import { EXIT } from '../../../src/cli/exit-codes';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { cleanupEnv, FAST_LIMITS, scenarioDir, sync } from '../../helpers/agent';
 import { ldifAgentConfig } from '../../helpers/ldif-scenario';
-import { STACK_FRAME, start } from '../../helpers/process';
+import { runAgent, STACK_FRAME } from '../../helpers/process';
 
 let sim: OktaSimulator;
 const env = scenarioDir('bad-input-state');
 /** A state file of a finished sync of the 5 people (WAL checkpointed into the file). */
 let goodState: string;
 
-async function run(args: string[], as?: { uid: number; gid: number }): Promise<{ code: number | null; all: string }> {
-  const p = start(args, {}, as);
-  const code = await p.exited;
-  return { code, all: p.output() };
-}
+const run = (args: string[], as?: { uid: number; gid: number }) => runAgent(args, {}, as);
 
 beforeAll(async () => {
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });

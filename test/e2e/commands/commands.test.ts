@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../../harness';
 import { cleanupEnv, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
-import { start } from '../../helpers/process';
+import { runAgent } from '../../helpers/process';
 
 const BASE = 'dc=example,dc=com';
 const OU = `ou=e2ecmd,${BASE}`;
@@ -72,14 +72,7 @@ function configFile(name: string, token = sim.token): string {
   );
 }
 
-/** Run the executable to the end: exit code, stdout alone, and everything (stdout + stderr). */
-async function run(...args: string[]): Promise<{ code: number | null; stdout: string; all: string }> {
-  const p = start(args);
-  let stdout = '';
-  p.child.stdout!.on('data', (d) => (stdout += d));
-  const code = await p.exited;
-  return { code, stdout, all: p.output() };
-}
+const run = (...args: string[]) => runAgent(args);
 
 test('preflight before the first import: exit 6 when records would be quarantined, the CSV written, nothing in Okta, no state', async () => {
   const csv = join(env.dir, 'problems.csv');
