@@ -2,7 +2,7 @@
  * Issue 9 item 17: messages that say what is true. The summary line's write rate counts the writes
  * it stands next to (all Okta writes, not the users' alone); a configuration change that forces a
  * full run names the keys that changed (a bindDn is not "scope, attributes, transforms, groups or
- * lifecycle"). `status` during a live run: test/e2e/bad-input/status-live.test.ts.
+ * lifecycle"). `status` during a live run: test/e2e/bad-input/cli.test.ts.
  */
 import { canResume } from '../../../src/directory/checkpoint';
 import type { Checkpoint } from '../../../src/directory/source';
