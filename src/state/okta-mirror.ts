@@ -17,7 +17,7 @@
  */
 import type { Db } from './db';
 import type { OktaUser } from '../okta/client';
-import { normalizeLogin, type Profile } from '../okta/profile';
+import { newProfile, normalizeLogin, type Profile } from '../okta/profile';
 import { MirrorGroups } from './okta-mirror-groups';
 
 /** What the mirror keeps of each user: profile attributes (null: all of them) and the attributes match rules look up. */
@@ -196,7 +196,7 @@ export class OktaMirror {
     this.transaction(() => {
       for (const u of users) {
         const login = String(u.profile.login ?? '');
-        const profile: Profile = {};
+        const profile: Profile = newProfile();
         for (const [k, v] of Object.entries(u.profile)) if (v !== null && (shape.attributes === null || shape.attributes.includes(k))) profile[k] = v;
         const changed = this.upsert.run({
           id: u.id,
