@@ -22,26 +22,30 @@ function table(lines: string[], re: RegExp): Map<number, string> {
 
 const run = (...args: string[]) => runAgent(args);
 
-const fromCode = new Map(Object.entries(EXIT_MEANINGS).map(([k, v]) => [Number(k), v.replace(/`/g, '')]));
+/** `code → meaning` as the code says it (read in each test, so that each test fails on its own). */
+const fromCode = () => new Map(Object.entries(EXIT_MEANINGS).map(([k, v]) => [Number(k), v.replace(/`/g, '')]));
 
 test('the code names every exit code once, 0 to the highest, each with a meaning', () => {
   const codes = Object.values(EXIT).sort((a, b) => a - b);
   expect(codes).toEqual(codes.map((_, i) => i));
-  expect([...fromCode.keys()].sort((a, b) => a - b)).toEqual(codes);
-  for (const meaning of fromCode.values()) expect(meaning.length).toBeGreaterThan(1);
+  expect([...fromCode().keys()].sort((a, b) => a - b)).toEqual(codes);
+  for (const meaning of fromCode().values()) expect(meaning.length).toBeGreaterThan(1);
 });
 
 test('README.md lists the same exit codes with the same meanings as the code', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.split('### Exit codes')[1].split('\n## ')[0];
-  expect(table(section.split('\n'), /^\|\s*(\d+)\s*\|\s*(.+?)\s*\|$/)).toEqual(fromCode);
+  expect(table(section.split('\n'), /^\|\s*(\d+)\s*\|\s*(.+?)\s*\|$/)).toEqual(fromCode());
 });
 
 test('`--help` lists the same exit codes with the same meanings as the code', async () => {
   const r = await run('--help');
   expect(r.code).toBe(0);
   const block = r.stdout.split('Exit codes:\n')[1].split('\n\n')[0];
-  expect(table(block.split('\n'), /^\s+(\d+)\s{2,}(.+)$/)).toEqual(fromCode);
+  const help = table(block.split('\n'), /^\s+(\d+)\s{2,}(.+)$/);
+  // explain's 9 (no such user) and 10 (several match), which --help once left out
+  expect([...help.keys()]).toEqual(expect.arrayContaining([9, 10]));
+  expect(help).toEqual(fromCode());
 });
 
 test('`config schema -c FILE` is accepted like every command that reads a configuration', async () => {
