@@ -5,7 +5,7 @@
  *   sync       full and incremental syncs at 10k and 100k users vs. a raw ldapsearch dump
  *   dn         normalizeDn a DN (plain and escaped) vs. the former regex normalisation
  *   okta-sim   the simulator's lookups, creates, cursor listing and search at 10k vs. 100k users
- *   okta       the agent against the simulator: governor share and 429s (issue 8's figures)
+ *   okta       the agent against the simulator: requests per create, per user, per change, drift; governor share and 429s (issue 8)
  * Each bench returns its figures; they are written to bench/results.json (see results.ts) with the
  * command and the date.
  */
