@@ -175,7 +175,7 @@ export async function refreshIfDue(
   const now = deps.now ?? (() => new Date());
   const when = opts.refresh ?? 'due';
   if (when === 'never' || (when === 'due' && !opts.rebuildMirror && !refreshDue(state.mirror, decision.mode, config.okta.mirror, now()))) return null;
-  return refreshFor({ ...deps, now }, { rebuild: opts.rebuildMirror });
+  return refreshFor({ ...deps, now }, { rebuild: opts.rebuildMirror, mode: decision.mode });
 }
 
 /**

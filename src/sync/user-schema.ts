@@ -1,7 +1,7 @@
 /**
  * The Okta org's user schema in a run: read with the mirror of Okta (a step of its refresh: every
- * full run, an incremental one at most every okta.mirror.refreshSeconds; one request), kept in the
- * state with the time it was read, and held against the configuration by every run before anything
+ * full run; an incremental refresh only when the state has none or the one it has lacks an
+ * attribute the configuration uses; one request), kept in the state with the time it was read, and held against the configuration by every run before anything
  * is written: a profile attribute the transforms set (or an `okta.match` rule compares) that the
  * schema lacks is a configuration error naming the attribute, the step and the key path — not a
  * quarantine of every record. Values are checked per record by the record path (record.ts).

@@ -29,7 +29,7 @@ import type { MirrorConfig } from '../../okta/schema';
 import { shapeCovers, type MirrorShape, type OktaMirror } from '../../state/okta-mirror';
 import type { StateStore } from '../../state/store';
 import type { UserSchema } from '../../okta/user-schema';
-import { checkUserSchema, readUserSchema } from '../user-schema';
+import { checkUserSchema, readUserSchema, UserSchemaMismatch } from '../user-schema';
 import type { Pipeline } from '../../transform';
 import type { Logger } from '../../util/log';
 import type { RunConfig } from '../schema';
@@ -90,9 +90,18 @@ export class OrgMismatchError extends Error {
   }
 }
 
+export interface RefreshOptions {
+  /** Read every user and group again (`--rebuild-mirror`). */
+  rebuild?: boolean;
+  /** The run's mode (default full: the org's user schema is read again). */
+  mode?: 'full' | 'incremental';
+}
+
 /** What the steps share: the dependencies, the result so far, and what is recorded once every step succeeded. */
 export interface RefreshContext extends RefreshDeps {
   rebuild: boolean;
+  /** The run's mode: a full run reads the org's user schema again, an incremental one when it must. */
+  mode: 'full' | 'incremental';
   now: () => Date;
   result: RefreshResult;
   /** Run at the end, in one transaction, when every step succeeded. */
@@ -158,15 +167,35 @@ const orgStep: RefreshStep = {
 
 const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
 
-/** `schema`: the org's user schema (one request; a refusal falls back on the one last read, see readUserSchema). */
+/**
+ * `schema`: the org's user schema (one request; a refusal falls back on the one last read, see
+ * readUserSchema) on a full run, a rebuild, or when the state has none or the one it has lacks an
+ * attribute the configuration uses (an admin may just have added it). An incremental refresh holds
+ * the configuration against the one the state has: the refresh of an unchanged org stays one request.
+ */
 const schemaStep: RefreshStep = {
   name: 'schema',
   async run(ctx) {
+    const stored = ctx.mode === 'incremental' && !ctx.rebuild ? ctx.state.okta.userSchema() : undefined;
+    if (stored && fits(ctx, stored)) {
+      ctx.result.schema = stored;
+      return;
+    }
     ctx.result.schema = await readUserSchema({ oktaClient: ctx.okta, state: ctx.state, log: ctx.log });
     ctx.result.requests++;
     ctx.checkSchema?.(ctx.result.schema);
   },
 };
+
+function fits(ctx: RefreshContext, schema: UserSchema): boolean {
+  try {
+    ctx.checkSchema?.(schema);
+    return true;
+  } catch (e) {
+    if (e instanceof UserSchemaMismatch) return false;
+    throw e;
+  }
+}
 
 /** `users`: every user (first read, a rebuild, or a shape the mirror does not cover), else the changes. */
 const usersStep: RefreshStep = {
@@ -247,10 +276,11 @@ export const REFRESH_STEPS: readonly RefreshStep[] = [orgStep, schemaStep, users
  * transaction. Throws OktaFatalError (a bad or revoked token: exit 5; Okta unreachable) and
  * {@link OrgMismatchError} (exit 3) before the mirror is recorded as refreshed.
  */
-export async function refreshMirror(deps: RefreshDeps, opts: { rebuild?: boolean } = {}): Promise<RefreshResult> {
+export async function refreshMirror(deps: RefreshDeps, opts: RefreshOptions = {}): Promise<RefreshResult> {
   const ctx: RefreshContext = {
     ...deps,
     rebuild: opts.rebuild ?? false,
+    mode: opts.mode ?? 'full',
     now: deps.now ?? (() => new Date()),
     result: { users: { read: 0, full: false }, groups: null, requests: 0 },
     onComplete: [],
@@ -278,7 +308,7 @@ export function refreshFor(
     log: Logger;
     now?: () => Date;
   },
-  opts: { rebuild?: boolean } = {},
+  opts: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const { config } = run;
   return refreshMirror(

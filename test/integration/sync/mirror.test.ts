@@ -6,9 +6,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createAgent } from '../../../src/cli/agent';
+import { loadConfig } from '../../../src/config/load';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { StateStore } from '../../../src/state/store';
+import { syncRun } from '../../../src/sync/run';
+import type { Logger } from '../../../src/util/log';
 import { cleanupEnv, cli, FAST_LIMITS, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
+import { openldapAdapter, people } from '../../helpers/directory-scenarios';
 
 const env = scenarioDir('mirror');
 const sims: OktaSimulator[] = [];
@@ -142,6 +147,70 @@ describe('the token is proven by every refresh', () => {
     expect(incremental.code).toBe(5);
     expect(stateSnapshot(s.state)).toEqual(before);
   });
+});
+
+describe('how often the mirror is refreshed (slapd; in-process runs on the test clock, as the daemon runs them)', () => {
+  const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  test('full runs refresh; incremental runs and idle polls at most every refreshSeconds, one request (no schema); a revoked token fails the next one that refreshes', async () => {
+    const dir = await openldapAdapter('mirror-cadence');
+    try {
+      const pop = people(4, 'm');
+      await dir.add(pop);
+      const a = await simulator();
+      const state = join(env.dir, 'cadence.db');
+      const yaml = (token: string, refreshSeconds: number) =>
+        [
+          dir.sourceYaml(),
+          oktaYaml({ url: a.url, token, extra: `  mirror:\n    refreshSeconds: ${refreshSeconds}` }),
+          dir.transformsYaml,
+          `state:\n  path: ${state}`,
+        ].join('\n');
+      let clock = Date.parse('2026-12-06T10:00:00Z');
+      const now = () => new Date(clock);
+      const agent = createAgent(loadConfig(env.file('cadence.yaml', yaml(a.token, 60))), { readonly: false, log: silent });
+      agent.state.close();
+      const st = StateStore.open(state, { now });
+      const run = async (trigger: 'schedule' | 'cli' = 'schedule') => {
+        a.requests.reset();
+        const report = await syncRun({ ...agent, state: st, trigger, now }, { mode: 'auto' });
+        const counts = a.counts();
+        for (const k of Object.keys(counts)) if (!counts[k]) delete counts[k];
+        return { report, counts };
+      };
+      try {
+        const first = await run();
+        expect(first.report.counts.created).toBe(4);
+        expect(first.counts['GET /api/v1/users']).toBe(1);
+        clock += 1000;
+        expect((await run()).counts).toEqual({}); // idle, refreshed a second ago
+        clock += 60_000;
+        const idle = await run();
+        expect(idle.report.plan.read).toBe(0);
+        expect(idle.counts).toEqual({ 'GET /api/v1/users': 1 }); // idle, but the refresh is due: the token is proven
+        await dir.modify(pop[0], { title: 'Changed once' });
+        clock += 1000;
+        expect((await run()).counts).toEqual({ 'POST /api/v1/users/{id}': 1 }); // within refreshSeconds: decided from the mirror as it is
+        await dir.modify(pop[1], { title: 'Changed twice' });
+        clock += 61_000;
+        expect((await run('cli')).counts).toEqual({ 'GET /api/v1/users': 1, 'POST /api/v1/users/{id}': 1 });
+      } finally {
+        st.close();
+        await agent.close();
+      }
+
+      // a revoked token: the next run that refreshes fails with exit 5 before writing anything
+      await dir.modify(pop[2], { title: 'Changed again' });
+      const before = stateSnapshot(state);
+      a.requests.reset();
+      const revoked = await cli('sync', '-c', env.file('cadence-revoked.yaml', yaml('revoked-token', 0)), '--json');
+      expect(revoked.code).toBe(5);
+      expect(a.requests.writes()).toEqual([]);
+      expect(stateSnapshot(state)).toEqual(before);
+    } finally {
+      await dir.stop();
+    }
+  }, 120_000);
 });
 
 describe('eventual consistency', () => {
