@@ -190,11 +190,17 @@ export class OktaMirror {
     this.db.exec(`DELETE FROM ${this.s}.okta_users; DELETE FROM ${this.s}.okta_user_values;`);
   }
 
-  /** Record users as Okta returned them (a page of a read, or a write's answer): newer versions win. */
-  putUsers(users: readonly OktaUser[], shape: MirrorShape | undefined = this.userShape): void {
-    if (!shape) return; // never read: nothing is kept until the first complete read
+  /**
+   * Record users as Okta returned them (a page of a read, or a write's answer): newer versions win.
+   * Returns the ids of the users that are new to the mirror or newer than what it had (not those
+   * it already had in this version, e.g. from the answer to the agent's own write).
+   */
+  putUsers(users: readonly OktaUser[], shape: MirrorShape | undefined = this.userShape): string[] {
+    if (!shape) return []; // never read: nothing is kept until the first complete read
+    const newer: string[] = [];
     this.transaction(() => {
       for (const u of users) {
+        const before = this.byId.get(u.id);
         const login = String(u.profile.login ?? '');
         const profile: Profile = newProfile();
         for (const [k, v] of Object.entries(u.profile)) if (v !== null && (shape.attributes === null || shape.attributes.includes(k))) profile[k] = v;
@@ -207,6 +213,7 @@ export class OktaMirror {
           lastUpdated: u.lastUpdated ?? null,
         }).changes;
         if (!changed) continue;
+        if (!before || (u.lastUpdated && before.last_updated !== u.lastUpdated)) newer.push(u.id);
         this.deleteValues.run(u.id);
         for (const a of shape.indexed) {
           const key = valueKey(u.profile[a]);
@@ -214,6 +221,7 @@ export class OktaMirror {
         }
       }
     });
+    return newer;
   }
 
   /** The status a lifecycle call Okta confirmed (lastUpdated comes with the next read). */

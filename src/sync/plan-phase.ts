@@ -195,7 +195,7 @@ export async function planFrom(
   const spool = state.spool();
   let groups: GroupPlan | undefined;
   try {
-    const users = await planUsers(deps, schema, spool, decision.since, checkpoint, opts.onPage);
+    const users = await planUsers(deps, schema, spool, { since: decision.since, until: checkpoint, changedInOkta: mirror?.users.changed ?? [] }, opts.onPage);
     groups = await planGroups({ config, source, state, spool, log, since: decision.since, oktaMembersRead: mirror?.groups?.membersRead });
     const verdict = checkSafeguards({ ...users.totals, membershipRemovals: groups.summary.memberRemoves }, config.safeguards);
     return { decision, checkpoint, fingerprint, fingerprintParts, spool, ...users, groups, verdict, reads, mirror };
@@ -208,7 +208,7 @@ export async function planFrom(
 
 /**
  * The users: every record the directory shows (all of them, or those changed since `since`, plus
- * the quarantined ones), then the managed users it no longer shows (a full run: every managed user
+ * the quarantined ones and the managed users Okta changed since the mirror knew them), then the managed users it no longer shows (a full run: every managed user
  * not seen; an incremental run: the users the directory reports gone between `since` and `until`,
  * unless this run saw them, e.g. moved out of scope and back).
  */
@@ -216,10 +216,10 @@ async function planUsers(
   deps: PlanPhaseDeps,
   schema: UserSchema,
   spool: PlanSpool,
-  since: Checkpoint | undefined,
-  until: Checkpoint,
+  scope: { since: Checkpoint | undefined; until: Checkpoint; changedInOkta: readonly string[] },
   onPage: PlanPhaseOptions['onPage'],
 ): Promise<{ counts: Record<string, number>; totals: PlanTotals }> {
+  const { since, until } = scope;
   const { config, source, state, log } = deps;
   const lifecycle = config.lifecycle;
   const totals: PlanTotals = { managed: state.users.counts().linked, deprovisions: 0, newlyMissing: 0, updates: 0 };
@@ -249,6 +249,19 @@ async function planUsers(
       for await (const page of source.usersByDn(batch.map((q) => q.dn))) {
         const fresh = page.records.filter((r) => !spool.wasSeen(r.anchor));
         await planPage({ records: fresh, rejected: [] });
+      }
+    }
+    // managed users someone changed in Okta since the mirror knew them (this run's refresh read
+    // them): planned again, so that drift is found without waiting for a full run
+    if (config.okta.drift !== 'ignore') {
+      const dns = scope.changedInOkta.flatMap((id) => {
+        const row = state.users.byOktaId(id);
+        return row && !spool.wasSeen(row.anchor) ? [row.dn] : [];
+      });
+      for (let i = 0; i < dns.length; i += 500) {
+        for await (const page of source.usersByDn(dns.slice(i, i + 500))) {
+          await planPage({ records: page.records.filter((r) => !spool.wasSeen(r.anchor)), rejected: [] });
+        }
       }
     }
   }

@@ -11,8 +11,9 @@
  * stops after reading the change position: one directory request, nothing planned, nothing sent;
  * unless records wait to be tried again (quarantined users and groups, unconfirmed group writes)
  * and no run tried them for {@link RETRY_EVERY_MS}. Of a streak of idle polls the runs table keeps
- * the latest (it still refreshes the mirror of Okta when that is due). A run started by hand
- * (`sync`) always reads.
+ * the latest. An idle poll still refreshes the mirror of Okta when that is due (the token is proven),
+ * and goes on as a run when the refresh found users or memberships the agent manages changed in
+ * Okta (drift). A run started by hand (`sync`) always reads.
  */
 import type { RunConfig } from './schema';
 import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
@@ -23,6 +24,7 @@ import type { Logger } from '../util/log';
 import { applyPlan, recoverJournal, type ApplyResult } from './apply';
 import { NO_GROUPS_APPLIED, startGroupApply, type GroupApplyCounts } from './groups';
 import { planFrom, refreshIfDue, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
+import type { RefreshResult } from './mirror/refresh';
 import { emptyReport, type RunReport } from './report';
 import { userSchemaForRun } from './user-schema';
 
@@ -93,21 +95,20 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       },
     );
     const planDeps = { config, source, state, pipeline: deps.pipeline, okta: deps.oktaClient, log, now };
-    if (start.decision.unchanged && deps.trigger === 'schedule' && state.journal.pending().length === 0 && !retryDue(state, runId)) {
+    const idlePoll = start.decision.unchanged && deps.trigger === 'schedule' && state.journal.pending().length === 0 && !retryDue(state, runId);
+    // before any write (recovery included): the refresh of the mirror of Okta when due (it proves the
+    // token and checks the configuration against the org's user schema), else that check against
+    // the schema the state has. An idle poll refreshes when due too: the API token is proven at least
+    // every okta.mirror.refreshSeconds, however long the directory stays unchanged
+    const mirror = await refreshIfDue(planDeps, start.decision, { rebuildMirror: opts.rebuildMirror });
+    if (mirror) report.mirror = { users: mirror.users.read, full: mirror.users.full, requests: mirror.requests };
+    // an idle poll stops here, unless the refresh found users or memberships the agent manages changed in Okta (drift)
+    if (idlePoll && !(config.okta.drift !== 'ignore' && mirror && changedInOkta(mirror, state))) {
       idle = true;
-      // an idle poll still refreshes the mirror of Okta when it is due: the API token is proven at
-      // least every okta.mirror.refreshSeconds, however long the directory stays unchanged
-      const mirror = await refreshIfDue(planDeps, start.decision, {});
-      if (mirror) report.mirror = { users: mirror.users.read, full: mirror.users.full, requests: mirror.requests };
       report.outcome = 'ok';
       report.plan.read = 0;
       return report;
     }
-    // before any write (recovery included): the refresh of the mirror of Okta when due (it proves the
-    // token and checks the configuration against the org's user schema), else that check against
-    // the schema the state has
-    const mirror = await refreshIfDue(planDeps, start.decision, { rebuildMirror: opts.rebuildMirror });
-    if (mirror) report.mirror = { users: mirror.users.read, full: mirror.users.full, requests: mirror.requests };
     const schema = await userSchemaForRun({ oktaClient: deps.oktaClient, state, log, pipeline: deps.pipeline, okta: config.okta }, mirror?.schema);
     const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
     if (recovered) report.counts.recovered = recovered;
@@ -208,6 +209,11 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     state.lock.release();
   }
   return report;
+}
+
+/** The refresh read users the agent manages that changed in Okta, or managed groups whose members changed. */
+function changedInOkta(mirror: RefreshResult, state: StateStore): boolean {
+  return !!mirror.groups?.membersRead.length || mirror.users.changed.some((id) => state.users.byOktaId(id));
 }
 
 /** Something waits to be tried again, and no run read the directory for a while. */

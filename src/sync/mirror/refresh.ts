@@ -68,7 +68,8 @@ export interface RefreshDeps {
 }
 
 export interface RefreshResult {
-  users: { read: number; full: boolean };
+  /** `changed` (a delta): the users new to the mirror or changed in Okta since it knew them. */
+  users: { read: number; full: boolean; changed: string[] };
   groups: { read: number; full: boolean; membersRead: string[] } | null;
   /** The org's user schema as read (kept in the state unless it is read-only). */
   schema?: UserSchema;
@@ -212,14 +213,19 @@ const usersStep: RefreshStep = {
         mirror.clearUsers();
       });
     const from = full || !meta?.watermark ? EPOCH : since(meta.watermark, ctx.config);
+    // a delta's users that changed in Okta since the mirror knew them (drift is looked for in them)
+    const changed: string[] = [];
     const r = await readAll(
       ctx,
       { filter: `lastUpdated gt ${quoted(from)}` },
       (q) => ctx.okta.usersPage(q),
-      (users) => mirror.putUsers(users, shape),
+      (users) => {
+        const newer = mirror.putUsers(users, shape);
+        if (!full) changed.push(...newer);
+      },
       full ? forget : undefined,
     );
-    ctx.result.users = { read: r.read, full };
+    ctx.result.users = { read: r.read, full, changed };
     ctx.onComplete.push(() => mirror.setMeta('users', { watermark: r.began, shape, refreshedAt: ctx.now().toISOString() }));
   },
 };
@@ -282,7 +288,7 @@ export async function refreshMirror(deps: RefreshDeps, opts: RefreshOptions = {}
     rebuild: opts.rebuild ?? false,
     mode: opts.mode ?? 'full',
     now: deps.now ?? (() => new Date()),
-    result: { users: { read: 0, full: false }, groups: null, requests: 0 },
+    result: { users: { read: 0, full: false, changed: [] }, groups: null, requests: 0 },
     onComplete: [],
   };
   for (const step of REFRESH_STEPS) await step.run(ctx);

@@ -152,7 +152,7 @@ describe('the token is proven by every refresh', () => {
 describe('how often the mirror is refreshed (slapd; in-process runs on the test clock, as the daemon runs them)', () => {
   const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-  test('full runs refresh; incremental runs and idle polls at most every refreshSeconds, one request (no schema); a revoked token fails the next one that refreshes', async () => {
+  test('full runs refresh; incremental runs and idle polls at most every refreshSeconds, one request (no schema); drift found by the refresh of an idle poll is repaired; a revoked token fails the next run that refreshes', async () => {
     const dir = await openldapAdapter('mirror-cadence');
     try {
       const pop = people(4, 'm');
@@ -194,6 +194,15 @@ describe('how often the mirror is refreshed (slapd; in-process runs on the test 
         await dir.modify(pop[1], { title: 'Changed twice' });
         clock += 61_000;
         expect((await run('cli')).counts).toEqual({ 'GET /api/v1/users': 1, 'POST /api/v1/users/{id}': 1 });
+        // edited in Okta while the directory stays unchanged: the next poll that refreshes finds it and repairs it
+        a.store.patchProfile(dir.login(pop[3]), { title: 'Edited in Okta' });
+        clock += 1000;
+        expect((await run()).counts).toEqual({});
+        clock += 60_000;
+        const drift = await run();
+        expect(drift.report.counts.drift).toBe(1);
+        expect(drift.counts).toEqual({ 'GET /api/v1/users': 1, 'POST /api/v1/users/{id}': 1 });
+        expect(a.store.user(dir.login(pop[3]))!.profile.title).toBe(pop[3].title);
       } finally {
         st.close();
         await agent.close();
