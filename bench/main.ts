@@ -6,10 +6,12 @@
  *   dn         normalizeDn a DN (plain and escaped) vs. the former regex normalisation
  *   okta-sim   the simulator's lookups, creates, cursor listing and search at 10k vs. 100k users
  *   okta       the agent against the simulator: requests per create, per user, per change, drift; governor share and 429s (issue 8)
+ *   latency    the daemon: directory edit → visible in the simulator, idle polls' CPU and requests (slapd, Samba AD)
  * Each bench returns its figures; they are written to bench/results.json (see results.ts) with the
  * command and the date.
  */
 import { benchDn } from './dn';
+import { benchLatency } from './latency';
 import { benchOkta } from './okta';
 import { benchOktaSim } from './okta-sim';
 import { writeResult, type Figures } from './results';
@@ -23,6 +25,7 @@ const benches: Bench[] = [
   { name: 'dn', run: () => Promise.resolve(benchDn()) },
   { name: 'okta-sim', run: () => benchOktaSim() },
   { name: 'okta', run: () => benchOkta() },
+  { name: 'latency', run: (argv) => benchLatency(argv) },
 ];
 
 async function main(): Promise<void> {

@@ -9,10 +9,13 @@
  * - the agent's peak memory at both sizes (it must stay bounded: pages are streamed);
  * - and, for the test harness, how long seeding slapd offline (slapadd) and starting it takes.
  *
- * Usage: npm run bench sync [-- --sizes 10000,100000]
+ * - the state file's bytes per user.
+ *
+ * Usage: npm run bench sync [-- --sizes 10000,100000] [--million] (--million adds 1,000,000 users:
+ * slapd loaded offline, about an hour of creates against the simulator)
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +46,8 @@ interface Figures {
   /** A full run with the JavaScript heap capped at HEAP_CAP_MB: it must complete at any size. */
   cappedFullMs: number;
   cappedFullRssMb: number;
+  /** state.db (and its WAL) after the runs, bytes per user. */
+  stateBytesPerUser: number;
 }
 
 const HEAP_CAP_MB = 64;
@@ -183,6 +188,8 @@ async function measure(n: number): Promise<Figures> {
     const capped = await run(['sync', '-c', config, '--full', '--json'], env, [`--max-old-space-size=${HEAP_CAP_MB}`]);
     const cappedReport = JSON.parse(capped.out);
     if (cappedReport.plan.read !== n || cappedReport.counts.updated !== 1) throw new Error('the heap-capped full run did not read and apply everything');
+    const stateFile = join(dir, 'state.db');
+    const stateBytes = statSync(stateFile).size + (existsSync(`${stateFile}-wal`) ? statSync(`${stateFile}-wal`).size : 0);
     return {
       n,
       seedMs,
@@ -198,6 +205,7 @@ async function measure(n: number): Promise<Figures> {
       noChangeFullRssMb: fullAgainReport.peakRssMb,
       cappedFullMs: capped.ms,
       cappedFullRssMb: cappedReport.peakRssMb,
+      stateBytesPerUser: Math.round(stateBytes / n),
     };
   } finally {
     sim.stop();
@@ -209,6 +217,7 @@ async function measure(n: number): Promise<Figures> {
 export async function benchSync(argv: string[] = []): Promise<BenchFigures> {
   const i = argv.indexOf('--sizes');
   const sizes = i >= 0 ? argv[i + 1].split(',').map(Number) : [10_000, 100_000];
+  if (argv.includes('--million') && !sizes.includes(1_000_000)) sizes.push(1_000_000);
   console.log(`\n== sync: agent vs. raw ldapsearch, slapd + Okta simulator in separate processes (${sizes.join(', ')} users)`);
   const figs: Figures[] = [];
   for (const n of sizes) figs.push(await measure(n));
@@ -229,6 +238,7 @@ export async function benchSync(argv: string[] = []): Promise<BenchFigures> {
     ['  peak RSS of the agent', (f) => `${f.noChangeFullRssMb} MB`],
     [`full run with the JS heap capped at ${HEAP_CAP_MB} MB`, (f) => s(f.cappedFullMs)],
     ['  peak RSS of the agent', (f) => `${f.cappedFullRssMb} MB`],
+    ['state file, bytes per user', (f) => String(f.stateBytesPerUser)],
     ['(harness) slapd offline seed and start', (f) => s(f.seedMs)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
@@ -251,6 +261,15 @@ export async function benchSync(argv: string[] = []): Promise<BenchFigures> {
     out[`changesIncrementalEntriesRead${k}`] = { value: f.changesIncrEntries, unit: 'entries' };
     out[`noChangeFullToDump${k}`] = { value: ratio(f.noChangeFullMs / f.dumpMs), unit: '× raw ldapsearch dump' };
     out[`cappedFullPeakRss${k}`] = { value: f.cappedFullRssMb, unit: 'MB' };
+    // the issue's names (issue 10)
+    out[`noChangeFullOverDump${k}`] = { value: ratio(f.noChangeFullMs / f.dumpMs), unit: '× raw ldapsearch dump', goal: '≤ 3 (100k)' };
+    out[`peakRssMb${k}`] = { value: Math.max(f.fullSyncRssMb, f.noChangeFullRssMb), unit: 'MB', goal: '≤ 200 (100k)' };
+    out[`stateBytesPerUser${k}`] = { value: f.stateBytesPerUser, unit: 'bytes', goal: '≤ 1024' };
+  }
+  const [m100k, m1m] = [figs.find((f) => f.n === 100_000), figs.find((f) => f.n === 1_000_000)];
+  if (m100k && m1m) {
+    const peak = (f: Figures) => Math.max(f.fullSyncRssMb, f.noChangeFullRssMb);
+    out.rssGrowth1MOver100k = { value: ratio(peak(m1m) / peak(m100k)), unit: '× peak RSS', goal: '≤ 1.3' };
   }
   return out;
 }

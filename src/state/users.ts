@@ -91,6 +91,7 @@ export interface AppliedWrite {
 export class UsersRepo {
   private readonly byAnchor;
   private readonly byLoginNorm;
+  private readonly holderByLoginNorm;
   private readonly upsertApplied;
   private readonly upsertQuarantine;
   private readonly seen;
@@ -101,6 +102,7 @@ export class UsersRepo {
   ) {
     this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
     this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
+    this.holderByLoginNorm = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM users WHERE login_norm = ?');
     this.upsertApplied = db.prepare(`
       INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
                          last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
@@ -144,6 +146,14 @@ export class UsersRepo {
   holderOfLogin(login: string): UserRow | undefined {
     const r = this.byLoginNorm.get(normalizeLogin(login));
     return r && toRow(r);
+  }
+
+  /**
+   * Who holds a login already normalised ({@link normalizeLogin}): anchor and DN only, the plan's
+   * question for every record (no profile parsed).
+   */
+  holderOfNormalizedLogin(loginNorm: string): { anchor: string; dn: string } | undefined {
+    return this.holderByLoginNorm.get(loginNorm);
   }
 
   /** Look a user up by anchor, login, Okta id or DN (for `explain`). */

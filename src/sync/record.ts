@@ -170,8 +170,7 @@ function planContext({ state, spool, lifecycle, okta, pipeline }: RecordPathDeps
     loginHolder(norm) {
       const inRun = spool.loginClaimedBy(norm);
       if (inRun) return inRun;
-      const row = state.users.holderOfLogin(norm);
-      return row ? { anchor: row.anchor, dn: row.dn } : undefined;
+      return state.users.holderOfNormalizedLogin(norm);
     },
     okta: okta && oktaKnowledge(okta, state, spool, pipeline),
   };
