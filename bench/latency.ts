@@ -116,7 +116,7 @@ async function startSim(token: string): Promise<{ url: string; child: ChildProce
   const child = spawn(process.execPath, [BIN, 'okta-sim', '--port', '0', '--token', token, '--quiet', '--unlimited'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       buf += d;
       const m = /listening on (http:\/\/\S+)/.exec(buf);
       if (m) resolve(m[1]);
