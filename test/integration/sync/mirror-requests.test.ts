@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
+import { StateStore } from '../../../src/state/store';
 import { cleanupEnv, cli, FAST_LIMITS, oktaYaml, scenarioDir, sync } from '../../helpers/agent';
 
 const N = 300;
@@ -174,5 +175,22 @@ test('drift: 20 profiles edited in Okta are put back by the next run with 20 par
   for (const u of edited) {
     expect(sim.store.user(u.id)!.profile.title).not.toBe('Edited in Okta');
     expect(sim.store.user(u.id)!.profile.nickName).toBe('kept'); // not an attribute the transforms set: untouched
+  }
+});
+
+test('--rebuild-mirror reads every user again (200 a page, deactivated ones included) and the org; nothing to write', async () => {
+  const r = await cli('sync', '-c', config, '--rebuild-mirror', '--json');
+  expect(r.code).toBe(0);
+  expect(requests()).toEqual({
+    'GET /.well-known/okta-organization': 1,
+    'GET /api/v1/meta/schemas/user/{id}': 1,
+    'GET /api/v1/users': pages(N + 5),
+  });
+  const st = StateStore.open(join(dir, 'state.db'), { readonly: true });
+  try {
+    expect(st.mirror.userCount()).toBe(N + 5);
+    expect(st.mirror.byLogin('ada.smith@corp.example').map((u) => u.status)).toEqual(['DEPROVISIONED']);
+  } finally {
+    st.close();
   }
 });
