@@ -24,7 +24,7 @@ export interface Agent {
 }
 
 export function makeLogger(config: Config, stream: NodeJS.WritableStream): Logger {
-  return createLogger({ level: config.log.level, format: config.log.format, stream });
+  return createLogger({ level: config.log.level, format: config.log.format, maskPii: config.log.maskPii, stream });
 }
 
 export function compile(loaded: LoadedConfig): Pipeline {

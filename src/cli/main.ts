@@ -3,7 +3,7 @@
  * (see exit-codes.ts); failures are printed as one clear message on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { cmdConfigSchema, cmdConfigValidate } from './commands/config';
+import { cmdConfigReference, cmdConfigSchema, cmdConfigValidate } from './commands/config';
 import { cmdDemo } from './commands/demo';
 import { cmdExplain, EXPLAIN_HELP } from './commands/explain';
 import { cmdOktaSim } from './commands/okta-sim';
@@ -133,6 +133,10 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .description('print the JSON schema of the configuration file (the same for every file)')
     .addOption(configOption())
     .action(async (o: Parameters<typeof cmdConfigSchema>[0]) => run(() => cmdConfigSchema(o, io))());
+  config
+    .command('reference')
+    .description('print the configuration reference (every option, its type, default and description) in Markdown')
+    .action(async (o: Parameters<typeof cmdConfigReference>[0]) => run(() => cmdConfigReference(o, io))());
 
   program
     .command('okta-sim')

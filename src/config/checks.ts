@@ -10,7 +10,7 @@ import { checkSource, type SourceConfig } from '../directory/schema';
 import { sourceAttributeList } from '../directory/attributes';
 import { checkTransforms } from '../transform/checks';
 import { checkGroups } from '../sync/groups/schema';
-import { checkSchedule } from '../daemon/schema';
+import { checkMetrics, checkSchedule } from '../daemon/schema';
 
 /**
  * Compile the transforms (so a bad expression fails `config validate`, not the 3 a.m. run). Runs
@@ -23,5 +23,10 @@ export function transformChecks(transforms: Config['transforms'], source: Source
 
 /** Checks of a configuration the schema accepted, relative paths resolved (transforms excluded: see transformChecks). */
 export function semanticChecks(config: Config): CheckIssue[] {
-  return [...checkSchedule(config.schedule), ...checkSource(config.source), ...(config.groups ? checkGroups(config.groups) : [])];
+  return [
+    ...checkSchedule(config.schedule),
+    ...checkMetrics(config.metrics),
+    ...checkSource(config.source),
+    ...(config.groups ? checkGroups(config.groups) : []),
+  ];
 }

@@ -5,10 +5,10 @@
  * file, line and key path; warnings come back with the loaded configuration, for the command to log.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { configSchema, configSchemaWithoutSecrets, sourceSchema, type Config } from './schema';
-import { secretFileWarning } from './secret';
+import { composeConfigSchema, configSchemaWithoutSecrets, sourceSchema, type Config } from './schema';
+import { secretFileWarning, secretRefIn, type SecretContext } from './secret';
 import { Secret } from '../util/secret';
 import { semanticChecks, transformChecks } from './checks';
 import { transformsSchema } from '../transform/schema';
@@ -82,7 +82,9 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   }
   const raw = parsed.value as Record<string, unknown>;
   const resolveSecrets = opts.secrets ?? true;
-  const result = (resolveSecrets ? configSchema : configSchemaWithoutSecrets).safeParse(raw);
+  // ${credential:NAME} falls back to credentials/NAME beside this file (a command run by hand)
+  const secrets: SecretContext = { credentialsFallbackDir: join(baseDir, 'credentials') };
+  const result = (resolveSecrets ? composeConfigSchema(secretRefIn(secrets)) : configSchemaWithoutSecrets).safeParse(raw);
   const issues: ConfigIssue[] = result.success ? [] : zodIssues(result.error.issues, parsed, file);
   // a `__proto__` key never reaches the schema's output (it would vanish without a word)
   for (const path of protoKeys(raw, []))
@@ -102,7 +104,7 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   for (const i of semanticChecks(config)) (i.severity === 'warning' ? warnings : issues).push(checkIssue(parsed, file, i));
   if (resolveSecrets) {
     for (const [path, secret] of secretsOf(config, [])) {
-      const warning = secretFileWarning(secret);
+      const warning = secretFileWarning(secret, secrets);
       if (warning) warnings.push({ ...located(parsed, file, path, warning), severity: 'warning' });
     }
   }

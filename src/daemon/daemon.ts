@@ -1,8 +1,8 @@
 /**
  * The daemon (`run`): syncs on the configured cron schedules (full runs, and optionally incremental
- * runs in between), never two runs at once (a tick that arrives during a run is skipped and logged), and stops cleanly on SIGTERM/SIGINT: the run in
- * progress finishes the Okta writes in flight, records them, and the process exits. SIGHUP reloads
- * the configuration between runs.
+ * runs in between), never two runs at once (a tick that arrives during a run is skipped and
+ * logged), and stops cleanly on SIGTERM/SIGINT: the run in progress finishes the Okta writes in
+ * flight, records them, and the process exits. SIGHUP reloads the configuration between runs.
  */
 import type { Logger } from '../util/log';
 import { schedule, type ScheduledJob } from './cron';
@@ -27,6 +27,8 @@ export interface DaemonOptions extends DaemonSchedule {
   run: DaemonRun;
   /** Called on SIGHUP, between runs; returns the (possibly new) schedule. */
   reload?: () => Promise<DaemonSchedule>;
+  /** Called after every reload attempt, with its error when it failed. */
+  afterReload?: (error?: Error) => void;
 }
 
 export class Daemon {
@@ -93,8 +95,10 @@ export class Daemon {
       const next = await this.opts.reload?.();
       if (next && !this.stopping) this.scheduleJobs(next);
       this.opts.log.info('configuration reloaded');
+      this.opts.afterReload?.();
     } catch (e) {
       this.opts.log.error('configuration reload failed; keeping the previous configuration', { error: (e as Error).message });
+      this.opts.afterReload?.(e as Error);
     }
   }
 
@@ -107,6 +111,19 @@ export class Daemon {
     this.abort.abort();
     await this.current;
     this.resolveStopped();
+  }
+
+  /** The next `count` scheduled runs of each schedule (full, then incremental when set). */
+  upcoming(count: number): Date[][] {
+    return this.jobs.map((j) => j.nextRuns(count));
+  }
+
+  /** The next scheduled run of any schedule; undefined once stopping. */
+  nextRun(): Date | undefined {
+    if (this.stopping) return undefined;
+    return this.upcoming(1)
+      .flat()
+      .sort((a, b) => a.getTime() - b.getTime())[0];
   }
 
   get running(): boolean {

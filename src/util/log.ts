@@ -2,6 +2,13 @@
  * Logging (winston): JSON lines when stdout is not a terminal (journald, files), readable text on a
  * terminal. Secrets never appear: {@link Secret}s serialise as `[redacted]`, and any string that
  * looks like an Okta token header or a password field is masked before it is written.
+ *
+ * With `maskPii` (config `log.maskPii`), personal data is masked too, keeping what support needs:
+ * e-mail addresses keep their first character and domain (`j***@corp.example`), DNs keep their
+ * shape with the values of naming attributes masked (`cn=J***,ou=People,dc=corp,dc=example`), and
+ * fields named like a person's attributes (login, email, firstName, displayName, cn, mobilePhone…)
+ * are masked wherever they are, nested profiles included. Anchors (GUIDs, entryUUIDs), run ids,
+ * counts, error codes and organisational DN parts stay readable.
  */
 import winston from 'winston';
 
@@ -19,6 +26,8 @@ export const LOG_FORMATS = ['auto', 'json', 'text'] as const;
 export interface LogOptions {
   level: (typeof LOG_LEVELS)[number];
   format: (typeof LOG_FORMATS)[number];
+  /** Mask names, e-mail addresses and other personal attributes (see the module comment). */
+  maskPii?: boolean;
   /** Where lines go; defaults to stdout. Tests pass a stream. */
   stream?: NodeJS.WritableStream;
   isTty?: boolean;
@@ -52,14 +61,87 @@ const scrubFormat = winston.format((info) => {
   return info;
 });
 
+/** Attributes that name or reach a person: masked in DNs (as RDN types) and as field names. */
+const PERSONAL_ATTRIBUTES = [
+  'cn',
+  'uid',
+  'sAMAccountName',
+  'userPrincipalName',
+  'displayName',
+  'name',
+  'givenName',
+  'sn',
+  'surname',
+  'initials',
+  'mail',
+  'email',
+  'secondEmail',
+  'login',
+  'firstName',
+  'lastName',
+  'middleName',
+  'nickName',
+  'honorificPrefix',
+  'honorificSuffix',
+  'fullName',
+  'mobilePhone',
+  'primaryPhone',
+  'telephoneNumber',
+  'mobile',
+  'homePhone',
+  'streetAddress',
+  'postalAddress',
+  'homePostalAddress',
+];
+const PERSONAL_KEY = new Set(PERSONAL_ATTRIBUTES.map((a) => a.toLowerCase()));
+/**
+ * `attr=value` in a DN, where attr names a person; the value runs to the next unescaped , + ; quote,
+ * bracket, newline or `: ` (in a log message a DN is followed by a colon or ends the line).
+ */
+const DN_VALUE = new RegExp(`(^|[\\s,;+"'(\\[{])(${PERSONAL_ATTRIBUTES.join('|')})=((?:\\\\.|:(?! )|[^,+;:"'\\\\\\n)\\]}])+)`, 'gi');
+const EMAIL = /([A-Za-z0-9_%+-])[A-Za-z0-9._%+-]*@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})/g;
+
+/** A personal value masked: its first character, then `***`. */
+export function maskValue(value: string): string {
+  if (value === '') return value;
+  const email = /^[^@\s]+@(\S+)$/.exec(value);
+  if (email) return `${value[0]}***@${email[1]}`;
+  return `${[...value][0]}***`;
+}
+
+/** E-mail addresses and the values of naming attributes in DNs, masked in free text. */
+export function maskPii(text: string): string {
+  return text.replace(DN_VALUE, (_m, pre: string, attr: string, value: string) => `${pre}${attr}=${maskValue(value)}`).replace(EMAIL, '$1***@$2');
+}
+
+function maskDeep(value: unknown, key: string | undefined, depth: number): unknown {
+  if (typeof value === 'string') return key !== undefined && PERSONAL_KEY.has(key.toLowerCase()) ? maskValue(value) : maskPii(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, key, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, k, depth + 1);
+  return out;
+}
+
+const piiFormat = winston.format((info) => {
+  const rec = info as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    if (key === 'level' || key === 'timestamp') continue;
+    rec[key] = key === 'message' ? maskPii(String(rec[key])) : maskDeep(rec[key], key, 0);
+  }
+  return info;
+});
+
 export function createLogger(opts: LogOptions): Logger {
   const stream = opts.stream ?? process.stdout;
   const tty = opts.isTty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
   const json = opts.format === 'json' || (opts.format === 'auto' && !tty);
+  const redact = opts.maskPii ? winston.format.combine(scrubFormat(), piiFormat()) : scrubFormat();
   const format = json
-    ? winston.format.combine(winston.format.timestamp(), scrubFormat(), winston.format.json())
+    ? winston.format.combine(winston.format.timestamp(), redact, winston.format.json())
     : winston.format.combine(
-        scrubFormat(),
+        redact,
         winston.format.printf((info) => {
           const { level, message, timestamp: _t, ...meta } = info as Record<string, unknown>;
           const rest = Object.keys(meta).length

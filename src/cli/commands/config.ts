@@ -1,9 +1,11 @@
 /**
- * `config validate` and `config schema`. `validate --online` also holds the configuration against
- * the Okta org (it needs the API token): every attribute the transforms set or `okta.match`
- * compares must exist in the org's user schema. Without --online nothing leaves the machine.
+ * `config validate`, `config schema` and `config reference`. `validate --online` also holds the
+ * configuration against the Okta org (it needs the API token): every attribute the transforms set
+ * or `okta.match` compares must exist in the org's user schema. Without --online nothing leaves the
+ * machine.
  */
 import { ConfigError, loadConfig, type LoadedConfig } from '../../config/load';
+import { configReference } from '../../config/reference';
 import { configJsonSchema } from '../../config/schema';
 import { SdkOktaClient } from '../../okta/client';
 import { OktaError, OktaFatalError } from '../../okta/errors';
@@ -47,5 +49,11 @@ async function validateOnline(loaded: LoadedConfig, io: Io): Promise<void> {
 
 export async function cmdConfigSchema(_opts: object, io: Io): Promise<ExitCode> {
   io.out(JSON.stringify(configJsonSchema(), null, 2));
+  return EXIT.OK;
+}
+
+/** Every option with its type, default and description, in Markdown (docs/configuration.md). */
+export async function cmdConfigReference(_opts: object, io: Io): Promise<ExitCode> {
+  io.stdout.write(configReference());
   return EXIT.OK;
 }

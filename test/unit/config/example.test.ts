@@ -2,7 +2,7 @@
  * config/example.yaml documents every option: each key of the schema (outside `transforms`, which
  * has its own reference) appears in it, live or commented out, and the file itself is valid.
  */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configJsonSchema } from '../../../src/config/schema';
@@ -38,11 +38,15 @@ test('config/example.yaml is a valid configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'example-'));
   const ca = join(dir, 'ca.pem');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-  process.env.LDAP_BIND_PASSWORD = 'x';
-  process.env.OKTA_API_TOKEN = 'y';
+  // the secrets where a command run by hand finds them: credentials/ beside the configuration file
+  mkdirSync(join(dir, 'credentials'));
+  writeFileSync(join(dir, 'credentials', 'ldap-bind-password'), 'x\n');
+  writeFileSync(join(dir, 'credentials', 'okta-api-token'), 'y\n');
   const text = readFileSync(EXAMPLE, 'utf8').replace('/etc/ssl/certs/corp-ca.pem', ca);
   const { config } = parseConfigText(text, join(dir, 'config.yaml'));
   expect(config.source.type).toBe('ldap');
+  expect(config.source.type === 'ldap' && config.source.bindPassword.reveal()).toBe('x');
+  expect(config.okta.token.reveal()).toBe('y');
   expect(config.okta.match).toEqual([{ by: 'login' }, { by: 'email' }, { by: 'attribute', attribute: 'employeeNumber', caseInsensitive: false }]);
   expect(config.transforms.length).toBeGreaterThan(0);
 });

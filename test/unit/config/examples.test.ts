@@ -5,7 +5,7 @@
  * `baseDns: [ou=groups,dc=corp,dc=example]` as three base DNs; `config validate` said OK and the
  * run failed against a real server.)
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText, type LoadedConfig } from '../../../src/config/load';
@@ -33,12 +33,22 @@ const EXPECTED: Record<string, Record<string, string | string[]>> = {
 
 const scratch = mkdtempSync(join(tmpdir(), 'examples-'));
 
-/** The file as a sysadmin's machine would see it: its secrets set, its CA file present. */
+/** The file as a sysadmin's machine would see it: its secrets set (environment, systemd credentials), its CA file present. */
 function load(relative: string, text: string, dir = join(CONFIG_DIR, relative, '..')): LoadedConfig {
   for (const [, name] of text.matchAll(/\$\{env:([^}]+)\}/g)) process.env[name] = 'example-secret';
+  const credentials = join(scratch, 'credentials');
+  mkdirSync(credentials, { recursive: true });
+  for (const [, name] of text.matchAll(/\$\{credential:([^}]+)\}/g)) writeFileSync(join(credentials, name), 'example-secret\n');
   const ca = join(scratch, 'ca.pem');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-  return parseConfigText(text.replace(/^(\s*caFile:).*$/m, `$1 ${ca}`), join(dir, relative.split('/').pop()!));
+  const before = process.env.CREDENTIALS_DIRECTORY;
+  process.env.CREDENTIALS_DIRECTORY = credentials;
+  try {
+    return parseConfigText(text.replace(/^(\s*caFile:).*$/m, `$1 ${ca}`), join(dir, relative.split('/').pop()!));
+  } finally {
+    if (before === undefined) delete process.env.CREDENTIALS_DIRECTORY;
+    else process.env.CREDENTIALS_DIRECTORY = before;
+  }
 }
 
 /** config/example.yaml with its live `source:` section replaced by the commented-out LDIF one. */
