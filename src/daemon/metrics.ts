@@ -166,6 +166,7 @@ export class AgentMetrics {
     this.oktaRequests.inc({ kind: 'read' }, r.okta.requests - r.okta.writes);
     this.oktaRateLimited.inc(r.okta.rateLimited);
     this.oktaRetries.inc(r.okta.retries);
+    for (const [code, n] of Object.entries(r.okta.errors)) this.oktaErrors.inc({ error_code: code }, n);
     this.throttled.inc(r.okta.rateLimitWaitMs / 1000);
     this.lastRunRequests.set(r.okta.requests);
     this.lastRunThrottled.set(r.okta.rateLimitWaitMs / 1000);
@@ -182,11 +183,6 @@ export class AgentMetrics {
     this.duration.observe(durationMs / 1000);
     this.lastRunTime.set(endedAt.getTime() / 1000);
     this.lastRunSuccess.set(0);
-  }
-
-  /** Okta error responses of one run, by errorCode. */
-  observeOktaErrors(byCode: Record<string, number>): void {
-    for (const [code, n] of Object.entries(byCode)) if (n > 0) this.oktaErrors.inc({ error_code: code }, n);
   }
 
   /** What the state says at start (before any run of this process): the last success and the quarantine. */

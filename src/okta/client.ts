@@ -9,7 +9,7 @@ import type { Client } from '@okta/okta-sdk-nodejs';
 import type { OktaConfig } from './schema';
 import { createGovernedExecutor, noRequests, type GovernedRequestExecutor, type RequestCounts } from './executor';
 import { OktaError, OktaFatalError, toOktaError } from './errors';
-import { RateGovernor, type Bucket } from './governor';
+import { RateGovernor, type Bucket, type RateLimitWindow } from './governor';
 import { oktaUnreachable } from './net';
 import { newProfile, type Profile } from './profile';
 import type { SeenLimits } from './rate-limits';
@@ -100,6 +100,13 @@ export interface OktaClient {
   close(): void;
   /** Milliseconds spent waiting on rate limits. */
   readonly rateLimitWaitMs: number;
+  /**
+   * Okta's refusals the agent saw since the client was made, by errorCode (`HTTP 502` when Okta's
+   * answer had none, `network` when there was no answer); retried 429s and 5xx are not in it.
+   */
+  readonly errorCounts: Readonly<Record<string, number>>;
+  /** Okta's rate-limit windows, per bucket, as the last responses said. */
+  rateLimitWindows(): RateLimitWindow[];
 }
 
 /** What the client needs of the `okta:` section: the connection settings (not what the sync does with Okta: match, drift, mirror). */
@@ -170,6 +177,12 @@ export class SdkOktaClient implements OktaClient {
     // the raw document: the SDK's models would reshape what the agent reads (enums, items)
     const json = await this.call(() => this.client.http.getJson(`${this.orgUrl}/api/v1/meta/schemas/user/default`));
     return parseUserSchema(json, new Date().toISOString());
+  }
+
+  readonly errorCounts: Record<string, number> = {};
+
+  rateLimitWindows(): RateLimitWindow[] {
+    return this.governor.windows();
   }
 
   async createUser(profile: Profile, opts: CreateOptions): Promise<OktaUser> {
@@ -320,6 +333,8 @@ export class SdkOktaClient implements OktaClient {
       return await fn();
     } catch (e) {
       const err = toOktaError(e);
+      const code = err.errorCode ?? (err.status ? `HTTP ${err.status}` : 'network');
+      this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
       if (err.isAuthFailure) {
         throw new OktaFatalError('auth', `Okta rejected the API token: ${err.message}`, { cause: err });
       }

@@ -57,6 +57,15 @@ export interface Permit {
   release(answer?: Answer): void;
 }
 
+/** A bucket's window as Okta last described it (for metrics and progress). */
+export interface RateLimitWindow {
+  bucket: Bucket;
+  limit: number;
+  remaining: number;
+  /** When the window ends at the latest (epoch ms, our clock). */
+  endsAt: number;
+}
+
 export interface GovernorOptions {
   share: number;
   concurrency: number;
@@ -94,6 +103,11 @@ export class RateGovernor {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
+  }
+
+  /** Every bucket seen so far, as its last answer described it (`endsAt`: the window's end at the latest, epoch ms). */
+  windows(): RateLimitWindow[] {
+    return [...this.buckets].map(([bucket, b]) => ({ bucket, limit: b.limit, remaining: b.remaining, endsAt: b.endsAt }));
   }
 
   /** Wait for the bucket's pace, then for a concurrency slot. */

@@ -31,7 +31,8 @@ export interface RunReport {
   mirror?: { users: number; full: boolean; requests: number };
   /** Peak resident memory of the agent process so far (MB). */
   peakRssMb?: number;
-  okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number };
+  /** This run's Okta requests; `errors`: Okta's refusals by errorCode (see OktaClient.errorCounts). */
+  okta: { requests: number; writes: number; retries: number; rateLimited: number; rateLimitWaitMs: number; errors: Record<string, number> };
   oktaQuarantines: { anchor: string; dn: string; reason: string }[];
   failures: { anchor: string; dn: string; error: string }[];
 }
@@ -47,7 +48,7 @@ export function emptyReport(runId: number, mode: 'full' | 'incremental', started
     plan: {},
     counts: {},
     directory: { entriesRead: 0, queries: 0 },
-    okta: { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 },
+    okta: { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, errors: {} },
     oktaQuarantines: [],
     failures: [],
   };

@@ -76,6 +76,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
   const requestsBefore = { ...deps.oktaClient.requestCounts };
   const waitBefore = deps.oktaClient.rateLimitWaitMs;
   const reads = deps.reads ?? noReads();
+  const errorsBefore = { ...deps.oktaClient.errorCounts };
   let planned: PlannedRun | undefined;
   let idle = false;
   try {
@@ -186,7 +187,9 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       retries: rc.retries - requestsBefore.retries,
       rateLimited: rc.rateLimited - requestsBefore.rateLimited,
       rateLimitWaitMs: Math.round(deps.oktaClient.rateLimitWaitMs - waitBefore),
+      errors: countsSince(deps.oktaClient.errorCounts, errorsBefore),
     };
+    const { errors, ...oktaCounts } = report.okta;
     state.runs.finish(
       runId,
       report.outcome === 'running' ? 'failed' : report.outcome,
@@ -196,7 +199,8 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
         ...prefixed('groups', report.groups),
         entriesRead: report.directory.entriesRead,
         directoryQueries: report.directory.queries,
-        ...report.okta,
+        ...oktaCounts,
+        ...prefixed('oktaErrors', errors),
         ...(idle ? { idle: 1 } : {}),
       },
       report.error,
@@ -221,6 +225,13 @@ function retryDue(state: StateStore, runId: number): boolean {
   if (!state.hasRetries()) return false;
   const since = state.runs.msSinceWorkBefore(runId);
   return since === undefined || since >= RETRY_EVERY_MS;
+}
+
+/** What a cumulative count map gained since `before` (only keys that grew). */
+function countsSince(now: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(now)) if (v > (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
+  return out;
 }
 
 function prefixed(prefix: string, o: object | undefined): Record<string, number> {

@@ -73,7 +73,7 @@ async function serve(opts: { config: string }, io: Io, notifier: Notifier): Prom
     notifier.status('starting: checking the directory and Okta');
     await checkConnectivity(agent);
 
-    const metrics = new AgentMetrics({ version: VERSION });
+    const metrics = new AgentMetrics({ version: VERSION, rateLimits: () => agent.oktaClient.rateLimitWindows() });
     const monitor = new ServiceMonitor({
       staleAfterMs: () => (loaded.config.metrics.staleAfterMinutes ?? 0) * 60_000 || staleAfterFromSchedule(daemon?.upcoming(16) ?? []),
       stalledAfterMs: () => loaded.config.schedule.stalledAfterMinutes * 60_000,

@@ -12,7 +12,7 @@ function report(runId: number, counts: Record<string, number>, o: Partial<RunRep
     plan: { read: 100, unchanged: counts.unchanged ?? 0, skip: counts.skip ?? 0 },
     counts,
     directory: { entriesRead: 100 + runId },
-    okta: { requests: 10, writes: 4, retries: 1, rateLimited: 1, rateLimitWaitMs: 1500 },
+    okta: { requests: 10, writes: 4, retries: 1, rateLimited: 1, rateLimitWaitMs: 1500, errors: { E0000001: runId } },
     ...o,
   };
 }
@@ -22,7 +22,6 @@ test('per-run gauges describe the last run only; counters add each run once; Okt
   const m = new AgentMetrics({ version: '9.9.9', rateLimits: () => [{ bucket: 'users', limit: 1000, remaining }] });
   m.observeRun(report(1, { created: 10, quarantined: 2, unchanged: 5 }), true, 2);
   m.observeRun(report(2, { created: 3, updated: 1 }, { mode: 'incremental', outcome: 'failed' }), false, 1);
-  m.observeOktaErrors({ E0000001: 2, E0000038: 0 });
   remaining = 580;
   const f = parsePrometheus(await m.render());
 
@@ -40,7 +39,7 @@ test('per-run gauges describe the last run only; counters add each run once; Okt
   expect(sample(f, 'ldap_okta_sync_okta_requests_total', { kind: 'write' })).toBe(8);
   expect(sample(f, 'ldap_okta_sync_okta_requests_total', { kind: 'read' })).toBe(12);
   expect(sample(f, 'ldap_okta_sync_okta_throttled_seconds_total')).toBe(3);
-  expect(sample(f, 'ldap_okta_sync_okta_errors_total', { error_code: 'E0000001' })).toBe(2);
+  expect(sample(f, 'ldap_okta_sync_okta_errors_total', { error_code: 'E0000001' })).toBe(3); // 1 in run 1, 2 in run 2
   expect(sample(f, 'ldap_okta_sync_okta_errors_total', { error_code: 'E0000038' })).toBeUndefined();
   expect(sample(f, 'ldap_okta_sync_okta_rate_limit_remaining', { bucket: 'users' })).toBe(580);
   expect(sample(f, 'ldap_okta_sync_okta_rate_limit_limit', { bucket: 'users' })).toBe(1000);
