@@ -8,6 +8,7 @@ import type { Config } from '../config/schema';
 import { createDirectorySource, type DirectorySource } from '../directory';
 import { sourceAttributeList } from '../directory/attributes';
 import { SdkOktaClient, type OktaClient } from '../okta/client';
+import { hasReportsDir, reportsDirOf, RunReportFiles } from '../state/reports';
 import { StateStore } from '../state/store';
 import { compilePipeline, type Pipeline } from '../transform';
 import { createLogger, type Logger } from '../util/log';
@@ -20,6 +21,8 @@ export interface Agent {
   source: DirectorySource;
   pipeline: Pipeline;
   oktaClient: OktaClient;
+  /** Where runs leave their reports (a read-write agent with its state on disk). */
+  reports?: RunReportFiles;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
   const state = StateStore.open(config.state.path, { readonly: opts.readonly, notice: (m) => log.warn(m) });
   const pipeline = compile(loaded);
   const source = createDirectorySource(config.source, config.groups);
+  const reports =
+    !opts.readonly && hasReportsDir(config.state.path) ? new RunReportFiles(reportsDirOf(config.state.path), config.state.keepReportsDays) : undefined;
   return {
     config,
     log,
@@ -59,6 +64,7 @@ export function createAgent(loaded: LoadedConfig, opts: { readonly: boolean; log
     source,
     pipeline,
     oktaClient,
+    reports,
     async close() {
       await source.close().catch(() => undefined);
       await pipeline.close().catch(() => undefined);

@@ -33,7 +33,7 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   6: 'run completed, but some records are quarantined or some writes failed (see `quarantine`)',
   7: 'run stopped by a safeguard before any write (override once with --allow-mass-change)',
   8: 'another run holds the lock',
-  9: '`explain`: the key matches no user',
+  9: 'not found: `explain`: the key matches no user; `report`: no report for that run',
   10: '`explain`: the key matches several users',
   11: 'interrupted by a signal (SIGTERM, SIGINT): the writes in flight finished, the next run goes on',
   12: 'state database unusable: damaged, or its file or directory cannot be read or written',

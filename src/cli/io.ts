@@ -39,3 +39,8 @@ export function createProcessIo(): Io {
     stderr: process.stderr,
   };
 }
+
+/** Whether a person watches the command: its output and its messages both go to a terminal. */
+export function onTerminal(io: Io): boolean {
+  return Boolean((io.stdout as NodeJS.WriteStream).isTTY && (io.stderr as NodeJS.WriteStream).isTTY);
+}

@@ -10,6 +10,7 @@ import { cmdOktaSim } from './commands/okta-sim';
 import { cmdPlan } from './commands/plan';
 import { cmdPreflight } from './commands/preflight';
 import { cmdQuarantine, QUARANTINE_SORTS } from './commands/quarantine';
+import { cmdReport } from './commands/report';
 import { cmdRun } from './commands/run';
 import { cmdSample, SAMPLE_HELP } from './commands/sample';
 import { cmdStatus } from './commands/status';
@@ -60,11 +61,21 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
 
   program
     .command('status')
-    .description('the last runs and their counts; users linked and quarantined')
+    .description('users linked and quarantined, watermarks, the next scheduled runs, and the recent runs with their counts (read-only)')
     .addOption(configOption())
     .option('--json', 'as JSON')
     .option('--runs <n>', 'how many runs to show', (v) => parseInt(v, 10), 10)
+    .option('--next <n>', 'how many scheduled runs to show', (v) => parseInt(v, 10), 5)
     .action(async (o: Parameters<typeof cmdStatus>[0]) => run(() => cmdStatus(o, io))());
+
+  program
+    .command('report')
+    .description("a sync run's report, as it left it in the state directory (the latest run without RUN-ID)")
+    .argument('[run-id]', 'the run number (see status)')
+    .addOption(configOption())
+    .option('--json', 'the stored JSON report')
+    .option('--limit <n>', 'rows per list (failures, quarantined by Okta)', (v) => parseInt(v, 10), 50)
+    .action(async (runId: string | undefined, o: Parameters<typeof cmdReport>[1]) => run(() => cmdReport(runId, o, io))());
 
   program
     .command('quarantine')

@@ -107,10 +107,15 @@ export interface OktaClient {
   readonly errorCounts: Readonly<Record<string, number>>;
   /** Okta's rate-limit windows, per bucket, as the last responses said. */
   rateLimitWindows(): RateLimitWindow[];
+  /** Writes per second the governor lets through (the slowest write bucket seen), for progress ETAs. */
+  writePace(): number | undefined;
 }
 
 /** What the client needs of the `okta:` section: the connection settings (not what the sync does with Okta: match, drift, mirror). */
 export type OktaConnection = Omit<OktaConfig, 'match' | 'drift' | 'mirror'>;
+
+/** The buckets a run's writes go to: creates, profile updates, lifecycle and membership calls. */
+const WRITE_BUCKETS: Bucket[] = ['users', 'user-write', 'other'];
 
 export interface OktaClientHooks {
   onRetry?: (info: { method: string; bucket: Bucket; attempt: number; reason: string; delayMs: number }) => void;
@@ -183,6 +188,11 @@ export class SdkOktaClient implements OktaClient {
 
   rateLimitWindows(): RateLimitWindow[] {
     return this.governor.windows();
+  }
+
+  writePace(): number | undefined {
+    const paces = WRITE_BUCKETS.map((b) => this.governor.pace(b)).filter((p): p is number => p !== undefined);
+    return paces.length ? Math.min(...paces) : undefined;
   }
 
   async createUser(profile: Profile, opts: CreateOptions): Promise<OktaUser> {

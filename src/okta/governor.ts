@@ -105,6 +105,16 @@ export class RateGovernor {
     this.random = opts.random ?? Math.random;
   }
 
+  /**
+   * The rate (requests per second) the governor lets through a bucket over time: its share of the
+   * bucket's limit per window (Okta's windows are one minute). Undefined before Okta described it.
+   */
+  pace(bucket: Bucket, windowMs = 60_000): number | undefined {
+    const b = this.buckets.get(bucket);
+    if (!b || b.limit <= 0) return undefined;
+    return (b.limit * this.opts.share) / (windowMs / 1000);
+  }
+
   /** Every bucket seen so far, as its last answer described it (`endsAt`: the window's end at the latest, epoch ms). */
   windows(): RateLimitWindow[] {
     return [...this.buckets].map(([bucket, b]) => ({ bucket, limit: b.limit, remaining: b.remaining, endsAt: b.endsAt }));

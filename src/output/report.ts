@@ -21,8 +21,9 @@ export function summaryLine(r: RunReport): string {
   );
 }
 
-/** The report as a person reads it after `sync`. */
-export function formatReport(r: RunReport): string {
+/** The report as a person reads it after `sync` and with `report`: at most `limit` rows per list. */
+export function formatReport(r: RunReport, opts: { limit?: number } = {}): string {
+  const limit = opts.limit ?? 20;
   const rows: (string | number)[][] = [
     ['users read from the directory', n(r.plan, 'read')],
     ['directory entries returned', r.directory.entriesRead],
@@ -52,21 +53,25 @@ export function formatReport(r: RunReport): string {
   );
   const lines = [
     `Run ${r.runId} (${r.mode}${r.modeReason ? `: ${r.modeReason}` : ''}) ${r.outcome.toUpperCase()} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `started ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC, ended ${r.endedAt.replace('T', ' ').slice(0, 19)} UTC`,
     '',
     table(rows),
   ];
+  const errors = Object.entries(r.okta.errors ?? {}).sort((a, b) => b[1] - a[1]);
+  if (errors.length) lines.push('', "Okta's refusals by errorCode:", table(errors, ['errorCode', 'responses']));
   if (r.safeguard) {
     lines.push('', 'Stopped by a safeguard before any write:', ...r.safeguard.map((x) => `  - ${x}`));
     lines.push('Check the plan (ldap-okta-sync plan); if it is what you want, run once with --allow-mass-change.');
   }
   if (r.oktaQuarantines.length) {
     lines.push('', 'Quarantined by Okta:');
-    for (const q of r.oktaQuarantines.slice(0, 20)) lines.push(`  ${q.dn}: ${q.reason}`);
-    if (r.oktaQuarantines.length > 20) lines.push(`  … and ${r.oktaQuarantines.length - 20} more (ldap-okta-sync quarantine)`);
+    for (const q of r.oktaQuarantines.slice(0, limit)) lines.push(`  ${q.dn}: ${q.reason}`);
+    if (r.oktaQuarantines.length > limit) lines.push(`  … and ${r.oktaQuarantines.length - limit} more (ldap-okta-sync quarantine)`);
   }
   if (r.failures.length) {
     lines.push('', 'Failed writes (will be retried):');
-    for (const f of r.failures.slice(0, 20)) lines.push(`  ${f.dn}: ${f.error}`);
+    for (const f of r.failures.slice(0, limit)) lines.push(`  ${f.dn}: ${f.error}`);
+    if (r.failures.length > limit) lines.push(`  … and ${r.failures.length - limit} more (ldap-okta-sync report ${r.runId} --json)`);
   }
   if (r.error) lines.push('', `Error: ${r.error}`);
   return lines.join('\n');

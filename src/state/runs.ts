@@ -182,6 +182,14 @@ export class WatermarksRepo {
   clear(source: string): void {
     this.db.prepare('DELETE FROM watermarks WHERE source = ?').run(source);
   }
+
+  /** Every stored watermark: the source, its value, the run that stored it and when. */
+  list(): { source: string; value: unknown; runId: number | null; updatedAt: string }[] {
+    return this.db
+      .prepare<[], { source: string; value: string; run_id: number | null; updated_at: string }>('SELECT * FROM watermarks ORDER BY source')
+      .all()
+      .map((r) => ({ source: r.source, value: JSON.parse(r.value) as unknown, runId: r.run_id, updatedAt: r.updated_at }));
+  }
 }
 
 export interface LockHolder {

@@ -38,6 +38,11 @@ export class RunLockedError extends Error {
   }
 }
 
+/** Where a run leaves its report (state/reports.ts); none for an in-memory state. */
+export interface ReportSink {
+  save(runId: number, report: object, now?: Date): string;
+}
+
 export interface SyncDeps {
   config: RunConfig;
   source: DirectorySource;
@@ -50,7 +55,12 @@ export interface SyncDeps {
   now?: () => Date;
   /** This run's count of directory reads, when the caller wants to watch it (progress); else the run's own. */
   reads?: DirectoryReads;
+  reports?: ReportSink;
+  /** What the run is doing, for a progress display (plan: records read; apply: writes done of all). */
+  onProgress?: (p: RunProgress) => void;
 }
+
+export type RunProgress = { phase: 'plan'; entriesRead: number; planned: number } | { phase: 'apply'; applied: number; total: number };
 
 export interface SyncOptions {
   /** auto (default): incremental when the stored watermark allows it, else full. */
@@ -114,7 +124,10 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     const recovered = await recoverJournal({ state, oktaClient: deps.oktaClient, log, runId });
     if (recovered) report.counts.recovered = recovered;
     planned = await planFrom({ ...planDeps, schema }, start, mirror, {
-      onPage: (p) => log.debug('read page', { page: p.pages, read: p.read }),
+      onPage: (p) => {
+        log.debug('read page', { page: p.pages, read: p.read });
+        deps.onProgress?.({ phase: 'plan', entriesRead: reads.entries, planned: p.read });
+      },
     });
     const { decision, verdict } = planned;
     // the connection waits for the next run (or the end of the process) while Okta is written
@@ -136,6 +149,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     // groups first contact, creates and renames before the users: a user created then joins its groups with its create
     const groupApply = startGroupApply(planned.groups, { config, state, log, oktaClient: deps.oktaClient, runId, signal: deps.signal });
     await groupApply?.prepare();
+    const total = deps.onProgress ? writesPlanned(planned) : 0;
     const applied: ApplyResult = await applyPlan(planned.spool, {
       state,
       mirror: state.mirror,
@@ -146,6 +160,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
       log,
       signal: deps.signal,
       joins: groupApply ?? undefined,
+      onProgress: deps.onProgress && ((applied) => deps.onProgress!({ phase: 'apply', applied, total })),
     });
     let groupsApplied: GroupApplyCounts = groupApply?.counts ?? NO_GROUPS_APPLIED;
     if (!applied.interrupted && groupApply) groupsApplied = await groupApply.finish();
@@ -211,6 +226,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     planned?.groups.spool?.close();
     planned?.spool.close();
     state.lock.release();
+    saveReport(deps, report, now());
   }
   return report;
 }
@@ -225,6 +241,25 @@ function retryDue(state: StateStore, runId: number): boolean {
   if (!state.hasRetries()) return false;
   const since = state.runs.msSinceWorkBefore(runId);
   return since === undefined || since >= RETRY_EVERY_MS;
+}
+
+/** The Okta writes apply will make: creates, updates, lifecycle changes, missing users' deprovisioning. */
+function writesPlanned(planned: PlannedRun): number {
+  const c = planned.counts;
+  let n = (c.create ?? 0) + (c.update ?? 0) + (c.lifecycle ?? 0);
+  for (const a of planned.spool.actions<{ deprovision?: boolean }>(['missing'])) if (a.payload.deprovision) n++;
+  return n;
+}
+
+/** Every run leaves its report; a report that cannot be written is logged, never fails the run. */
+function saveReport(deps: SyncDeps, report: RunReport, now: Date): void {
+  if (!deps.reports) return;
+  try {
+    const file = deps.reports.save(report.runId, report, now);
+    deps.log.debug('run report written', { runId: report.runId, file });
+  } catch (e) {
+    deps.log.warn('cannot write the run report', { runId: report.runId, error: (e as Error).message });
+  }
 }
 
 /** What a cumulative count map gained since `before` (only keys that grew). */

@@ -14,15 +14,23 @@
  *   `systemctl` is recorded (no PID 1). The program's default configuration path is /etc/…, so the
  *   hand-run commands get LDAP_OKTA_SYNC_CONFIG pointing into the root.
  *
+ * better-sqlite3's install script (prebuild-install) gets its prebuilt binary from a local mirror
+ * (`npm_config_better_sqlite3_binary_host`, the mirror setting prebuild-install documents) serving
+ * the binary this test run's own `npm ci` built, as a server with Internet access gets it from
+ * GitHub; building it from source here would take minutes (CI's `npm ci` builds it already).
+ *
  * Then: the files have the owners and modes the README promises, the hand-run commands as the
  * service user read their secrets from the credentials directory (and a `sync` by hand writes the
  * state as that user), another user cannot read them, and the installed unit passes
  * `systemd-analyze verify` against the installed executable.
  */
 import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { FAST_LIMITS } from '../helpers/agent';
@@ -45,6 +53,10 @@ let root: string;
 let ldap: SlapdServer;
 let sim: OktaSimulator;
 let ids: { uid: number; gid: number };
+let mirror: Server;
+let mirrorHits = 0;
+let mirrorUrl: string;
+let prebuildUrl: string;
 
 const R = (p: string) => join(root, p);
 
@@ -104,12 +116,34 @@ beforeAll(async () => {
   root = join(work, 'root');
   for (const d of ['etc/systemd/system', 'opt', 'var/lib', 'usr/local/bin']) mkdirSync(R(d), { recursive: true });
   for (const f of ['passwd', 'group']) cpSync(`/etc/${f}`, R(`etc/${f}`));
+
+  // the better-sqlite3 binary mirror: /v<version>/better-sqlite3-v<version>-node-v<abi>-linux-<arch>.tar.gz
+  const bsq = join(REPO, 'node_modules', 'better-sqlite3');
+  const version = (JSON.parse(readFileSync(join(bsq, 'package.json'), 'utf8')) as { version: string }).version;
+  const file = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  mkdirSync(join(work, 'mirror', `v${version}`), { recursive: true });
+  execFileSync('tar', ['-czf', join(work, 'mirror', `v${version}`, file), '-C', bsq, 'build/Release/better_sqlite3.node']);
+  mirror = createServer((req, res) => {
+    const path = join(work, 'mirror', (req.url ?? '/').split('?')[0]);
+    if (!path.startsWith(join(work, 'mirror')) || !existsSync(path)) return void res.writeHead(404).end();
+    mirrorHits++;
+    res.writeHead(200, { 'content-type': 'application/gzip' }).end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+  prebuildUrl = `${mirrorUrl}/v${version}/${file}`;
 }, 120_000);
 
 afterAll(async () => {
   await sim?.close();
   await ldap?.stop();
+  await new Promise((r) => (mirror ? mirror.close(r) : r(undefined)));
   if (work) rmSync(work, { recursive: true, force: true });
+  // prebuild-install keeps what it downloaded in npm's cache, named after the URL (a port of this run)
+  if (prebuildUrl) {
+    const digest = createHash('sha512').update(prebuildUrl).digest('hex').slice(0, 6);
+    rmSync(join(homedir(), '.npm', '_prebuilds', `${digest}-${basename(prebuildUrl).replace(/[^a-zA-Z0-9.]+/g, '-')}`), { force: true });
+  }
 });
 
 test('npm pack in a checkout (install:build) makes the tarball with its dependency versions pinned', () => {
@@ -201,9 +235,13 @@ systemctl() { echo "systemctl $*" >> "$ROOT/systemctl.log"; }
 `;
   const block = readmeBlock('server').replace(/(^|[\s=])\/(opt|etc|var\/lib|usr\/local\/bin)\//gm, '$1$ROOT/$2/');
   expect(block).not.toMatch(/\s\/(opt|etc|var)\//); // every absolute path moved into the root
-  const r = await run('bash', ['-euo', 'pipefail', '-c', `${prelude}\n${block}`], { cwd: join(work, 'server') });
+  const r = await run('bash', ['-euo', 'pipefail', '-c', `${prelude}\n${block}`], {
+    cwd: join(work, 'server'),
+    env: { ...process.env, npm_config_better_sqlite3_binary_host: mirrorUrl },
+  });
   if (r.status !== 0) throw new Error(`the README's server steps failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 
+  expect(mirrorHits).toBe(1); // better-sqlite3's binary came from the mirror, not a build from source
   ids = idsOf(SERVICE);
   expect(ids.uid).toBeGreaterThan(0);
   expect(readFileSync('/etc/passwd', 'utf8')).not.toMatch(/^ldap-okta-sync:/m); // the machine's users are untouched

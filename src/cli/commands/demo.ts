@@ -35,7 +35,7 @@ export async function cmdDemo(io: Io): Promise<ExitCode> {
     const base = loadConfig(DEMO_CONFIG);
     const loaded: LoadedConfig = {
       ...base,
-      config: { ...base.config, okta: { ...base.config.okta, orgUrl: sim.url }, state: { path: join(dir, 'state.db') } },
+      config: { ...base.config, okta: { ...base.config.okta, orgUrl: sim.url }, state: { ...base.config.state, path: join(dir, 'state.db') } },
     };
     const log = makeLogger(loaded.config, io.stderr);
     const heading = (t: string) => io.out(`\n${'='.repeat(t.length)}\n${t}\n${'='.repeat(t.length)}`);

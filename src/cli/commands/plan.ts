@@ -13,17 +13,25 @@ import { forecastCounts, groupForecastCounts, planPhase, type PlannedRun } from 
 import { forecastCountsOf, planForecast, type Forecast } from '../../sync/plan/forecast';
 import type { SeenLimits } from '../../okta/rate-limits';
 import { sampleForecastText } from '../../output/forecast';
+import { startProgress, type ProgressView } from '../../output/progress';
 import type { SampleForecast, SampleScale } from '../../sample/forecast';
 import type { Action } from '../../sync/plan/types';
 import { createAgent, makeLogger, type Agent } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { closed, type Io } from '../io';
+import { closed, onTerminal, type Io } from '../io';
 import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
 /** The plan phase of a sync, read-only. The caller closes the spools. */
-export function planNow(agent: Agent, full: boolean): Promise<PlannedRun> {
+export function planNow(agent: Agent, full: boolean, progress?: ProgressView): Promise<PlannedRun> {
   // a person is looking: the mirror of Okta is refreshed (into a TEMP copy) whatever the mode
-  return planPhase({ ...agent, okta: readsOf(agent.oktaClient) }, { mode: full ? 'full' : 'auto', refresh: 'always' });
+  return planPhase(
+    { ...agent, okta: readsOf(agent.oktaClient) },
+    {
+      mode: full ? 'full' : 'auto',
+      refresh: 'always',
+      onPage: progress && ((p) => progress.update({ phase: 'plan', entriesRead: agent.source.entriesRead, planned: p.read })),
+    },
+  );
 }
 
 /** Groups: whether a group is created or an existing Okta group taken over (from the mirror of Okta), for the first `limit` groups. */
@@ -83,12 +91,13 @@ export async function cmdPlan(
     io.err(NO_SAMPLE_FILE);
     return EXIT.USAGE;
   }
-  const log = makeLogger(loaded.config, io.stderr);
+  const progress = startProgress({ stream: io.stderr, enabled: onTerminal(io) && !opts.json });
+  const log = makeLogger(loaded.config, progress.logStream);
   const agent = createAgent(loaded, { readonly: true, log });
   const { config } = agent;
   try {
     const scale = sampleFile ? await loadScale(sampleFile, agent.state) : null;
-    const planned = await planNow(agent, !!opts.full);
+    const planned = await planNow(agent, !!opts.full, progress).finally(() => progress.stop());
     try {
       const limit = opts.limit ?? 200;
       const whole = scale ? sampleForecastOf(scale, planned, agent) : null;

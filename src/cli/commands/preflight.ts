@@ -13,11 +13,12 @@ import { CSV_HEADER, runPreflight } from '../../inspect/preflight';
 import { CsvFileWriter } from '../../output/csv';
 import { sampleForecastText } from '../../output/forecast';
 import { formatPreflight, preflightJson } from '../../output/preflight';
+import { startProgress } from '../../output/progress';
 import { preflightForecastCounts, type SampleScale } from '../../sample/forecast';
 import { readsOf } from '../../sync/mirror/refresh';
 import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
-import type { Io } from '../io';
+import { onTerminal, type Io } from '../io';
 import { seenLimitsOf } from './plan';
 import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 
@@ -43,7 +44,8 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
     io.err(NO_SAMPLE_FILE);
     return EXIT.USAGE;
   }
-  const log = makeLogger(loaded.config, io.stderr);
+  const progress = startProgress({ stream: io.stderr, enabled: onTerminal(io) && !opts.json });
+  const log = makeLogger(loaded.config, progress.logStream);
   const stateExists = existsSync(loaded.config.state.path);
   const agent = createAgent(loaded, { readonly: true, log });
   // only reads reach Okta: the scan is handed the reads, not the oktaClient
@@ -72,10 +74,13 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
         csv,
         csvFixes: !!opts.csvFixes,
         stateExists,
-        onPage: (read) => log.debug('preflight progress', { read }),
+        onPage: (read) => {
+          log.debug('preflight progress', { read });
+          progress.update({ phase: 'plan', entriesRead: agent.source.entriesRead, planned: read });
+        },
         onRecord: scale?.onPreflightRecord,
       },
-    );
+    ).finally(() => progress.stop());
     csv?.close();
     // what a first import would cost, from the outcomes scaled to the whole directory
     const forecast = scale?.forecast({

@@ -17,7 +17,7 @@ test('the summary line: the write rate is of the writes it reports (users and gr
   r.outcome = 'ok';
   r.durationMs = 100_000;
   r.counts = { created: 150, linked: 0, updated: 50 };
-  r.okta = { requests: 900, writes: 800, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  r.okta = { requests: 900, writes: 800, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, errors: {} };
   const line = summaryLine(r);
   expect(line).toContain('900 Okta requests (800 writes, 0 rate-limited) in 100.0 s (8 writes/s)');
 });
