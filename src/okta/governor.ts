@@ -17,6 +17,7 @@
  * bucket never hold slots that another bucket's requests could use.
  * Time and sleeping are injected, so the pacing is unit-tested without real waiting.
  */
+import { allowedPerSecond } from './rate-limits';
 import { ServerClock, WindowTimer, type RateHeaders } from './rate-window';
 
 export { parseRateHeaders, type RateHeaders } from './rate-window';
@@ -107,12 +108,12 @@ export class RateGovernor {
 
   /**
    * The rate (requests per second) the governor lets through a bucket over time: its share of the
-   * bucket's limit per window (Okta's windows are one minute). Undefined before Okta described it.
+   * bucket's limit. Undefined before Okta described the bucket.
    */
-  pace(bucket: Bucket, windowMs = 60_000): number | undefined {
+  pace(bucket: Bucket): number | undefined {
     const b = this.buckets.get(bucket);
     if (!b || b.limit <= 0) return undefined;
-    return (b.limit * this.opts.share) / (windowMs / 1000);
+    return allowedPerSecond(b.limit, this.opts.share);
   }
 
   /** Every bucket seen so far, as its last answer described it (`endsAt`: the window's end at the latest, epoch ms). */

@@ -17,6 +17,11 @@ export const WORKFORCE_DEFAULT_LIMITS: Readonly<Record<Bucket, number>> = {
   other: 1200,
 };
 
+/** Requests per second the agent may send to a bucket of `limit` per minute (Okta's windows are one minute) at `share`. */
+export function allowedPerSecond(limit: number, share: number): number {
+  return (limit * share) / 60;
+}
+
 /** The requests each bucket covers, for people. */
 export const BUCKET_ENDPOINTS: Readonly<Record<Bucket, string>> = {
   users: 'GET/POST /api/v1/users',

@@ -21,7 +21,7 @@
  * shares the governor allows, the rate limits are what bounds a run.
  */
 import type { Bucket } from '../../okta/governor';
-import { WORKFORCE_DEFAULT_LIMITS, type SeenLimits } from '../../okta/rate-limits';
+import { allowedPerSecond, WORKFORCE_DEFAULT_LIMITS, type SeenLimits } from '../../okta/rate-limits';
 
 /** What the forecast counts of a plan. */
 export interface ForecastCounts {
@@ -110,7 +110,7 @@ const BUCKET_ORDER: readonly Bucket[] = ['users', 'user-get', 'user-write', 'oth
 /** How long `rows` take at `share` of the limits (seen ones first, Okta's documented defaults otherwise). */
 export function forecast(rows: readonly ForecastRow[], limits: SeenLimits, share: number): Forecast {
   const limitOf = (b: Bucket) => limits[b]?.limit ?? WORKFORCE_DEFAULT_LIMITS[b];
-  const secondsFor = (b: Bucket, requests: number) => (requests === 0 ? 0 : (requests / (limitOf(b) * share)) * 60);
+  const secondsFor = (b: Bucket, requests: number) => (requests === 0 ? 0 : requests / allowedPerSecond(limitOf(b), share));
   const total = (pick: (r: ForecastRow) => boolean) => rows.filter(pick).reduce((n, r) => n + r.requests, 0);
 
   const buckets: BucketForecast[] = [];
