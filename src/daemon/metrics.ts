@@ -123,27 +123,20 @@ export class AgentMetrics {
     this.lastRunTime = new Gauge({ name: `${p}last_run_timestamp_seconds`, help: 'When the last finished run ended (Unix time).', registers });
     this.lastRunSuccess = new Gauge({ name: `${p}last_run_success`, help: '1 when the last finished run succeeded, else 0.', registers });
     this.inProgress = new Gauge({ name: `${p}run_in_progress`, help: '1 while a run is in progress.', registers });
-    const rateLimits = sources.rateLimits;
-    new Gauge({
-      name: `${p}okta_rate_limit_remaining`,
-      help: 'Requests left in the current Okta rate-limit window, per bucket (as Okta last said).',
-      labelNames: ['bucket'],
-      registers,
-      collect() {
-        this.reset();
-        for (const b of rateLimits?.() ?? []) this.set({ bucket: b.bucket }, b.remaining);
-      },
-    });
-    new Gauge({
-      name: `${p}okta_rate_limit_limit`,
-      help: 'Requests allowed per Okta rate-limit window, per bucket.',
-      labelNames: ['bucket'],
-      registers,
-      collect() {
-        this.reset();
-        for (const b of rateLimits?.() ?? []) this.set({ bucket: b.bucket }, b.limit);
-      },
-    });
+    // Okta's windows, read at each scrape
+    const window = (name: string, help: string, pick: (b: RateLimitState) => number) =>
+      new Gauge({
+        name: `${p}${name}`,
+        help,
+        labelNames: ['bucket'],
+        registers,
+        collect() {
+          this.reset();
+          for (const b of sources.rateLimits?.() ?? []) this.set({ bucket: b.bucket }, pick(b));
+        },
+      });
+    window('okta_rate_limit_remaining', 'Requests left in the current Okta rate-limit window, per bucket (as Okta last said).', (b) => b.remaining);
+    window('okta_rate_limit_limit', 'Requests allowed per Okta rate-limit window, per bucket.', (b) => b.limit);
   }
 
   /** A run started / ended (finished or not). */

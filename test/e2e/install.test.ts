@@ -24,7 +24,7 @@
  * state as that user), another user cannot read them, and the installed unit passes
  * `systemd-analyze verify` against the installed executable.
  */
-import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,7 @@ import { basename, join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { FAST_LIMITS } from '../helpers/agent';
+import { runToEnd } from '../helpers/process';
 
 const REPO = join(__dirname, '..', '..');
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -60,25 +61,9 @@ let prebuildUrl: string;
 
 const R = (p: string) => join(root, p);
 
-/**
- * A command to its end, without blocking the event loop: the simulator answers from this process,
- * so a synchronous spawn would leave the command's Okta requests unanswered.
- */
-function run(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 /** The installed command as the (simulated) service user, or another uid. */
 function asUser(uid: number, gid: number, args: string[]) {
-  return run('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', R('usr/local/bin/ldap-okta-sync'), ...args], {
+  return runToEnd('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', R('usr/local/bin/ldap-okta-sync'), ...args], {
     // HOME as sudo -u and systemd set it (the user's home); the Okta SDK asks for it
     env: { PATH: process.env.PATH, HOME: R('var/lib/ldap-okta-sync'), LDAP_OKTA_SYNC_CONFIG: R('etc/ldap-okta-sync/config.yaml') },
   });
@@ -235,11 +220,11 @@ systemctl() { echo "systemctl $*" >> "$ROOT/systemctl.log"; }
 `;
   const block = readmeBlock('server').replace(/(^|[\s=])\/(opt|etc|var\/lib|usr\/local\/bin)\//gm, '$1$ROOT/$2/');
   expect(block).not.toMatch(/\s\/(opt|etc|var)\//); // every absolute path moved into the root
-  const r = await run('bash', ['-euo', 'pipefail', '-c', `${prelude}\n${block}`], {
+  const r = await runToEnd('bash', ['-euo', 'pipefail', '-c', `${prelude}\n${block}`], {
     cwd: join(work, 'server'),
     env: { ...process.env, npm_config_better_sqlite3_binary_host: mirrorUrl },
   });
-  if (r.status !== 0) throw new Error(`the README's server steps failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  if (r.code !== 0) throw new Error(`the README's server steps failed (exit ${r.code}):\n${r.out}\n${r.err}`);
 
   expect(mirrorHits).toBe(1); // better-sqlite3's binary came from the mirror, not a build from source
   ids = idsOf(SERVICE);
@@ -262,8 +247,8 @@ systemctl() { echo "systemctl $*" >> "$ROOT/systemctl.log"; }
     unit: ['0644', '0:0'],
   });
   // the hand-run steps of the block worked as the service user: validate printed OK, plan read Okta and the directory
-  expect(r.stdout).toMatch(/config\.yaml: OK \(openldap directory ldap:\/\/127\.0\.0\.1:\d+ → http:\/\/127\.0\.0\.1:\d+/);
-  expect(r.stdout).toMatch(/ann@example\.com/);
+  expect(r.out).toMatch(/config\.yaml: OK \(openldap directory ldap:\/\/127\.0\.0\.1:\d+ → http:\/\/127\.0\.0\.1:\d+/);
+  expect(r.out).toMatch(/ann@example\.com/);
   expect(readFileSync(R('systemctl.log'), 'utf8')).toBe('systemctl daemon-reload\nsystemctl enable --now ldap-okta-sync\n');
   // the packaged dependencies are the pinned ones
   const pkg = (p: string) => (JSON.parse(readFileSync(p, 'utf8')) as { version: string }).version;
@@ -282,16 +267,16 @@ systemctl() { echo "systemctl $*" >> "$ROOT/systemctl.log"; }
 test('a command run by hand as the service user reads its secrets and writes its state; another user cannot read them', async () => {
   expect(ids).toBeDefined();
   const sync = await asUser(ids.uid, ids.gid, ['sync', '--json']);
-  expect({ code: sync.status, log: /run 1 full ok: read 3/.test(sync.stderr) }).toEqual({ code: 0, log: true });
-  expect((JSON.parse(sync.stdout) as { counts: { created: number } }).counts.created).toBe(3);
+  expect({ code: sync.code, log: /run 1 full ok: read 3/.test(sync.err) }).toEqual({ code: 0, log: true });
+  expect((JSON.parse(sync.out) as { counts: { created: number } }).counts.created).toBe(3);
   expect(sim.store.userCount).toBe(3);
   expect([mode('var/lib/ldap-okta-sync/state.db'), owner('var/lib/ldap-okta-sync/state.db')]).toEqual(['0600', `${ids.uid}:${ids.gid}`]);
   const status = await asUser(ids.uid, ids.gid, ['status']);
-  expect(status.status).toBe(0);
-  expect(status.stdout).toMatch(/Users: 3 known, 3 linked to Okta, 0 quarantined/);
+  expect(status.code).toBe(0);
+  expect(status.out).toMatch(/Users: 3 known, 3 linked to Okta, 0 quarantined/);
 
   // nobody else: the configuration and the secrets are the service group's
   const other = await asUser(65534, 65534, ['config', 'validate']);
-  expect(other.status).toBe(3);
-  expect(other.stderr).toMatch(/cannot read the configuration file: EACCES/);
+  expect(other.code).toBe(3);
+  expect(other.err).toMatch(/cannot read the configuration file: EACCES/);
 }, 300_000);

@@ -6,14 +6,13 @@
  *   as tables or the stored JSON, exit 9 for a run without one, reports past the retention go;
  * - `status` lists the recent runs, the watermark, the quarantined count and the next scheduled runs.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir } from '../helpers/agent';
 import { transformsYaml } from '../helpers/fixtures';
-import { BIN, ensureBuilt } from '../helpers/process';
+import { BIN, ensureBuilt, runToEnd } from '../helpers/process';
 
 const BASE = 'dc=example,dc=com';
 const OU = `ou=reports,${BASE}`;
@@ -65,23 +64,10 @@ afterAll(async () => {
   cleanupEnv();
 });
 
-/** The executable to its end (asynchronously: the simulator answers from this process). */
-function run(args: string[], opts: { terminal?: boolean } = {}): Promise<{ code: number | null; out: string; err: string }> {
+/** The executable to its end, as a process: on a pseudo-terminal of 160 columns (`script`) when `terminal`. */
+function run(args: string[], opts: { terminal?: boolean } = {}) {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  // a pseudo-terminal of 160 columns: what a sysadmin's terminal is to the command
-  const [cmd, argv]: [string, string[]] = opts.terminal
-    ? ['script', ['-qfec', `stty cols 160 rows 40; exec ${quoted}`, '/dev/null']]
-    : [process.execPath, [BIN, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end();
-  });
+  return opts.terminal ? runToEnd('script', ['-qfec', `stty cols 160 rows 40; exec ${quoted}`, '/dev/null']) : runToEnd(process.execPath, [BIN, ...args]);
 }
 
 const visible = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');

@@ -2,7 +2,7 @@
  * Running the real `ldap-okta-sync` executable as a child process (for signals and exit codes).
  * The executable runs the compiled dist/; it is rebuilt first when a source file is newer.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -97,4 +97,20 @@ export async function runAgent(
   p.child.stdout!.on('data', (d) => (stdout += d));
   const code = await p.exited;
   return { code, stdout, all: p.output() };
+}
+
+/**
+ * Any command to its end, without blocking the event loop (an in-process simulator must go on
+ * answering the command's requests, which a synchronous spawn would prevent).
+ */
+export function runToEnd(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
