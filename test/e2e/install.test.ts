@@ -134,7 +134,7 @@ afterAll(async () => {
 test('npm pack in a checkout (install:build) makes the tarball with its dependency versions pinned', () => {
   const checkout = join(work, 'checkout');
   mkdirSync(checkout);
-  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src', 'config', 'systemd'])
+  for (const p of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src', 'config', 'systemd', 'docs'])
     cpSync(join(REPO, p), join(checkout, p), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(checkout, 'node_modules'));
   const block = readmeBlock('build').replace(/^npm ci && /m, ''); // npm ci ran already for this test run
@@ -257,6 +257,10 @@ systemctl() { echo "systemctl $*" >> "$ROOT/systemctl.log"; }
   expect(readdirSync(join(installed, 'node_modules'))).not.toContain('typescript'); // no dev dependencies
 
   // the installed unit, checked where the install put everything (ExecStart= is the installed executable)
+  const unit = readFileSync(R('etc/systemd/system/ldap-okta-sync.service'), 'utf8');
+  const docs = [...(/^Documentation=(.*)$/m.exec(unit)?.[1] ?? '').matchAll(/file:\/\/(\S+)/g)].map((m) => m[1]);
+  expect(docs.length).toBeGreaterThanOrEqual(2);
+  for (const doc of docs) expect({ doc, installed: existsSync(R(doc)) }).toEqual({ doc, installed: true });
   cpSync('/usr/lib/systemd/system', R('usr/lib/systemd/system'), { recursive: true });
   mkdirSync(R('bin'), { recursive: true });
   cpSync('/usr/bin/kill', R('bin/kill'));

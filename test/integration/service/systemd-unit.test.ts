@@ -47,7 +47,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test('the unit starts the installed executable (/opt/ldap-okta-sync) as Type=notify with a watchdog and credentials', () => {
   expect(unitText).toMatch(/^ExecStart=\/opt\/ldap-okta-sync\/bin\/ldap-okta-sync run --config \/etc\/ldap-okta-sync\/config\.yaml$/m);
-  expect(unitText).toMatch(/^Documentation=file:\/\/\/opt\/ldap-okta-sync\/lib\/node_modules\/ldap-okta-sync\/README\.md$/m);
+  expect(unitText).toMatch(
+    /^Documentation=file:\/\/\/opt\/ldap-okta-sync\/lib\/node_modules\/ldap-okta-sync\/README\.md file:\/\/\/opt\/ldap-okta-sync\/lib\/node_modules\/ldap-okta-sync\/docs\/troubleshooting\.md$/m,
+  );
   expect(unitText).toMatch(/^Type=notify$/m);
   expect(unitText).toMatch(/^WatchdogSec=\d+/m);
   expect(unitText).toMatch(/^LoadCredential=okta-api-token:\/etc\/ldap-okta-sync\/credentials\/okta-api-token$/m);
