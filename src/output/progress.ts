@@ -10,6 +10,7 @@
  */
 import { Writable } from 'node:stream';
 import { MultiBar, type SingleBar } from 'cli-progress';
+import { formatDuration } from './forecast';
 
 export type ProgressEvent =
   /** Reading and planning: directory entries returned, records planned. */
@@ -36,14 +37,6 @@ export interface ProgressView {
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** A rate over the last `windowMs`: (value, time) samples, oldest dropped. */
 class Rate {
@@ -73,7 +66,7 @@ export function progressLine(e: ProgressEvent, rate: number | undefined, pace: n
   const left = e.total - e.applied;
   // the time left at the rate seen, never faster than the governor lets writes through
   const speed = rate !== undefined && pace !== undefined ? Math.min(rate, pace) : (rate ?? pace);
-  const eta = left <= 0 ? '0s' : speed ? formatDuration(left / speed) : '—';
+  const eta = left <= 0 ? '0 s' : speed ? formatDuration(left / speed) : '—';
   const rateText = rate !== undefined ? `${rate.toFixed(1)}/s` : '—/s';
   return `applying ${bar} ${int(e.applied)}/${int(e.total)} writes · ${rateText}${pace !== undefined ? ` (Okta pace ${pace.toFixed(1)}/s)` : ''} · ETA ${eta}`;
 }

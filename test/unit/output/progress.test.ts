@@ -3,7 +3,7 @@
  * is drawn only when enabled (a terminal, not --json), and that log lines go above it.
  */
 import { PassThrough } from 'node:stream';
-import { formatDuration, progressLine, startProgress } from '../../../src/output/progress';
+import { progressLine, startProgress } from '../../../src/output/progress';
 
 /** A stream that says it is a terminal, collecting what is written. */
 function tty() {
@@ -23,14 +23,13 @@ test('progressLine: read and planned counts; writes of all with the rate, the Ok
   const bar = '[==  ]';
   // 1000 left at 4/s measured, the governor allows 5/s: 1000/4 s
   expect(progressLine({ phase: 'apply', applied: 4000, total: 5000 }, 4, 5, bar)).toBe(
-    'applying [==  ] 4,000/5,000 writes · 4.0/s (Okta pace 5.0/s) · ETA 4m 10s',
+    'applying [==  ] 4,000/5,000 writes · 4.0/s (Okta pace 5.0/s) · ETA 4 min 10 s',
   );
   // measured faster than the governor allows (a burst): the ETA follows the governor's pace
-  expect(progressLine({ phase: 'apply', applied: 0, total: 600 }, 50, 5, bar)).toMatch(/ETA 2m 00s$/);
+  expect(progressLine({ phase: 'apply', applied: 0, total: 600 }, 50, 5, bar)).toMatch(/ETA 2 min$/);
   // nothing measured yet: the governor's pace alone; nothing known at all: no ETA
-  expect(progressLine({ phase: 'apply', applied: 0, total: 300 }, undefined, 5, bar)).toMatch(/—\/s \(Okta pace 5\.0\/s\) · ETA 1m 00s$/);
+  expect(progressLine({ phase: 'apply', applied: 0, total: 300 }, undefined, 5, bar)).toMatch(/—\/s \(Okta pace 5\.0\/s\) · ETA 1 min$/);
   expect(progressLine({ phase: 'apply', applied: 0, total: 300 }, undefined, undefined, bar)).toMatch(/ETA —$/);
-  expect([formatDuration(59), formatDuration(3600 * 2 + 61), formatDuration(Infinity)]).toEqual(['59s', '2h 01m', '—']);
 });
 
 test('on a terminal: the line is drawn and updated, log lines go above it, stop clears it', async () => {
@@ -51,7 +50,7 @@ test('on a terminal: the line is drawn and updated, log lines go above it, stop 
   const text = visible(t.out());
   expect(text).toContain('reading  510 entries · 500 planned · 490/s');
   expect(text).toContain('info  full run: no watermark yet');
-  expect(text).toMatch(/applying \[=+ +\] 4\/20 writes · 4\.0\/s \(Okta pace 5\.0\/s\) · ETA 4s/);
+  expect(text).toMatch(/applying \[=+ +\] 4\/20 writes · 4\.0\/s \(Okta pace 5\.0\/s\) · ETA 4 s/);
   p.update({ phase: 'apply', applied: 5, total: 20 }); // after stop: nothing
   const after = t.out().length;
   await new Promise((r) => setTimeout(r, 250));
