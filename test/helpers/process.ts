@@ -101,11 +101,12 @@ export async function runAgent(
 
 /**
  * Any command to its end, without blocking the event loop (an in-process simulator must go on
- * answering the command's requests, which a synchronous spawn would prevent).
+ * answering the command's requests, which a synchronous spawn would prevent). The environment is
+ * the test's `process.env` (jest gives each test file its own copy, which a spawn would not see).
  */
 export function runToEnd(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: process.env, ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
