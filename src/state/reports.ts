@@ -44,6 +44,11 @@ export class RunReportFiles {
     return file;
   }
 
+  /** Remove one run's report (none is fine). */
+  forget(runId: number): void {
+    rmSync(this.fileOf(runId), { force: true });
+  }
+
   /** The reports on disk, newest run first. */
   list(): StoredReport[] {
     if (!existsSync(this.dir)) return [];

@@ -66,10 +66,14 @@ export class RunsRepo {
 
   /**
    * Of a streak of polls that found the directory where it was (their counts say `idle: 1`), the
-   * runs table keeps the latest: the run before `id` goes if it was one of them.
+   * runs table keeps the latest: the run before `id` goes if it was one of them (its id is returned).
    */
-  forgetIdleBefore(id: number): void {
-    this.db.prepare(`DELETE FROM runs WHERE id = (SELECT max(id) FROM runs WHERE id < ?) AND outcome = 'ok' AND json_extract(counts, '$.idle') = 1`).run(id);
+  forgetIdleBefore(id: number): number | undefined {
+    return this.db
+      .prepare<[number], { id: number }>(
+        `DELETE FROM runs WHERE id = (SELECT max(id) FROM runs WHERE id < ?) AND outcome = 'ok' AND json_extract(counts, '$.idle') = 1 RETURNING id`,
+      )
+      .get(id)?.id;
   }
 
   /** Milliseconds between the start of the latest run before `id` that was not an idle poll and the start of run `id`. */

@@ -41,6 +41,8 @@ export class RunLockedError extends Error {
 /** Where a run leaves its report (state/reports.ts); none for an in-memory state. */
 export interface ReportSink {
   save(runId: number, report: object, now?: Date): string;
+  /** Remove a run's report (an idle poll the runs table no longer keeps). */
+  forget(runId: number): void;
 }
 
 export interface SyncDeps {
@@ -222,11 +224,12 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     );
     // the limits the responses gave, for the forecasts of later plans
     state.okta.setSeenLimits(deps.oktaClient.seenLimits);
-    if (idle) state.runs.forgetIdleBefore(runId);
+    // the runs table keeps the latest idle poll of a streak; so do the reports
+    const forgotten = idle ? state.runs.forgetIdleBefore(runId) : undefined;
     planned?.groups.spool?.close();
     planned?.spool.close();
     state.lock.release();
-    saveReport(deps, report, now());
+    saveReport(deps, report, now(), forgotten);
   }
   return report;
 }
@@ -252,9 +255,10 @@ function writesPlanned(planned: PlannedRun): number {
 }
 
 /** Every run leaves its report; a report that cannot be written is logged, never fails the run. */
-function saveReport(deps: SyncDeps, report: RunReport, now: Date): void {
+function saveReport(deps: SyncDeps, report: RunReport, now: Date, forgotten: number | undefined): void {
   if (!deps.reports) return;
   try {
+    if (forgotten !== undefined) deps.reports.forget(forgotten);
     const file = deps.reports.save(report.runId, report, now);
     deps.log.debug('run report written', { runId: report.runId, file });
   } catch (e) {

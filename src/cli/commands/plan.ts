@@ -5,6 +5,7 @@
  * into a TEMP copy), Okta is only read.
  */
 import { loadConfig } from '../../config/load';
+import { noReads } from '../../directory/source';
 import { planCounts, planJson, planText } from '../../output/plan';
 import { formatGroupPlan, groupPlanJson, withJsonMember } from '../../output/group-plan';
 import { lookUpFirstContacts } from '../../sync/groups/first-contact-lookup';
@@ -24,12 +25,14 @@ import { loadScale, NO_SAMPLE_FILE, sampleFileOf } from './scale';
 /** The plan phase of a sync, read-only. The caller closes the spools. */
 export function planNow(agent: Agent, full: boolean, progress?: ProgressView): Promise<PlannedRun> {
   // a person is looking: the mirror of Okta is refreshed (into a TEMP copy) whatever the mode
+  const reads = noReads();
   return planPhase(
     { ...agent, okta: readsOf(agent.oktaClient) },
     {
       mode: full ? 'full' : 'auto',
       refresh: 'always',
-      onPage: progress && ((p) => progress.update({ phase: 'plan', entriesRead: agent.source.entriesRead, planned: p.read })),
+      reads,
+      onPage: progress && ((p) => progress.update({ phase: 'plan', entriesRead: reads.entries, planned: p.read })),
     },
   );
 }

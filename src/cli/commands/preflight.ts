@@ -74,9 +74,9 @@ export async function cmdPreflight(opts: PreflightOpts, io: Io): Promise<ExitCod
         csv,
         csvFixes: !!opts.csvFixes,
         stateExists,
-        onPage: (read) => {
+        onPage: (read, entriesRead) => {
           log.debug('preflight progress', { read });
-          progress.update({ phase: 'plan', entriesRead: agent.source.entriesRead, planned: read });
+          progress.update({ phase: 'plan', entriesRead, planned: read });
         },
         onRecord: scale?.onPreflightRecord,
       },

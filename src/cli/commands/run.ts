@@ -15,6 +15,7 @@ import { AgentMetrics } from '../../daemon/metrics';
 import { createNotifier, startWatchdog, type Notifier } from '../../daemon/notify';
 import { parseListen } from '../../daemon/schema';
 import { finishedRunFromReport, finishedRunFromRow, ServiceMonitor } from '../../daemon/service';
+import { noReads } from '../../directory/source';
 import { OktaFatalError } from '../../okta/errors';
 import { summaryLine } from '../../output/report';
 import { RunLockedError, syncRun } from '../../sync/run';
@@ -69,6 +70,8 @@ async function serve(opts: { config: string }, io: Io, notifier: Notifier): Prom
   let daemon: Daemon | undefined;
   let endpoint: HttpEndpoint | undefined;
   let stopWatchdog = () => {};
+  // the directory reads of the run in progress (each run its own count), watched for progress
+  let reads = noReads();
   try {
     notifier.status('starting: checking the directory and Okta');
     await checkConnectivity(agent);
@@ -78,7 +81,7 @@ async function serve(opts: { config: string }, io: Io, notifier: Notifier): Prom
       staleAfterMs: () => (loaded.config.metrics.staleAfterMinutes ?? 0) * 60_000 || staleAfterFromSchedule(daemon?.upcoming(16) ?? []),
       stalledAfterMs: () => loaded.config.schedule.stalledAfterMinutes * 60_000,
       nextRun: () => daemon?.nextRun(),
-      progress: () => agent.source.entriesRead + agent.oktaClient.requestCounts.total,
+      progress: () => reads.entries + reads.queries + agent.oktaClient.requestCounts.total,
     });
     const recent = agent.state.runs.latest(50);
     const lastRow = recent.find((r) => r.outcome !== 'running');
@@ -93,12 +96,13 @@ async function serve(opts: { config: string }, io: Io, notifier: Notifier): Prom
       run: async (trigger, kind, signal) => {
         const current = agent;
         const lastBefore = current.state.runs.latest(1)[0]?.id ?? 0;
+        reads = noReads();
         monitor.runStarted(kind);
         metrics.runInProgress(true);
         notifier.status(monitor.statusText());
         try {
           // an incremental tick runs incrementally when the watermark allows it, else full (and says why)
-          const report = await syncRun({ ...current, trigger, signal }, { mode: kind === 'full' ? 'full' : 'auto' });
+          const report = await syncRun({ ...current, trigger, signal, reads }, { mode: kind === 'full' ? 'full' : 'auto' });
           log.info(summaryLine(report), { runId: report.runId, outcome: report.outcome, counts: report.counts, okta: report.okta });
           const finished = finishedRunFromReport(report);
           monitor.runEnded(finished);

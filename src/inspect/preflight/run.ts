@@ -47,7 +47,8 @@ export interface PreflightOptions {
   csv?: ProblemRowWriter | null;
   csvFixes?: boolean;
   stateExists: boolean;
-  onPage?: (read: number) => void;
+  /** After each page: the records read so far, and the directory entries returned. */
+  onPage?: (read: number, entriesRead: number) => void;
   /**
    * False: read nothing of Okta, decide from the mirror as the state has it (empty without a state)
    * and the user schema the state last read (`sample`). Default true: the mirror is refreshed first.
@@ -110,7 +111,7 @@ export async function runPreflight(deps: PreflightDeps, opts: PreflightOptions):
         collector.add(action, assessment);
         opts.onRecord?.(null, action, assessment);
       }
-      opts.onPage?.(collector.read);
+      opts.onPage?.(collector.read, reads.entries);
     }
   } finally {
     spool.close();

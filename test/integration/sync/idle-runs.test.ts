@@ -124,4 +124,13 @@ describe('scheduled polls on OpenLDAP', () => {
     expect(manual.directory.queries).toBeGreaterThan(1);
     expect(manual.plan.quarantine).toBe(1);
   }, 120_000);
+
+  test('the run reports kept are the runs kept: of a streak of idle polls, only the latest', async () => {
+    for (let i = 0; i < 3; i++) {
+      clock += 1000;
+      expect((await run()).directory.queries).toBe(1);
+    }
+    const runs = f.agent.state.runs.latest(100).map((r) => r.id);
+    expect(f.agent.reports?.list().map((r) => r.runId)).toEqual(runs);
+  }, 60_000);
 });

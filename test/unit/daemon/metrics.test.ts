@@ -11,7 +11,7 @@ function report(runId: number, counts: Record<string, number>, o: Partial<RunRep
     durationMs: 2500,
     plan: { read: 100, unchanged: counts.unchanged ?? 0, skip: counts.skip ?? 0 },
     counts,
-    directory: { entriesRead: 100 + runId },
+    directory: { entriesRead: 100 + runId, queries: 2 },
     okta: { requests: 10, writes: 4, retries: 1, rateLimited: 1, rateLimitWaitMs: 1500, errors: { E0000001: runId } },
     ...o,
   };
