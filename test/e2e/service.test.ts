@@ -2,11 +2,13 @@
  * The daemon as systemd runs it (`run`, Type=notify), as a real process against slapd and the
  * simulator, with a seconds-level schedule, a test datagram socket as $NOTIFY_SOCKET and a 1 s
  * watchdog:
- * - runs tick every second (full every 3 s), never two at once (ticks during a run are skipped);
+ * - full runs tick every second (an incremental poll of an unchanged directory would not read it,
+ *   and could not fail the way this test makes runs fail), never two at once (ticks during a run
+ *   are skipped);
  * - sd_notify messages arrive in order: STATUS while starting, READY=1 only after the start-up
  *   checks, WATCHDOG=1 while alive, STATUS with each run's outcome, STOPPING=1 on SIGTERM;
  * - /metrics is scraped and read by an independent Prometheus text parser; /healthz turns 503
- *   (with the reason) after a failed run (the directory refuses the bind) and 200 after a good one;
+ *   (with the reason) after a failed run (Okta refuses the API token: E0000011) and 200 after a good one;
  * - a daemon whose start-up check fails never says READY=1, exits 4 and says why in STATUS.
  */
 import Database from 'better-sqlite3';
@@ -99,7 +101,7 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
   const notify = notifySocket('daemon');
   const file = config('daemon', {
     password: ldap.servicePassword,
-    schedule: 'schedule:\n  full: "*/3 * * * * *"\n  incremental: "* * * * * *"\n  runOnStart: true',
+    schedule: 'schedule:\n  full: "* * * * * *"\n  runOnStart: true',
   });
   // Okta refuses one create (a record-level error): quarantined, retried by the next run
   const body = JSON.stringify({
@@ -111,7 +113,7 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
   });
   sim.faults.add({ endpoint: 'POST /api/v1/users', times: 1, action: { type: 'http', status: 400, body, contentType: 'application/json' } });
   const daemon = start(['run', '-c', file], { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: '1000000' });
-  let passwordChanged = false;
+  let refusal: { remove(): void } | undefined;
   try {
     const address = await until('the metrics address', () => /metrics and health on http:\/\/([\d.:]+)\/metrics/.exec(daemon.output())?.[1], daemon);
     const base = `http://${address}`;
@@ -142,9 +144,15 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
     expect(healthy.status).toBe(200);
     expect(healthy.body).toMatch(/^ok: /);
 
-    // the directory refuses the bind: the next run fails, /healthz says so
-    await ldap.modify(ldap.serviceDn, { replace: { userPassword: 'not-the-password-any-more' } });
-    passwordChanged = true;
+    // Okta refuses the API token (every request): the next run fails, /healthz says so
+    const invalidToken = JSON.stringify({
+      errorCode: 'E0000011',
+      errorSummary: 'Invalid token provided',
+      errorLink: 'E0000011',
+      errorId: 'y',
+      errorCauses: [],
+    });
+    refusal = sim.faults.add({ action: { type: 'http', status: 401, body: invalidToken, contentType: 'application/json' } });
     const failed = await until(
       'a 503',
       async () => {
@@ -153,21 +161,21 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
       },
       daemon,
     );
-    expect(failed.body).toMatch(/^run \d+ \((full|incremental)\) failed: .*bind/);
+    expect(failed.body).toMatch(/^run \d+ \(full\) failed: .*API token/);
     f = await scrape();
     expect(sample(f, 'ldap_okta_sync_last_run_success')).toBe(0);
     expect(await runs('failed')).toBeGreaterThanOrEqual(1);
 
     // fixed: the next good run makes it healthy again
-    await ldap.modify(ldap.serviceDn, { replace: { userPassword: ldap.servicePassword } });
-    passwordChanged = false;
+    refusal.remove();
+    refusal = undefined;
     await until('a 200 again', async () => ((await get(`${base}/healthz`)).status === 200 ? true : undefined), daemon);
 
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
   } finally {
     if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
-    if (passwordChanged) await ldap.modify(ldap.serviceDn, { replace: { userPassword: ldap.servicePassword } });
+    refusal?.remove();
     notify.close();
   }
 
@@ -182,7 +190,7 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
   db.close();
   expect(rows.length).toBeGreaterThanOrEqual(6);
   for (let i = 1; i < rows.length; i++) expect(Date.parse(rows[i].s)).toBeGreaterThanOrEqual(Date.parse(rows[i - 1].e));
-  expect(daemon.output()).toMatch(/a scheduled (full|incremental) run was skipped: the previous run is still in progress/);
+  expect(daemon.output()).toMatch(/a scheduled full run was skipped: the previous run is still in progress/);
 
   // sd_notify: in order
   const m = notify.messages;
@@ -202,7 +210,7 @@ test('seconds-level schedule: ticks without overlap, sd_notify in order, /metric
   expect(watchdogs[0]).toBeGreaterThan(ready);
   const statuses = m.slice(ready + 1, stopping).filter((x) => x.startsWith('STATUS='));
   expect(statuses.some((x) => /^STATUS=last run \d+ \((full|incremental)\) ok at .*: read \d+, created \d+/.test(x))).toBe(true);
-  expect(statuses.some((x) => /^STATUS=last run \d+ \((full|incremental)\) failed at .*bind/.test(x))).toBe(true);
+  expect(statuses.some((x) => /^STATUS=last run \d+ \(full\) failed at .*API token/.test(x))).toBe(true);
   expect(statuses.some((x) => /^STATUS=run in progress since/.test(x))).toBe(true);
   // after the failure, a good run again
   const lastFailed = statuses.map((x) => /\) failed at/.test(x)).lastIndexOf(true);
