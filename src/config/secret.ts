@@ -49,7 +49,8 @@ function secretFile(reference: string, ctx: SecretContext): SecretFile | { ok: f
   if (kind === 'credential') {
     const dir = (ctx.env ?? process.env).CREDENTIALS_DIRECTORY;
     const candidates = [dir && join(dir, name), ctx.credentialsFallbackDir && join(ctx.credentialsFallbackDir, name)].filter((p): p is string => !!p);
-    if (candidates.length === 0) return { ok: false, message: `${reference}: CREDENTIALS_DIRECTORY is not set (is the service started with LoadCredential=${name}:…?)` };
+    if (candidates.length === 0)
+      return { ok: false, message: `${reference}: CREDENTIALS_DIRECTORY is not set (is the service started with LoadCredential=${name}:…?)` };
     // the first that exists; else the last, so that its error (ENOENT, EACCES) is the one reported
     const path = candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1];
     return { path, tried: candidates.length > 1 ? candidates : [], fallback: path !== (dir && join(dir, name)) };
