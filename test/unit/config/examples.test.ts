@@ -38,7 +38,8 @@ function load(relative: string, text: string, dir = join(CONFIG_DIR, relative, '
   for (const [, name] of text.matchAll(/\$\{env:([^}]+)\}/g)) process.env[name] = 'example-secret';
   const credentials = join(scratch, 'credentials');
   mkdirSync(credentials, { recursive: true });
-  for (const [, name] of text.matchAll(/\$\{credential:([^}]+)\}/g)) writeFileSync(join(credentials, name), 'example-secret\n');
+  // as systemd hands them over: readable by the service user alone
+  for (const [, name] of text.matchAll(/\$\{credential:([^}]+)\}/g)) writeFileSync(join(credentials, name), 'example-secret\n', { mode: 0o400 });
   const ca = join(scratch, 'ca.pem');
   writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
   const before = process.env.CREDENTIALS_DIRECTORY;

@@ -3,7 +3,7 @@
  * file in $CREDENTIALS_DIRECTORY) and for a command run by hand as the service user (the file NAME
  * in credentials/ beside the configuration file, which the unit's LoadCredential= lines name).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfigText } from '../../../src/config/load';
@@ -45,6 +45,31 @@ test('a configuration file finds ${credential:NAME} in credentials/ beside it wh
     expect(() => parseConfigText(missing, join(etc, 'config.yaml'))).toThrow(
       /config\.yaml:6:3: okta\.token: \$\{credential:nope\}: cannot read .*credentials\/nope: ENOENT/,
     );
+  } finally {
+    if (before !== undefined) process.env.CREDENTIALS_DIRECTORY = before;
+  }
+});
+
+test("the documented layout warns nothing (credentials/ at 0640, the service's group); a file everyone may read, or a ${file:} one its group may read, warns", () => {
+  const before = process.env.CREDENTIALS_DIRECTORY;
+  delete process.env.CREDENTIALS_DIRECTORY;
+  try {
+    const creds = join(etc, 'credentials');
+    const config = (ref: string) =>
+      parseConfigText(
+        ['source:', '  type: ldif', '  path: export.ldif', 'okta:', '  orgUrl: https://corp.okta.com', `  token: ${ref}`].join('\n'),
+        join(etc, 'config.yaml'),
+      );
+    const warnings = (ref: string) => config(ref).warnings.map((w) => w.message);
+    chmodSync(join(creds, 'okta-api-token'), 0o640);
+    expect(warnings('${credential:okta-api-token}')).toEqual([]);
+    chmodSync(join(creds, 'okta-api-token'), 0o644);
+    expect(warnings('${credential:okta-api-token}')).toEqual([expect.stringMatching(/has mode 0644: every account on this machine can read it/)]);
+    // the same mode on a ${file:} secret: its group is not the service's own by construction
+    chmodSync(join(creds, 'okta-api-token'), 0o640);
+    expect(warnings(`\${file:${join(creds, 'okta-api-token')}}`)).toEqual([
+      expect.stringMatching(/has mode 0640: the members of the file's group can read it/),
+    ]);
   } finally {
     if (before !== undefined) process.env.CREDENTIALS_DIRECTORY = before;
   }
