@@ -109,8 +109,12 @@ function tlsOptionsOf(cfg: LdapSourceConfig): ConnectionOptions {
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
-/** ldapts's words when the server went away with requests outstanding (a killed or restarted server). */
-const CONNECTION_LOST = /Connection closed before message response|Socket connection not established/i;
+/**
+ * ldapts's words when the server went away with requests outstanding (a killed or restarted
+ * server); a socket error (a reset) comes as "Socket error. Message type: … (0x63)\nread ECONNRESET",
+ * without an error code.
+ */
+const CONNECTION_LOST = /Connection closed before message response|Socket connection not established|^Socket error\./i;
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|altname|certificate|SSL|wrong version number/i;
 
 /**
@@ -134,7 +138,7 @@ export function mapError(e: unknown, cfg: LdapSourceConfig, during: string): Dir
     return new DirectoryError('unreachable', `directory ${cfg.url} is unreachable during ${during}: ${err.code}`, { cause: e });
   }
   if (CONNECTION_LOST.test(msg)) {
-    return new DirectoryError('unreachable', `directory ${cfg.url} closed the connection during ${during}: ${msg}`, { cause: e });
+    return new DirectoryError('unreachable', `directory ${cfg.url} closed the connection during ${during}: ${msg.replace(/\s*\n\s*/g, ': ')}`, { cause: e });
   }
   if ((typeof err.code === 'string' && TLS.test(err.code)) || TLS.test(msg)) {
     return new DirectoryError('tls', `TLS with ${cfg.url} failed during ${during}: ${msg}`, { cause: e });

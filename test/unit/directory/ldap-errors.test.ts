@@ -46,3 +46,11 @@ test('a bind refused for want of encryption is a bind error that says to use lda
     'bind as cn=svc,dc=corp,dc=example to ldap://dc1.corp.example:389 failed: strongerAuthRequired (LDAP result 8): the server wants an encrypted connection: use an ldaps:// URL or startTls: true',
   );
 });
+
+test('a connection reset in the middle of a search (ldapts: "Socket error", no code) is the directory closing the connection', () => {
+  const e = mapError(new Error('Socket error. Message type: SearchRequest (0x63)\nread ECONNRESET'), cfg, 'search of ou=people,dc=corp,dc=example');
+  expect(e.kind).toBe('unreachable');
+  expect(e.message).toBe(
+    'directory ldap://dc1.corp.example:389 closed the connection during search of ou=people,dc=corp,dc=example: Socket error. Message type: SearchRequest (0x63): read ECONNRESET',
+  );
+});
