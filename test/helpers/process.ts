@@ -58,10 +58,25 @@ export interface Running {
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-/** `as`: run as another user (uid/gid), e.g. to meet a permission the test runner (root) would not. */
-export function start(args: string[], env: NodeJS.ProcessEnv = {}, as?: { uid: number; gid: number }): Running {
+/**
+ * How the agent runs. `unprivileged`: when the test runner is root (CI), without the capabilities
+ * that let root ignore file permissions (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH),
+ * so that a permission the test sets up is met; still uid 0, so the checkout it runs from need not
+ * be readable by another user (a clone under /root is not).
+ */
+export interface RunAs {
+  unprivileged?: boolean;
+}
+
+const DAC_CAPS = '-dac_override,-dac_read_search';
+
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {}): Running {
   ensureBuilt();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  const command: [string, string[]] =
+    as.unprivileged && process.getuid?.() === 0
+      ? ['setpriv', [`--inh-caps=${DAC_CAPS}`, `--bounding-set=${DAC_CAPS}`, '--', process.execPath, BIN, ...args]]
+      : [process.execPath, [BIN, ...args]];
+  const child = spawn(command[0], command[1], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -87,11 +102,7 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}, as?: { uid: n
 }
 
 /** Run the executable to the end: exit code, stdout alone, and everything it printed (stdout + stderr). */
-export async function runAgent(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  as?: { uid: number; gid: number },
-): Promise<{ code: number | null; stdout: string; all: string }> {
+export async function runAgent(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {}): Promise<{ code: number | null; stdout: string; all: string }> {
   const p = start(args, env, as);
   let stdout = '';
   p.child.stdout!.on('data', (d) => (stdout += d));

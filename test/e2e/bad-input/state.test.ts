@@ -11,14 +11,14 @@ import { EXIT } from '../../../src/cli/exit-codes';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { cleanupEnv, FAST_LIMITS, scenarioDir, sync } from '../../helpers/agent';
 import { ldifAgentConfig } from '../../helpers/ldif-scenario';
-import { runAgent, STACK_FRAME } from '../../helpers/process';
+import { runAgent, STACK_FRAME, type RunAs } from '../../helpers/process';
 
 let sim: OktaSimulator;
 const env = scenarioDir('bad-input-state');
 /** A state file of a finished sync of the 5 people (WAL checkpointed into the file). */
 let goodState: string;
 
-const run = (args: string[], as?: { uid: number; gid: number }) => runAgent(args, {}, as);
+const run = (args: string[], as?: RunAs) => runAgent(args, {}, as);
 
 beforeAll(async () => {
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
@@ -107,15 +107,11 @@ test('item 5: a damaged state file exits 12 with a clear message and no stack; -
 });
 
 test('item 5: a state directory the agent cannot write exits 12 naming the directory', async () => {
-  // root ignores directory permissions: run the agent as nobody then
-  const as = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-  const { file, statePath, dir } = ldifAgentConfig(env, 'unwritable', { okta: sim, statePath: join(env.dir, 'locked', 'state', 'state.db') });
+  // root ignores directory permissions: the agent runs without that privilege (RunAs)
+  const { file, statePath } = ldifAgentConfig(env, 'unwritable', { okta: sim, statePath: join(env.dir, 'locked', 'state', 'state.db') });
   mkdirSync(join(env.dir, 'locked'), { mode: 0o555 });
   chmodSync(join(env.dir, 'locked'), 0o555);
-  for (const p of [env.dir, dir]) chmodSync(p, 0o755);
-  chmodSync(file, 0o644);
-  chmodSync(join(dir, 'directory.ldif'), 0o644);
-  const r = await run(['sync', '-c', file], as);
+  const r = await run(['sync', '-c', file], { unprivileged: true });
   expect(r.code).toBe(EXIT.STATE);
   expect(r.all).toContain(join(env.dir, 'locked'));
   expect(r.all).toMatch(/permission denied/);
