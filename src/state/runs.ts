@@ -87,6 +87,21 @@ export class RunsRepo {
     return r?.ms ?? undefined;
   }
 
+  /**
+   * The latest finished full run, when it failed or was interrupted and began at least `minAgeMs`
+   * ago: a full run is owed (what only full runs find, users gone from the directory, waits for it).
+   * A full run a safeguard stopped is not owed again: a person decides (`--allow-mass-change`).
+   */
+  unfinishedFull(minAgeMs: number): { runId: number; outcome: RunOutcome } | undefined {
+    const r = this.db
+      .prepare<[], { id: number; outcome: RunOutcome; started_at: string }>(
+        "SELECT id, outcome, started_at FROM runs WHERE mode = 'full' AND outcome != 'running' ORDER BY id DESC LIMIT 1",
+      )
+      .get();
+    if (!r || (r.outcome !== 'failed' && r.outcome !== 'interrupted')) return undefined;
+    return this.now().getTime() - Date.parse(r.started_at) >= minAgeMs ? { runId: r.id, outcome: r.outcome } : undefined;
+  }
+
   /** Runs left 'running' by a process that died are marked interrupted. */
   markInterrupted(): number {
     return this.db

@@ -47,7 +47,13 @@ export interface ModeDecision {
   unchanged?: true;
 }
 
-/** Full or incremental, and why (logged with the run). Pure. */
+/**
+ * How often a run retries what an earlier run left (quarantined records, unconfirmed group writes,
+ * a full run that failed): a seconds-level schedule does not repeat a failing run every second.
+ */
+export const RETRY_EVERY_MS = 60_000;
+
+/** Full or incremental, and why (logged with the run). Pure. `unfinishedFull`: the last full run failed (a full run is owed). */
 export function decideMode(
   requested: RequestedMode | undefined,
   previous: Watermark | undefined,
@@ -55,6 +61,7 @@ export function decideMode(
   fingerprint: string,
   source: Pick<DirectorySource, 'canResume'>,
   parts?: Record<string, string>,
+  unfinishedFull?: { runId: number; outcome: string },
 ): ModeDecision {
   if (requested === 'full') return { mode: 'full', reason: 'a full run was requested' };
   if (!previous?.checkpoint) return { mode: 'full', reason: 'no watermark yet (first run, or the source or its scope changed)' };
@@ -67,6 +74,13 @@ export function decideMode(
   }
   const verdict = source.canResume(previous.checkpoint, current);
   if (!verdict.ok) return { mode: 'full', reason: verdict.reason };
+  if (unfinishedFull && requested !== 'incremental') {
+    const what = unfinishedFull.outcome === 'interrupted' ? 'was interrupted' : 'failed';
+    return {
+      mode: 'full',
+      reason: `the last full run (run ${unfinishedFull.runId}) ${what}: it is repeated (users gone from the directory are found by full runs)`,
+    };
+  }
   if (samePosition(previous.checkpoint, current))
     return { mode: 'incremental', since: previous.checkpoint, reason: 'no change since the last run', unchanged: true };
   return { mode: 'incremental', since: previous.checkpoint, reason: 'changes since the last run' };
@@ -151,7 +165,8 @@ export async function startPhase(deps: Pick<PlanPhaseDeps, 'config' | 'source' |
   const checkpoint = await source.checkpoint();
   const fingerprint = configFingerprint(config);
   const fingerprintParts = configFingerprintParts(config);
-  const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source, fingerprintParts);
+  const owed = state.runs.unfinishedFull(RETRY_EVERY_MS);
+  const decision = decideMode(opts.mode, state.watermarks.get<Watermark>(source.id), checkpoint, fingerprint, source, fingerprintParts, owed);
   opts.onDecision?.(decision);
   return { checkpoint, fingerprint, fingerprintParts, decision, reads };
 }

@@ -13,7 +13,8 @@
  * and no run tried them for {@link RETRY_EVERY_MS}. Of a streak of idle polls the runs table keeps
  * the latest. An idle poll still refreshes the mirror of Okta when that is due (the token is proven),
  * and goes on as a run when the refresh found users or memberships the agent manages changed in
- * Okta (drift). A run started by hand (`sync`) always reads.
+ * Okta (drift). A run started by hand (`sync`) always reads. A full run that failed is repeated by
+ * the next run (not sooner than RETRY_EVERY_MS after it began), whatever the schedule asked for.
  */
 import type { RunConfig } from './schema';
 import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
@@ -23,13 +24,10 @@ import type { Pipeline } from '../transform';
 import type { Logger } from '../util/log';
 import { applyPlan, recoverJournal, type ApplyResult } from './apply';
 import { NO_GROUPS_APPLIED, startGroupApply, type GroupApplyCounts } from './groups';
-import { planFrom, refreshIfDue, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
+import { planFrom, refreshIfDue, RETRY_EVERY_MS, startPhase, type PlannedRun, type RequestedMode, type Watermark } from './plan-phase';
 import type { RefreshResult } from './mirror/refresh';
 import { emptyReport, type RunReport } from './report';
 import { userSchemaForRun } from './user-schema';
-
-/** Idle polls leave quarantined records alone for at most this long. */
-export const RETRY_EVERY_MS = 60_000;
 
 export class RunLockedError extends Error {
   constructor(readonly holder: { pid: number; host: string; runId: number | null; acquiredAt: string }) {

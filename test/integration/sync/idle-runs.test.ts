@@ -11,7 +11,8 @@ import { loadConfig } from '../../../src/config/load';
 import { noReads } from '../../../src/directory/source';
 import { startOktaSimulator, type OktaSimulator } from '../../../src/okta-sim/simulator';
 import { StateStore } from '../../../src/state/store';
-import { RETRY_EVERY_MS, syncRun } from '../../../src/sync/run';
+import { RETRY_EVERY_MS } from '../../../src/sync/plan-phase';
+import { syncRun } from '../../../src/sync/run';
 import type { Logger } from '../../../src/util/log';
 import { cleanupEnv, FAST_LIMITS, oktaYaml, scenarioDir } from '../../helpers/agent';
 import { adAdapter, openldapAdapter, people, type DirectoryAdapter } from '../../helpers/directory-scenarios';
@@ -124,6 +125,32 @@ describe('scheduled polls on OpenLDAP', () => {
     expect(manual.directory.queries).toBeGreaterThan(1);
     expect(manual.plan.quarantine).toBe(1);
   }, 120_000);
+
+  test('a full run that failed is repeated by the first scheduled run a minute after it began, not by idle polls before', async () => {
+    const invalidToken = JSON.stringify({
+      errorCode: 'E0000011',
+      errorSummary: 'Invalid token provided',
+      errorLink: 'E0000011',
+      errorId: 'sim',
+      errorCauses: [],
+    });
+    f.sim.faults.add({ endpoint: 'GET /api/v1/users', times: 1, action: { type: 'http', status: 401, body: invalidToken, contentType: 'application/json' } });
+    clock += 1000;
+    const failedAt = clock;
+    await expect(syncRun({ ...f.agent, trigger: 'schedule', now: () => new Date(clock) }, { mode: 'full' })).rejects.toThrow(/E0000011/);
+    const failed = f.agent.state.runs.latest(1)[0];
+    expect(failed).toMatchObject({ mode: 'full', outcome: 'failed' });
+    clock += 1000;
+    // idle (on a new connection: the failed run closed it): the retry waits a minute
+    expect(await run()).toMatchObject({ mode: 'incremental', outcome: 'ok', plan: { read: 0 } });
+    clock = failedAt + RETRY_EVERY_MS;
+    const repeated = await run();
+    expect(repeated).toMatchObject({ mode: 'full', modeReason: expect.stringContaining(`the last full run (run ${failed.id}) failed`) });
+    expect(repeated.outcome).toBe('quarantined'); // the record of the test before is still too long: no failure
+    expect(repeated.plan.read).toBeGreaterThanOrEqual(5);
+    clock += 1000;
+    expect(await run()).toMatchObject({ mode: 'incremental', directory: { queries: 1 } });
+  }, 60_000);
 
   test('the run reports kept are the runs kept: of a streak of idle polls, only the latest', async () => {
     for (let i = 0; i < 3; i++) {

@@ -46,6 +46,15 @@ describe('decideMode', () => {
   test('a watermark that allows it: incremental from it', () =>
     expect(decideMode('auto', wm(), ad({ usn: '7000' }), 'f1', src)).toMatchObject({ mode: 'incremental', since: ad() }));
   test('--full', () => expect(decideMode('full', wm(), ad({ usn: '7000' }), 'f1', src).mode).toBe('full'));
+  test('a full run that failed is owed: auto runs are full, and say which run failed; --incremental is not', () => {
+    const owed = { runId: 4, outcome: 'failed' };
+    expect(decideMode('auto', wm(), ad(), 'f1', src, undefined, owed)).toMatchObject({
+      mode: 'full',
+      reason: expect.stringMatching(/last full run \(run 4\) failed/),
+    });
+    expect(decideMode('auto', wm(), ad(), 'f1', src, undefined, { runId: 4, outcome: 'interrupted' }).reason).toMatch(/was interrupted/);
+    expect(decideMode('incremental', wm(), ad(), 'f1', src, undefined, owed).mode).toBe('incremental');
+  });
   test('the configuration changed: full', () =>
     expect(decideMode('auto', wm('f0'), ad(), 'f1', src)).toMatchObject({ mode: 'full', reason: expect.stringMatching(/configuration/) }));
   test('another DC: full, and the reason says so', () =>
