@@ -14,7 +14,8 @@
  * the latest. An idle poll still refreshes the mirror of Okta when that is due (the token is proven),
  * and goes on as a run when the refresh found users or memberships the agent manages changed in
  * Okta (drift). A run started by hand (`sync`) always reads. A full run that failed is repeated by
- * the next run (not sooner than RETRY_EVERY_MS after it began), whatever the schedule asked for.
+ * the next run not sooner than RETRY_EVERY_MS after it began, unless that one asks for an
+ * incremental run explicitly (`sync --incremental`).
  */
 import type { RunConfig } from './schema';
 import { noReads, type DirectoryReads, type DirectorySource } from '../directory/source';
