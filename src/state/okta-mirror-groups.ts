@@ -40,6 +40,8 @@ export class MirrorGroups {
   private readonly upsert;
   private readonly memberIns;
   private readonly memberDel;
+  private readonly known;
+  private readonly member;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +57,9 @@ export class MirrorGroups {
         OR excluded.last_membership_updated > COALESCE(okta_groups.last_membership_updated, '')`);
     this.memberIns = db.prepare(`INSERT OR IGNORE INTO ${s}.okta_group_members (group_id, user_id) VALUES (?, ?)`);
     this.memberDel = db.prepare(`DELETE FROM ${s}.okta_group_members WHERE group_id = ? AND user_id = ?`);
+    // asked per applied membership by the groups' plan (drift): prepared once
+    this.known = db.prepare<[string], unknown>(`SELECT 1 FROM ${s}.okta_groups WHERE id = ? AND members_read IS NOT NULL`);
+    this.member = db.prepare<[string, string], unknown>(`SELECT 1 FROM ${s}.okta_group_members WHERE group_id = ? AND user_id = ?`);
   }
 
   clear(): void {
@@ -131,11 +136,11 @@ export class MirrorGroups {
 
   /** Whether the group's members are known (read at least once since it is managed). */
   membersKnown(groupId: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM ${this.s}.okta_groups WHERE id = ? AND members_read IS NOT NULL`).get(groupId) !== undefined;
+    return this.known.get(groupId) !== undefined;
   }
 
   isMember(groupId: string, userId: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM ${this.s}.okta_group_members WHERE group_id = ? AND user_id = ?`).get(groupId, userId) !== undefined;
+    return this.member.get(groupId, userId) !== undefined;
   }
 
   /**

@@ -84,6 +84,8 @@ export class OktaMirror {
   private readonly byLoginNorm;
   private readonly deleteValues;
   private readonly insertValue;
+  private readonly byValueStmt;
+  private readonly metaStmt;
 
   private constructor(
     private readonly db: Db,
@@ -103,6 +105,13 @@ export class OktaMirror {
     this.byLoginNorm = db.prepare<[string], RawUser>(`SELECT * FROM ${s}.okta_users WHERE login_norm = ? ORDER BY id`);
     this.deleteValues = db.prepare(`DELETE FROM ${s}.okta_user_values WHERE id = ?`);
     this.insertValue = db.prepare(`INSERT OR IGNORE INTO ${s}.okta_user_values (attribute, value, id) VALUES (?, ?, ?)`);
+    // per record (match rules at first contact) and per write (putUsers reads the shape): prepared once
+    this.byValueStmt = db.prepare<[string, string, number], RawUser>(
+      `SELECT u.* FROM ${s}.okta_user_values v JOIN ${s}.okta_users u ON u.id = v.id WHERE v.attribute = ? AND v.value = ? ORDER BY u.id LIMIT ?`,
+    );
+    this.metaStmt = db.prepare<[string], { watermark: string | null; shape: string; refreshed_at: string | null }>(
+      `SELECT watermark, shape, refreshed_at FROM ${s}.okta_mirror WHERE what = ?`,
+    );
   }
 
   /** The mirror in the state file. */
@@ -161,11 +170,7 @@ export class OktaMirror {
   // --- refresh bookkeeping ---------------------------------------------------------------------
 
   meta(what: MirrorCollection): MirrorMeta | undefined {
-    const r = this.db
-      .prepare<[string], { watermark: string | null; shape: string; refreshed_at: string | null }>(
-        `SELECT watermark, shape, refreshed_at FROM ${this.s}.okta_mirror WHERE what = ?`,
-      )
-      .get(what);
+    const r = this.metaStmt.get(what);
     return r && { watermark: r.watermark, shape: JSON.parse(r.shape) as MirrorShape, refreshedAt: r.refreshed_at };
   }
 
@@ -263,12 +268,7 @@ export class OktaMirror {
   byValue(attribute: string, value: string, limit = 50): MirrorUser[] {
     const key = valueKey(value);
     if (key === undefined) return [];
-    return this.db
-      .prepare<[string, string, number], RawUser>(
-        `SELECT u.* FROM ${this.s}.okta_user_values v JOIN ${this.s}.okta_users u ON u.id = v.id WHERE v.attribute = ? AND v.value = ? ORDER BY u.id LIMIT ?`,
-      )
-      .all(attribute, key, limit)
-      .map(toUser);
+    return this.byValueStmt.all(attribute, key, limit).map(toUser);
   }
 
   userCount(): number {
