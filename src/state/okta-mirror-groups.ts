@@ -156,8 +156,4 @@ export class MirrorGroups {
       .all()
       .map(toGroup);
   }
-
-  count(): number {
-    return this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${this.s}.okta_groups`).get()!.n;
-  }
 }

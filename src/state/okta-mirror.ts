@@ -248,17 +248,6 @@ export class OktaMirror {
     return r && toUser(r);
   }
 
-  /** Users by id, in one query per 500. */
-  usersById(ids: readonly string[]): Map<string, MirrorUser> {
-    const out = new Map<string, MirrorUser>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const rows = this.db.prepare<string[], RawUser>(`SELECT * FROM ${this.s}.okta_users WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
-      for (const r of rows) out.set(r.id, toUser(r));
-    }
-    return out;
-  }
-
   /** Users holding a login, compared as Okta compares logins (one, unless the mirror lags a rename). */
   byLogin(login: string): MirrorUser[] {
     return this.byLoginNorm.all(normalizeLogin(login)).map(toUser);
