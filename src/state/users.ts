@@ -92,6 +92,7 @@ export class UsersRepo {
   private readonly byAnchor;
   private readonly byLoginNorm;
   private readonly holderByLoginNorm;
+  private readonly byOktaIdStmt;
   private readonly upsertApplied;
   private readonly upsertQuarantine;
   private readonly seen;
@@ -103,6 +104,7 @@ export class UsersRepo {
     this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
     this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
     this.holderByLoginNorm = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM users WHERE login_norm = ?');
+    this.byOktaIdStmt = db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?');
     this.upsertApplied = db.prepare(`
       INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
                          last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
@@ -230,7 +232,7 @@ export class UsersRepo {
 
   /** The row linked to this Okta user, if any. */
   byOktaId(oktaId: string): UserRow | undefined {
-    const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?').get(oktaId);
+    const r = this.byOktaIdStmt.get(oktaId);
     return r && toRow(r);
   }
 
