@@ -30,10 +30,13 @@ const VERSION = (require('../../../package.json') as { version: string }).versio
 /** A login no one has: the start-up check reads it (a 404) to see Okta answer and accept the token. */
 const PROBE_LOGIN = 'ldap-okta-sync-start-up-check@invalid.example';
 
-/** The directory binds and Okta answers a read with this token; throws DirectoryError / OktaFatalError. */
+/**
+ * The directory binds and Okta answers a read with this token; throws DirectoryError / OktaFatalError.
+ * The connection that proved the directory is kept (`release`) for the first run, like one run's for the next.
+ */
 export async function checkConnectivity(agent: Agent): Promise<void> {
   await agent.source.open();
-  await agent.source.close();
+  await agent.source.release();
   try {
     await agent.oktaClient.getUser(PROBE_LOGIN);
   } catch (e) {
