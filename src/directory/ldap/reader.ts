@@ -13,7 +13,7 @@
 import type { GroupSourceConfig, LdapSourceConfig } from '../schema';
 import { anchorAttributeOf, attributesToRead, binaryAttributesOf, flavorOf, groupFilterOf, memberAttributesOf, userFilterOf } from '../attributes';
 import { canResume, changedSince } from '../checkpoint';
-import { isUnder } from '../dn';
+import { inScope } from '../dn';
 import { and, eq, gte, lte, or, wrapFilter } from '../filter';
 import { decodeText, guidToBuffer, problemText, guidToString, normalizeAttributes, toSourceRecord, type AnchorRule, type DisabledRule } from '../normalize';
 import { noReads, type Checkpoint, type DirectoryReads, type DirectorySource, type GoneUser, type GroupPage } from '../source';
@@ -257,7 +257,7 @@ export class LdapDirectorySource implements DirectorySource {
   }
 
   private inScope(dn: string): boolean {
-    return this.cfg.users.baseDns.some((b) => isUnder(dn, b));
+    return inScope(dn, this.cfg.users.baseDns, this.cfg.users.scope);
   }
 
   private async *search(
