@@ -70,12 +70,16 @@ export interface RunAs {
 
 const DAC_CAPS = '-dac_override,-dac_read_search';
 
-export function start(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {}): Running {
+/** The command line that runs the executable with `args` (built first) as `as` says. */
+function agentCommand(args: string[], as: RunAs): [string, string[]] {
   ensureBuilt();
-  const command: [string, string[]] =
-    as.unprivileged && process.getuid?.() === 0
-      ? ['setpriv', [`--inh-caps=${DAC_CAPS}`, `--bounding-set=${DAC_CAPS}`, '--', process.execPath, BIN, ...args]]
-      : [process.execPath, [BIN, ...args]];
+  return as.unprivileged && process.getuid?.() === 0
+    ? ['setpriv', [`--inh-caps=${DAC_CAPS}`, `--bounding-set=${DAC_CAPS}`, '--', process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
+}
+
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {}): Running {
+  const command = agentCommand(args, as);
   const child = spawn(command[0], command[1], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -103,26 +107,32 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {
 
 /** Run the executable to the end: exit code, stdout alone, and everything it printed (stdout + stderr). */
 export async function runAgent(args: string[], env: NodeJS.ProcessEnv = {}, as: RunAs = {}): Promise<{ code: number | null; stdout: string; all: string }> {
-  const p = start(args, env, as);
-  let stdout = '';
-  p.child.stdout!.on('data', (d) => (stdout += d));
-  const code = await p.exited;
-  return { code, stdout, all: p.output() };
+  const [cmd, argv] = agentCommand(args, as);
+  const r = await runToEnd(cmd, argv, { env: { ...process.env, ...env } });
+  return { code: r.code, stdout: r.out, all: r.all };
 }
 
 /**
- * Any command to its end, without blocking the event loop (an in-process simulator must go on
- * answering the command's requests, which a synchronous spawn would prevent). The environment is
- * the test's `process.env` (jest gives each test file its own copy, which a spawn would not see).
+ * Any command to its end (its streams read to their end too), without blocking the event loop (an
+ * in-process simulator must go on answering the command's requests, which a synchronous spawn would
+ * prevent). The environment is the test's `process.env` (jest gives each test file its own copy,
+ * which a spawn would not see). `all` is stdout and stderr in the order they came.
  */
-export function runToEnd(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; out: string; err: string }> {
+export function runToEnd(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; out: string; err: string; all: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: process.env, ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    let all = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      all += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+      all += d;
+    });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
+    child.on('close', (code) => resolve({ code, out, err, all }));
   });
 }
