@@ -9,13 +9,14 @@
  *
  * Usage: npm run bench -- latency [--servers slapd,ad]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlapd } from '../test/harness/slapd';
 import { startPrivateSambaAd } from '../test/harness/samba-private';
 import { ratio, type Figures } from './results';
+import { startSim } from './sync';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'ldap-okta-sync');
@@ -112,20 +113,6 @@ const transforms = (loginAttr: string) =>
     '      title: "{title}"',
   ].join('\n');
 
-async function startSim(token: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'okta-sim', '--port', '0', '--token', token, '--quiet', '--unlimited'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (c) => reject(new Error(`okta-sim exited ${c}`)));
-  });
-  return { url, child };
-}
-
 /** CPU time (user + system) of a process so far, ms (Linux: clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -211,7 +198,7 @@ async function measure(dir: Directory): Promise<{ p50: number; p95: number; idle
     };
   } finally {
     daemon.kill('SIGTERM');
-    sim.child.kill('SIGTERM');
+    sim.stop();
     await dir.stop();
     rmSync(work, { recursive: true, force: true });
   }

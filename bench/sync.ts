@@ -88,8 +88,9 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string
   return { ms, out, code };
 }
 
-async function startSim(token: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [BIN, 'okta-sim', '--port', '0', '--token', token, '--quiet', '--unlimited'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The simulator in a process of its own (`okta-sim --unlimited`), as an agent run would meet Okta. */
+export async function startSim(token: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [BIN, 'okta-sim', '--port', '0', '--token', token, '--quiet', '--unlimited'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {
