@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir, sync } from '../helpers/agent';
-import { transformsYaml } from '../helpers/fixtures';
+import { mailLoginPeople, transformsYaml } from '../helpers/fixtures';
 import { start } from '../helpers/process';
 
 const BASE = 'dc=example,dc=com';
@@ -23,13 +23,7 @@ const statePath = join(env.dir, 'state.db');
 
 beforeAll(async () => {
   ldap = await startSlapd({
-    seed: [
-      { dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'daemon' } },
-      ...Array.from({ length: N }, (_, i) => ({
-        dn: `uid=d${i},${OU}`,
-        attributes: { objectClass: ['inetOrgPerson'], uid: `d${i}`, cn: `D ${i}`, givenName: 'D', sn: String(i), mail: `d${i}@example.com` },
-      })),
-    ],
+    seed: mailLoginPeople(OU, 'd', N),
   });
   // slow Okta: every request takes 150 ms, so the run is still going when SIGTERM arrives
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS, latencyMs: 150 });

@@ -9,9 +9,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
-import type { LdapEntry } from '../harness/ldif';
 import { cleanupEnv, cli, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir } from '../helpers/agent';
-import { transformsYaml } from '../helpers/fixtures';
+import { mailLoginPeople, transformsYaml } from '../helpers/fixtures';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
 const BASE = 'dc=example,dc=com';
@@ -26,14 +25,9 @@ const env = scenarioDir('death-openldap');
 const statePath = join(env.dir, 'state.db');
 let config: string;
 
-const person = (i: number): LdapEntry => ({
-  dn: `uid=d${i},${OU}`,
-  attributes: { objectClass: ['inetOrgPerson'], uid: `d${i}`, cn: `D ${i}`, givenName: 'D', sn: String(i), mail: `d${i}@example.com` },
-});
-
 beforeAll(async () => {
   ldap = await startSlapd({
-    seed: [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'death' } }, ...Array.from({ length: N }, (_, i) => person(i))],
+    seed: mailLoginPeople(OU, 'd', N),
   });
   proxy = await startTcpProxy({ host: ldap.host, port: ldap.port });
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });

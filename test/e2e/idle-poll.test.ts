@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir } from '../helpers/agent';
-import { transformsYaml } from '../helpers/fixtures';
+import { mailLoginPeople, transformsYaml } from '../helpers/fixtures';
 import { start } from '../helpers/process';
 
 const BASE = 'dc=example,dc=com';
@@ -27,13 +27,7 @@ let configFile: string;
 beforeAll(async () => {
   ldap = await startSlapd({
     debug: 'stats',
-    seed: [
-      { dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'poll' } },
-      ...Array.from({ length: N }, (_, i) => ({
-        dn: `uid=p${i},${OU}`,
-        attributes: { objectClass: ['inetOrgPerson'], uid: `p${i}`, cn: `P ${i}`, givenName: 'P', sn: String(i), mail: `p${i}@example.com` },
-      })),
-    ],
+    seed: mailLoginPeople(OU, 'p', N),
   });
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS });
   configFile = env.file(

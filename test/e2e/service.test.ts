@@ -18,7 +18,7 @@ import { createSocket, type UnixDgramSocket } from 'unix-dgram';
 import { startOktaSimulator, type OktaSimulator } from '../../src/okta-sim/simulator';
 import { startSlapd, type SlapdServer } from '../harness';
 import { cleanupEnv, FAST_LIMITS, ldapSourceYaml, oktaYaml, scenarioDir } from '../helpers/agent';
-import { transformsYaml } from '../helpers/fixtures';
+import { mailLoginPeople, transformsYaml } from '../helpers/fixtures';
 import { start, type Running } from '../helpers/process';
 import { parsePrometheus, sample } from '../helpers/prometheus';
 
@@ -32,13 +32,7 @@ const env = scenarioDir('service');
 
 beforeAll(async () => {
   ldap = await startSlapd({
-    seed: [
-      { dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'service' } },
-      ...Array.from({ length: N }, (_, i) => ({
-        dn: `uid=s${i},${OU}`,
-        attributes: { objectClass: ['inetOrgPerson'], uid: `s${i}`, cn: `S ${i}`, givenName: 'S', sn: String(i), mail: `s${i}@example.com` },
-      })),
-    ],
+    seed: mailLoginPeople(OU, 's', N),
   });
   // 100 ms per Okta request, 2 at a time: the first run (20 creates) lasts about a second
   sim = await startOktaSimulator({ rateLimits: FAST_LIMITS, latencyMs: 100 });
