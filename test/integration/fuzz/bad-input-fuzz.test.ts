@@ -94,6 +94,7 @@ describe('1,000 malformed configuration files', () => {
           wrong.push(`#${i} (${mutations.join(' + ')}): ${(e as Error).stack}`);
           return;
         }
+        if (e.issues.length === 0) wrong.push(`#${i} (${mutations.join(' + ')}): a configuration error naming no problem`);
         for (const issue of e.issues) {
           if (!issue.line || !formatIssue(issue).startsWith(`${file}:${issue.line}:`))
             wrong.push(`#${i} (${mutations.join(' + ')}): no line: ${formatIssue(issue)}`);
