@@ -198,7 +198,7 @@ async function measure(dir: Directory): Promise<{ p50: number; p95: number; idle
     };
   } finally {
     daemon.kill('SIGTERM');
-    sim.stop();
+    await sim.stop();
     await dir.stop();
     rmSync(work, { recursive: true, force: true });
   }

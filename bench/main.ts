@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark side by side in one process and prints ratios, because the
  * machines are shared and noisy. Usage: npm run bench [-- name ... [--sizes 10000,100000]]
  *   transform  records/s of a realistic 10-step transform pipeline vs. a hand-written baseline
- *   sync       full and incremental syncs at 10k and 100k users vs. a raw ldapsearch dump
+ *   sync       full and incremental syncs at 10k and 100k users vs. a raw ldapsearch dump (--million: and 1M)
  *   dn         normalizeDn a DN (plain and escaped) vs. the former regex normalisation
  *   okta-sim   the simulator's lookups, creates, cursor listing and search at 10k vs. 100k users
  *   okta       the agent against the simulator: requests per create, per user, per change, drift; governor share and 429s (issue 8)

@@ -55,11 +55,21 @@ export class RequestRecorder {
   private entries: RecordedRequest[] = [];
   private countsByEndpoint = new Map<string, number>();
   private seq = 0;
+  private total = 0;
+
+  /**
+   * @param logLimit keep at least the last `logLimit` requests in the log (older ones are dropped in
+   * batches, so memory stays bounded in a million-request benchmark); the counts cover every request.
+   * Default: keep everything.
+   */
+  constructor(private readonly logLimit = Infinity) {}
 
   /** Called at arrival; the entry is completed in place. */
   begin(e: Omit<RecordedRequest, 'seq' | 'status' | 'outcome'>): RecordedRequest {
     const entry: RecordedRequest = { ...e, seq: ++this.seq, status: null, outcome: 'held' };
     this.entries.push(entry);
+    this.total++;
+    if (this.entries.length >= 2 * this.logLimit) this.entries = this.entries.slice(-this.logLimit);
     this.countsByEndpoint.set(e.endpoint, (this.countsByEndpoint.get(e.endpoint) ?? 0) + 1);
     return entry;
   }
@@ -69,11 +79,11 @@ export class RequestRecorder {
     return Object.fromEntries(this.countsByEndpoint);
   }
 
-  /** Number of recorded requests matching the filter (an endpoint key string is accepted directly). */
+  /** Number of requests matching the filter (an endpoint key string is accepted directly); with a method or status, of those still in the log. */
   count(filter: RequestFilter | string = {}): number {
     const f = typeof filter === 'string' ? { endpoint: filter } : filter;
     if (f.method === undefined && f.status === undefined) {
-      return f.endpoint === undefined ? this.entries.length : (this.countsByEndpoint.get(f.endpoint) ?? 0);
+      return f.endpoint === undefined ? this.total : (this.countsByEndpoint.get(f.endpoint) ?? 0);
     }
     return this.entries.filter((r) => matches(r, f)).length;
   }
@@ -90,6 +100,7 @@ export class RequestRecorder {
 
   reset(): void {
     this.entries = [];
+    this.total = 0;
     this.countsByEndpoint.clear();
   }
 }

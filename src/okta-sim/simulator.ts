@@ -64,6 +64,11 @@ export interface OktaSimulatorOptions {
   seedData?: SeedData;
   /** JSON seed file (see seed-data.ts); applied after `seedData`. */
   seedFile?: string;
+  /**
+   * Keep at least this many of the latest requests in `requests.log()` (default: all). Counts cover
+   * every request. For long benchmarks: a million creates with their bodies would hold ~1 GB.
+   */
+  requestLogLimit?: number;
   /** Called once per request when its fate is known (responded, dropped or held). */
   onRequest?: (r: RecordedRequest) => void;
 }
@@ -128,7 +133,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   const limiter = new RateLimiter(limits, options.windowMs ?? 60_000, clock, options.windowPhaseMs);
   const gate = new ConcurrencyGate(options.concurrencyLimit);
   const faults = new FaultInjector(seed);
-  const recorder = new RequestRecorder();
+  const recorder = new RequestRecorder(options.requestLogLimit);
   const simStore = new SimStore(store, clock);
   if (options.seedData) applySeed(simStore, options.seedData);
   if (options.seedFile) applySeed(simStore, loadSeedFile(options.seedFile));

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import type { Client, Entry, SearchOptions } from 'ldapts';
@@ -149,6 +149,19 @@ function parentsFirst(entries: LdapEntry[]): LdapEntry[] {
     .map((x) => x.e);
 }
 
+/** Writes entries as LDIF in chunks (a million entries as one string would near V8's string length limit). */
+function writeLdifFile(file: string, entries: readonly LdapEntry[]): void {
+  const CHUNK = 10_000;
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      writeSync(fd, `${i ? '\n' : ''}${toLdif(entries.slice(i, i + CHUNK), { fold: 0 })}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 interface Layout {
   dir: string;
   logFile: string;
@@ -181,16 +194,17 @@ async function prepareDirectory(
     const slapadd = findBinary('slapadd');
     await run(slapadd, ['-n0', '-F', layout.configDir, '-l', path.join(dir, 'config.ldif')]);
 
-    const seed: LdapEntry[] = [];
-    if (typeof opts.seed === 'string') seed.push(...parseLdif(opts.seed));
-    else if (opts.seed) seed.push(...opts.seed);
-    for (const f of opts.seedFiles ?? []) seed.push(...parseLdif(readFileSync(f, 'utf8')));
+    // concat, not push(...): a spread of a million entries overflows the call stack
+    let seed: LdapEntry[] = [];
+    if (typeof opts.seed === 'string') seed = seed.concat(parseLdif(opts.seed));
+    else if (opts.seed) seed = seed.concat(opts.seed);
+    for (const f of opts.seedFiles ?? []) seed = seed.concat(parseLdif(readFileSync(f, 'utf8')));
     const seeded = new Set(seed.map((e) => normalizeDn(e.dn)));
     const skeleton = opts.skeleton === false ? [] : skeletonEntries(baseDn).filter((e) => !seeded.has(normalizeDn(e.dn)));
     const all = parentsFirst([...skeleton, ...seed]);
     if (all.length) {
       const file = path.join(dir, 'seed.ldif');
-      writeFileSync(file, toLdif(all, { fold: 0 }));
+      writeLdifFile(file, all);
       await run(slapadd, ['-q', '-F', layout.configDir, '-b', baseDn, '-l', file]);
     }
     for (const raw of opts.rawSeedFiles ?? []) await run(slapadd, ['-q', '-F', layout.configDir, '-b', baseDn, '-l', raw]);
