@@ -18,6 +18,7 @@
 import type { Db } from './db';
 import type { OktaUser } from '../okta/client';
 import { newProfile, normalizeLogin, type Profile } from '../okta/profile';
+import { InLists } from './in-list';
 import { MirrorGroups } from './okta-mirror-groups';
 
 /** What the mirror keeps of each user: profile attributes (null: all of them) and the attributes match rules look up. */
@@ -53,20 +54,17 @@ export function shapeCovers(stored: MirrorShape, needed: MirrorShape): boolean {
 
 const TABLES = ['okta_org', 'okta_mirror', 'okta_users', 'okta_user_values', 'okta_groups', 'okta_group_members'] as const;
 
-interface RawUser {
-  id: string;
-  status: string;
-  login: string;
-  profile: string;
-  last_updated: string | null;
-}
+/** An okta_users row in raw mode (an array in {@link MIRROR_USER_COLUMNS} order: cheaper than an object per row). */
+type RawUser = [id: string, status: string, login: string, profile: string, lastUpdated: string | null];
 
-const toUser = (r: RawUser): MirrorUser => ({
-  id: r.id,
-  status: r.status,
-  login: r.login,
-  profile: JSON.parse(r.profile) as Profile,
-  lastUpdated: r.last_updated,
+const MIRROR_USER_COLUMNS = (table: string) => `${table}.id, ${table}.status, ${table}.login, ${table}.profile, ${table}.last_updated`;
+
+const toUser = ([id, status, login, profile, lastUpdated]: RawUser): MirrorUser => ({
+  id,
+  status,
+  login,
+  profile: JSON.parse(profile) as Profile,
+  lastUpdated,
 });
 
 /** The lower-case form match rules look values up by (scalars only). */
@@ -86,6 +84,7 @@ export class OktaMirror {
   private readonly insertValue;
   private readonly byValueStmt;
   private readonly metaStmt;
+  private readonly inLists;
 
   private constructor(
     private readonly db: Db,
@@ -94,6 +93,7 @@ export class OktaMirror {
   ) {
     const s = (this.s = schema);
     this.groups = new MirrorGroups(db, schema);
+    this.inLists = new InLists(db);
     // a user's newer version wins: an eventually consistent read may return an older one than a write's answer
     this.upsert = db.prepare(`
       INSERT INTO ${s}.okta_users (id, status, login, login_norm, profile, last_updated)
@@ -101,14 +101,16 @@ export class OktaMirror {
       ON CONFLICT(id) DO UPDATE SET status = excluded.status, login = excluded.login, login_norm = excluded.login_norm,
         profile = excluded.profile, last_updated = COALESCE(excluded.last_updated, okta_users.last_updated)
       WHERE excluded.last_updated IS NULL OR okta_users.last_updated IS NULL OR excluded.last_updated >= okta_users.last_updated`);
-    this.byId = db.prepare<[string], RawUser>(`SELECT * FROM ${s}.okta_users WHERE id = ?`);
-    this.byLoginNorm = db.prepare<[string], RawUser>(`SELECT * FROM ${s}.okta_users WHERE login_norm = ? ORDER BY id`);
+    this.byId = db.prepare<[string], RawUser>(`SELECT ${MIRROR_USER_COLUMNS('u')} FROM ${s}.okta_users u WHERE id = ?`).raw(true);
+    this.byLoginNorm = db.prepare<[string], RawUser>(`SELECT ${MIRROR_USER_COLUMNS('u')} FROM ${s}.okta_users u WHERE login_norm = ? ORDER BY id`).raw(true);
     this.deleteValues = db.prepare(`DELETE FROM ${s}.okta_user_values WHERE id = ?`);
     this.insertValue = db.prepare(`INSERT OR IGNORE INTO ${s}.okta_user_values (attribute, value, id) VALUES (?, ?, ?)`);
     // per record (match rules at first contact) and per write (putUsers reads the shape): prepared once
-    this.byValueStmt = db.prepare<[string, string, number], RawUser>(
-      `SELECT u.* FROM ${s}.okta_user_values v JOIN ${s}.okta_users u ON u.id = v.id WHERE v.attribute = ? AND v.value = ? ORDER BY u.id LIMIT ?`,
-    );
+    this.byValueStmt = db
+      .prepare<[string, string, number], RawUser>(
+        `SELECT ${MIRROR_USER_COLUMNS('u')} FROM ${s}.okta_user_values v JOIN ${s}.okta_users u ON u.id = v.id WHERE v.attribute = ? AND v.value = ? ORDER BY u.id LIMIT ?`,
+      )
+      .raw(true);
     this.metaStmt = db.prepare<[string], { watermark: string | null; shape: string; refreshed_at: string | null }>(
       `SELECT watermark, shape, refreshed_at FROM ${s}.okta_mirror WHERE what = ?`,
     );
@@ -218,7 +220,8 @@ export class OktaMirror {
           lastUpdated: u.lastUpdated ?? null,
         }).changes;
         if (!changed) continue;
-        if (!before || (u.lastUpdated && before.last_updated !== u.lastUpdated)) newer.push(u.id);
+        // before[4]: the lastUpdated the mirror had
+        if (!before || (u.lastUpdated && before[4] !== u.lastUpdated)) newer.push(u.id);
         this.deleteValues.run(u.id);
         for (const a of shape.indexed) {
           const key = valueKey(u.profile[a]);
@@ -246,6 +249,14 @@ export class OktaMirror {
   user(id: string): MirrorUser | undefined {
     const r = this.byId.get(id);
     return r && toUser(r);
+  }
+
+  /** The users with these ids, in one query (a page's question); ids the mirror lacks are absent. */
+  usersById(ids: readonly string[]): Map<string, MirrorUser> {
+    const out = new Map<string, MirrorUser>();
+    for (const r of this.inLists.all<RawUser>(`SELECT ${MIRROR_USER_COLUMNS('u')} FROM ${this.s}.okta_users u WHERE id`, ids, { raw: true }))
+      out.set(r[0], toUser(r));
+    return out;
   }
 
   /** Users holding a login, compared as Okta compares logins (one, unless the mirror lags a rename). */

@@ -5,6 +5,7 @@
  * directory when large, gone when the connection closes. Writing it never changes the state file.
  */
 import type { Db } from './db';
+import { InLists } from './in-list';
 import { bySeq, keysetRows, textPages } from './keyset';
 
 export interface SpooledAction<P = unknown> {
@@ -24,9 +25,11 @@ export class PlanSpool {
   private readonly loginStmt;
   private readonly insertLink;
   private readonly linkStmt;
+  private readonly inLists;
   private seq = 0;
 
   constructor(private readonly db: Db) {
+    this.inLists = new InLists(db);
     db.exec(`
       DROP TABLE IF EXISTS temp.spool_actions;
       DROP TABLE IF EXISTS temp.spool_seen;
@@ -130,6 +133,18 @@ export class PlanSpool {
   /** Who claimed a login earlier in this run's plan. */
   loginClaimedBy(loginNorm: string): { anchor: string; dn: string } | undefined {
     return this.loginStmt.get(loginNorm);
+  }
+
+  /** Who claimed each of these logins earlier in this run's plan: a page's question in one query (unclaimed ones absent). */
+  loginsClaimedBy(loginNorms: readonly string[]): Map<string, { anchor: string; dn: string }> {
+    const out = new Map<string, { anchor: string; dn: string }>();
+    for (const r of this.inLists.all<{ login_norm: string; anchor: string; dn: string }>(
+      'SELECT login_norm, anchor, dn FROM temp.spool_logins WHERE login_norm',
+      loginNorms,
+    )) {
+      out.set(r.login_norm, { anchor: r.anchor, dn: r.dn });
+    }
+    return out;
   }
 
   counts(): Record<string, number> {

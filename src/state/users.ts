@@ -6,6 +6,7 @@
 import type { Db } from './db';
 import { normalizeLogin, type Profile } from '../okta/profile';
 import { normalizeDn } from '../directory/dn';
+import { InLists } from './in-list';
 
 export interface UserRow {
   anchor: string;
@@ -30,48 +31,79 @@ export interface UserRow {
   updatedAt: string;
 }
 
-interface RawUser {
-  anchor: string;
-  dn: string;
-  okta_id: string | null;
-  login: string | null;
-  login_source: string | null;
-  profile: string | null;
-  okta_status: string | null;
-  link: 'created' | 'linked' | null;
-  disabled: number;
-  last_seen_run: number | null;
-  quarantine_step: string | null;
-  quarantine_reason: string | null;
-  quarantined_run: number | null;
-  quarantined_since: string | null;
-  missing_runs: number;
-  missing_since: string | null;
-  lifecycle_reason: 'disabled' | 'missing' | null;
-  created_at: string;
-  updated_at: string;
-}
+/**
+ * A users row as SQLite returns it in raw mode (an array in {@link USER_COLUMNS} order): rows as
+ * arrays cost a third of rows as objects, and the plan reads one per directory record.
+ */
+type RawUser = [
+  anchor: string,
+  dn: string,
+  oktaId: string | null,
+  login: string | null,
+  loginSource: string | null,
+  profile: string | null,
+  oktaStatus: string | null,
+  link: 'created' | 'linked' | null,
+  disabled: number,
+  lastSeenRun: number | null,
+  quarantineStep: string | null,
+  quarantineReason: string | null,
+  quarantinedRun: number | null,
+  quarantinedSince: string | null,
+  missingRuns: number,
+  missingSince: string | null,
+  lifecycleReason: 'disabled' | 'missing' | null,
+  createdAt: string,
+  updatedAt: string,
+];
+
+const USER_COLUMNS =
+  'anchor, dn, okta_id, login, login_source, profile, okta_status, link, disabled, last_seen_run, quarantine_step, quarantine_reason, ' +
+  'quarantined_run, quarantined_since, missing_runs, missing_since, lifecycle_reason, created_at, updated_at';
+const SELECT_USERS = `SELECT ${USER_COLUMNS} FROM users`;
 
 function toRow(r: RawUser): UserRow {
+  const [anchor, dn, oktaId, login, loginSource, profile, oktaStatus, link, disabled, lastSeenRun] = r;
+  const [
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    ,
+    quarantineStep,
+    quarantineReason,
+    quarantinedRun,
+    quarantinedSince,
+    missingRuns,
+    missingSince,
+    lifecycleReason,
+    createdAt,
+    updatedAt,
+  ] = r;
   return {
-    anchor: r.anchor,
-    dn: r.dn,
-    oktaId: r.okta_id,
-    login: r.login,
-    loginSource: r.login_source,
-    profile: r.profile ? (JSON.parse(r.profile) as Profile) : null,
-    oktaStatus: r.okta_status,
-    link: r.link,
-    disabled: r.disabled === 1,
-    lastSeenRun: r.last_seen_run,
-    quarantine: r.quarantine_reason
-      ? { step: r.quarantine_step ?? '', reason: r.quarantine_reason, run: r.quarantined_run ?? 0, since: r.quarantined_since ?? r.updated_at }
+    anchor,
+    dn,
+    oktaId,
+    login,
+    loginSource,
+    profile: profile ? (JSON.parse(profile) as Profile) : null,
+    oktaStatus,
+    link,
+    disabled: disabled === 1,
+    lastSeenRun,
+    quarantine: quarantineReason
+      ? { step: quarantineStep ?? '', reason: quarantineReason, run: quarantinedRun ?? 0, since: quarantinedSince ?? updatedAt }
       : null,
-    missingRuns: r.missing_runs,
-    missingSince: r.missing_since,
-    lifecycleReason: r.lifecycle_reason,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    missingRuns,
+    missingSince,
+    lifecycleReason,
+    createdAt,
+    updatedAt,
   };
 }
 
@@ -93,18 +125,22 @@ export class UsersRepo {
   private readonly byLoginNorm;
   private readonly holderByLoginNorm;
   private readonly byOktaIdStmt;
+  private readonly byDnStmt;
   private readonly upsertApplied;
   private readonly upsertQuarantine;
   private readonly seen;
+  private readonly inLists;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
   ) {
-    this.byAnchor = db.prepare<[string], RawUser>('SELECT * FROM users WHERE anchor = ?');
-    this.byLoginNorm = db.prepare<[string], RawUser>('SELECT * FROM users WHERE login_norm = ?');
+    this.inLists = new InLists(db);
+    this.byAnchor = db.prepare<[string], RawUser>(`${SELECT_USERS} WHERE anchor = ?`).raw(true);
+    this.byLoginNorm = db.prepare<[string], RawUser>(`${SELECT_USERS} WHERE login_norm = ?`).raw(true);
     this.holderByLoginNorm = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM users WHERE login_norm = ?');
-    this.byOktaIdStmt = db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?');
+    this.byOktaIdStmt = db.prepare<[string], RawUser>(`${SELECT_USERS} WHERE okta_id = ?`).raw(true);
+    this.byDnStmt = db.prepare<[string], RawUser>(`${SELECT_USERS} WHERE dn_norm = ?`).raw(true);
     this.upsertApplied = db.prepare(`
       INSERT INTO users (anchor, dn, dn_norm, okta_id, login, login_norm, login_source, profile, okta_status, link, disabled,
                          last_seen_run, quarantine_step, quarantine_reason, quarantined_run, created_at, updated_at)
@@ -136,10 +172,21 @@ export class UsersRepo {
   /** Rows for a page of anchors, in one query. */
   getMany(anchors: readonly string[]): Map<string, UserRow> {
     const out = new Map<string, UserRow>();
-    for (let i = 0; i < anchors.length; i += 500) {
-      const chunk = anchors.slice(i, i + 500);
-      const rows = this.db.prepare<string[], RawUser>(`SELECT * FROM users WHERE anchor IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
-      for (const r of rows) out.set(r.anchor, toRow(r));
+    for (const r of this.inLists.all<RawUser>(`${SELECT_USERS} WHERE anchor`, anchors, { raw: true })) out.set(r[0], toRow(r));
+    return out;
+  }
+
+  /**
+   * Who holds each of these logins, already normalised ({@link normalizeLogin}): a page's question
+   * in one query. Logins nobody holds are absent from the map.
+   */
+  holdersOfNormalizedLogins(loginNorms: readonly string[]): Map<string, { anchor: string; dn: string }> {
+    const out = new Map<string, { anchor: string; dn: string }>();
+    for (const r of this.inLists.all<{ login_norm: string; anchor: string; dn: string }>(
+      'SELECT login_norm, anchor, dn FROM users WHERE login_norm',
+      loginNorms,
+    )) {
+      out.set(r.login_norm, { anchor: r.anchor, dn: r.dn });
     }
     return out;
   }
@@ -163,8 +210,8 @@ export class UsersRepo {
     const r =
       this.byAnchor.get(key) ??
       this.byLoginNorm.get(normalizeLogin(key)) ??
-      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE okta_id = ?').get(key) ??
-      this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(key));
+      this.db.prepare<[string], RawUser>(`${SELECT_USERS} WHERE okta_id = ?`).raw(true).get(key) ??
+      this.byDnStmt.get(normalizeDn(key));
     return r && toRow(r);
   }
 
@@ -238,12 +285,12 @@ export class UsersRepo {
 
   /** The user with this DN (compared normalised), if the agent knows it. */
   byDn(dn: string): UserRow | undefined {
-    const r = this.db.prepare<[string], RawUser>('SELECT * FROM users WHERE dn_norm = ?').get(normalizeDn(dn));
+    const r = this.byDnStmt.get(normalizeDn(dn));
     return r && toRow(r);
   }
 
   quarantined(): UserRow[] {
-    return this.db.prepare<[], RawUser>('SELECT * FROM users WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn').all().map(toRow);
+    return this.db.prepare<[], RawUser>(`${SELECT_USERS} WHERE quarantine_reason IS NOT NULL ORDER BY quarantined_run DESC, dn`).raw(true).all().map(toRow);
   }
 
   counts(): { total: number; linked: number; quarantined: number } {

@@ -103,7 +103,7 @@ export class RecordPath {
     const rows = state.users.getMany(page.records.map((r) => r.anchor));
     const outcomes = await Promise.all(page.records.map((r) => this.transform(r, rows.get(r.anchor), opts.trace ?? false)));
     const desired = outcomes.map((o, i) => withinSchema(toDesired(page.records[i], o), this.schema));
-    const actions = planBatch(desired, rows, this.ctx);
+    const actions = planBatch(desired, rows, this.pageContext(desired, rows));
     return {
       records: page.records.map((record, i) => ({ record, previous: rows.get(record.anchor), outcome: outcomes[i], desired: desired[i], action: actions[i] })),
       rejected: page.rejected.map((rej) => ({
@@ -115,6 +115,36 @@ export class RecordPath {
         oktaId: null,
       })),
     };
+  }
+
+  /**
+   * The plan context for one page: who holds the page's logins (claimed earlier in this run, or
+   * stored) and the mirror's users of its linked records, each asked in one query for the page.
+   */
+  private pageContext(desired: readonly Desired[], rows: ReadonlyMap<string, UserRow>): PlanContext {
+    const { state, spool } = this.deps;
+    const norms = new Set<string>();
+    // a record keeping its login holds it in the state (login_norm is unique): no query for those
+    const stored = new Map<string, { anchor: string; dn: string }>();
+    for (const d of desired) {
+      if (d.kind !== 'ok') continue;
+      const norm = normalizeLogin(d.login);
+      norms.add(norm);
+      const row = rows.get(d.anchor);
+      if (row?.login && normalizeLogin(row.login) === norm) stored.set(norm, { anchor: row.anchor, dn: row.dn });
+    }
+    const claimed = spool.loginsClaimedBy([...norms]);
+    for (const [norm, holder] of state.users.holdersOfNormalizedLogins([...norms].filter((n) => !claimed.has(n) && !stored.has(n)))) stored.set(norm, holder);
+    const loginHolder = (norm: string) => (norms.has(norm) ? (claimed.get(norm) ?? stored.get(norm)) : this.ctx.loginHolder(norm));
+    const okta = this.ctx.okta;
+    if (!okta || !this.deps.okta) return { ...this.ctx, loginHolder };
+    const ids = new Set<string>();
+    for (const d of desired) {
+      const id = rows.get(d.anchor)?.oktaId;
+      if (id) ids.add(id);
+    }
+    const users = this.deps.okta.mirror.usersById([...ids]);
+    return { ...this.ctx, loginHolder, okta: { ...okta, user: (id) => (ids.has(id) ? users.get(id) : okta.user(id)) } };
   }
 
   /**
