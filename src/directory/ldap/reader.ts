@@ -24,6 +24,7 @@ import { ShowDeletedControl } from './controls';
 import { compileFilter, filterAttributes } from './filter-match';
 import { completeRanges } from './ranged';
 import { adCheckpoint, ldapCheckpoint, readRootDse, type RootDse } from './server-info';
+import { readAhead } from '../../util/read-ahead';
 
 /** Attributes a person might type to name a user, per flavour (used by findUsers). */
 const KEY_ATTRIBUTES = { openldap: ['uid', 'mail', 'cn'], ad: ['sAMAccountName', 'userPrincipalName', 'mail', 'cn'] };
@@ -115,7 +116,8 @@ export class LdapDirectorySource implements DirectorySource {
   async *users(since?: Checkpoint): AsyncIterable<SourcePage> {
     const change = since && changedSince(since, this.cfg.changeTracking.overlapSeconds);
     const filter = change ? and(wrapFilter(userFilterOf(this.cfg)), change) : wrapFilter(userFilterOf(this.cfg));
-    for await (const entries of this.search(this.cfg.users.baseDns, filter, this.attributes)) yield this.toPage(entries);
+    // the server reads the next page while this one is planned
+    for await (const entries of readAhead(this.search(this.cfg.users.baseDns, filter, this.attributes))) yield this.toPage(entries);
   }
 
   async *usersByDn(dns: readonly string[]): AsyncIterable<SourcePage> {
