@@ -65,7 +65,7 @@ export function* formatPlan(spool: PlanSpool, counts: Record<string, number>, li
         ]
       : [];
   yield* section('update', 'Update', ['login', 'attribute', 'before', 'after'], changeRows);
-  const first = counts.drift ? spool.actions<Action>(['drift'], 1).next() : undefined;
+  const first = counts.drift ? spool.actions<Action>(['drift'], { batch: 1 }).next() : undefined;
   const repaired = first !== undefined && !first.done && first.value.payload.kind === 'drift' && first.value.payload.repair === true;
   yield* section(
     'drift',

@@ -33,7 +33,7 @@ export class PlanSpool {
     db.exec(`
       DROP TABLE IF EXISTS temp.spool_actions;
       DROP TABLE IF EXISTS temp.spool_seen;
-      CREATE TEMP TABLE spool_actions (seq INTEGER PRIMARY KEY, anchor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL);
+      CREATE TEMP TABLE spool_actions (seq INTEGER PRIMARY KEY, anchor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, quiet INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX temp.spool_actions_kind ON spool_actions(kind, seq);
       CREATE TEMP TABLE spool_seen (anchor TEXT PRIMARY KEY) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.spool_logins;
@@ -56,7 +56,7 @@ export class PlanSpool {
     this.loginStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_logins WHERE login_norm = ?');
     this.insertLink = db.prepare('INSERT OR IGNORE INTO temp.spool_links (okta_id, anchor, dn) VALUES (?, ?, ?)');
     this.linkStmt = db.prepare<[string], { anchor: string; dn: string }>('SELECT anchor, dn FROM temp.spool_links WHERE okta_id = ?');
-    this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload) VALUES (?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO temp.spool_actions (seq, anchor, kind, payload, quiet) VALUES (?, ?, ?, ?, ?)');
     this.insertSeen = db.prepare('INSERT OR IGNORE INTO temp.spool_seen (anchor) VALUES (?)');
   }
 
@@ -65,13 +65,13 @@ export class PlanSpool {
    * users they link (first contact), in one transaction.
    */
   addPage(
-    actions: { anchor: string; kind: string; payload: unknown }[],
+    actions: { anchor: string; kind: string; payload: unknown; quiet?: boolean }[],
     seen: readonly string[],
     logins: readonly { loginNorm: string; anchor: string; dn: string }[] = [],
     links: readonly { oktaId: string; anchor: string; dn: string }[] = [],
   ): void {
     this.db.transaction(() => {
-      for (const a of actions) this.insert.run(++this.seq, a.anchor, a.kind, JSON.stringify(a.payload));
+      for (const a of actions) this.insert.run(++this.seq, a.anchor, a.kind, JSON.stringify(a.payload), a.quiet ? 1 : 0);
       for (const s of seen) this.insertSeen.run(s);
       for (const l of logins) this.insertLogin.run(l.loginNorm, l.anchor, l.dn);
       for (const l of links) this.insertLink.run(l.oktaId, l.anchor, l.dn);
@@ -155,9 +155,13 @@ export class PlanSpool {
     return out;
   }
 
-  /** Actions in plan order, a batch at a time (no statement stays open while the caller writes). */
-  *actions<P = unknown>(kinds?: readonly string[], batch = 1000): Generator<SpooledAction<P>> {
-    const filter = kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : '';
+  /**
+   * Actions in plan order, a batch at a time (no statement stays open while the caller writes).
+   * `quiet: false` leaves out the actions spooled as quiet (nothing to send or record).
+   */
+  *actions<P = unknown>(kinds?: readonly string[], opts: { batch?: number; quiet?: false } = {}): Generator<SpooledAction<P>> {
+    const batch = opts.batch ?? 1000;
+    const filter = `${kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : ''}${opts.quiet === false ? ' AND quiet = 0' : ''}`;
     const stmt = this.db.prepare<unknown[], { seq: number; anchor: string; kind: string; payload: string }>(
       `SELECT * FROM temp.spool_actions WHERE seq > ? ${filter} ORDER BY seq LIMIT ?`,
     );

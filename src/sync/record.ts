@@ -31,7 +31,7 @@ import type { OktaMirror, PlanSpool, StateStore, UserRow } from '../state/store'
 import { TransformRunError, type Availability, type LoginRegistry, type Pipeline, type TransformOutcome, type UniqueRegistry } from '../transform';
 import { mappedAttributes } from './mirror/shape';
 import { planBatch, takesLogin, type OktaKnowledge, type PlanContext } from './plan/plan';
-import type { Action, Desired, QuarantineAction } from './plan/types';
+import { needsNothing, type Action, type Desired, type QuarantineAction } from './plan/types';
 
 /** What the record path knows of Okta: the agent's mirror (refreshed by the caller) and the settings the plan applies. */
 export interface OktaView {
@@ -160,7 +160,7 @@ export class RecordPath {
       return;
     }
     this.deps.spool.addPage(
-      actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a })),
+      actions.map((a) => ({ anchor: a.anchor, kind: a.kind, payload: a, quiet: needsNothing(a) })),
       actions.filter((a) => a.kind !== 'skip' && !a.anchor.startsWith('dn:')).map((a) => a.anchor),
       logins,
       links,

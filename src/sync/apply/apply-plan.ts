@@ -10,7 +10,7 @@
  * - quarantine / unchanged / skip, drift only reported: state only (or nothing), no Okta call.
  */
 import type { PlanSpool } from '../../state/store';
-import type { Action, QuarantineAction } from '../plan/types';
+import { needsNothing, type Action, type QuarantineAction } from '../plan/types';
 import { startApplyRun, type ApplyDeps, type ApplyResult, type ApplyRun } from './context';
 import { applyLifecycleAction, applyMissing } from './lifecycle';
 import { applyCreate, applyLink, applyUpdate } from './users';
@@ -34,10 +34,10 @@ export async function applyPlan(spool: PlanSpool, deps: ApplyDeps): Promise<Appl
     });
     batch = [];
   };
-  for (const a of spool.actions<Action>(['quarantine', 'unchanged', 'drift', 'missing'])) {
+  for (const a of spool.actions<Action>(['quarantine', 'unchanged', 'drift', 'missing'], { quiet: false })) {
     if (a.kind === 'quarantine') result.counts.quarantined++;
     if (a.payload.kind === 'drift' && a.payload.repair) continue; // an Okta write, below
-    if ((a.payload.kind === 'unchanged' || a.payload.kind === 'drift') && !a.payload.previousDn && !a.payload.wasQuarantined) continue;
+    if (needsNothing(a.payload)) continue;
     if (a.payload.kind === 'missing' && a.payload.deprovision) continue; // an Okta write, below
     batch.push(a.payload);
     if (batch.length >= 1000) flush();

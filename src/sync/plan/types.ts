@@ -153,3 +153,9 @@ export type Action = CreateAction | LinkAction | UpdateAction | LifecycleAction 
 
 /** Actions that write a profile to Okta (or, drift in report mode, would). */
 export const isProfileWrite = (a: Action): a is UpdateAction => a.kind === 'update' || a.kind === 'drift';
+
+/**
+ * Nothing to send and nothing to record: an unchanged record (or drift only reported) that was
+ * neither renamed nor quarantined before. Applying skips it without reading it back from the spool.
+ */
+export const needsNothing = (a: Action): boolean => (a.kind === 'unchanged' || (a.kind === 'drift' && !a.repair)) && !a.previousDn && !a.wasQuarantined;
