@@ -5,15 +5,23 @@
  */
 import type { AttributeValue, Attributes, RejectedEntry, SourceRecord } from './types';
 
-export function normalizeAttributes(raw: Record<string, unknown>, skip: ReadonlySet<string> = new Set(['dn', 'controls'])): Attributes {
+const NOT_ATTRIBUTES: ReadonlySet<string> = new Set(['dn', 'controls']);
+
+const isValue = (x: unknown): x is AttributeValue => typeof x === 'string' || Buffer.isBuffer(x);
+
+/** Per directory entry (the hot path of a full run): no copy of a value list that is already clean. */
+export function normalizeAttributes(raw: Record<string, unknown>, skip: ReadonlySet<string> = NOT_ATTRIBUTES): Attributes {
   const out: Attributes = {};
-  for (const [name, v] of Object.entries(raw)) {
+  for (const name of Object.keys(raw)) {
     if (skip.has(name)) continue;
-    const values = (Array.isArray(v) ? v : [v]).filter((x): x is AttributeValue => typeof x === 'string' || Buffer.isBuffer(x));
+    const v = raw[name];
+    const values: AttributeValue[] = Array.isArray(v) ? (v.every(isValue) ? (v as AttributeValue[]) : v.filter(isValue)) : isValue(v) ? [v] : [];
     if (!values.length) continue;
     // ';binary' and range options are not part of the attribute's identity here
-    const key = name.toLowerCase().replace(/;binary$/, '');
-    (out[key] ??= []).push(...values);
+    const lower = name.toLowerCase();
+    const key = lower.endsWith(';binary') ? lower.slice(0, -';binary'.length) : lower;
+    const had = out[key];
+    out[key] = had ? [...had, ...values] : values;
   }
   return out;
 }

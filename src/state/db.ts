@@ -21,6 +21,9 @@ import { MIGRATIONS } from './migrations';
 import { fileError, sqliteError, startOverAdvice, StateError } from './errors';
 
 export type Db = Database.Database;
+
+/** SQLite's page cache per schema of the state connection, in KiB (see openState). */
+const PAGE_CACHE_KIB = 4000;
 export { StateError };
 
 export interface OpenOptions {
@@ -61,6 +64,10 @@ export function openDatabase(path: string, mode: 'readwrite' | 'readonly', opts:
       return copy;
     }
     db.pragma('temp_store = FILE');
+    // better-sqlite3 builds SQLite with a 16 MB page cache per schema (main, and temp for the
+    // spools): 32 MB of the agent's memory for no measured gain; the file's pages stay in the OS cache
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    db.pragma(`temp.cache_size = -${PAGE_CACHE_KIB}`);
     return db;
   } catch (e) {
     if (db.open) db.close();
