@@ -15,7 +15,7 @@ export function normalizeAttributes(raw: Record<string, unknown>, skip: Readonly
   for (const name of Object.keys(raw)) {
     if (skip.has(name)) continue;
     const v = raw[name];
-    const values: AttributeValue[] = Array.isArray(v) ? (v.every(isValue) ? (v as AttributeValue[]) : v.filter(isValue)) : isValue(v) ? [v] : [];
+    const values: AttributeValue[] = Array.isArray(v) ? (v.every(isValue) ? v : v.filter(isValue)) : isValue(v) ? [v] : [];
     if (!values.length) continue;
     // ';binary' and range options are not part of the attribute's identity here
     const lower = name.toLowerCase();
