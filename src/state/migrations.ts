@@ -206,4 +206,10 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (group_id, user_id)
   ) WITHOUT ROWID;
   `,
+  // 8: smaller per-user state. No query looks users up by their raw DN or login (by dn_norm and login_norm
+  // only): their indexes cost about 85 bytes a user for nothing.
+  `
+  DROP INDEX users_dn;
+  DROP INDEX users_login;
+  `,
 ];
