@@ -206,8 +206,11 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (group_id, user_id)
   ) WITHOUT ROWID;
   `,
-  // 8: smaller per-user state. No query looks users up by their raw DN or login (by dn_norm and login_norm
-  // only): their indexes cost about 85 bytes a user for nothing.
+  // 8: a smaller state per user (issue 10). No query looks users up by their raw DN or login (by dn_norm and
+  // login_norm only): their indexes cost about 85 bytes a user for nothing. From this version on, users.profile
+  // and okta_users.profile are written in state/profile-codec.ts's form (a JSON array naming the base
+  // profile's attributes by number); rows written before keep their JSON object until they are written again,
+  // and read as they are. (New state files also get 8 KiB pages: db.ts.)
   `
   DROP INDEX users_dn;
   DROP INDEX users_login;

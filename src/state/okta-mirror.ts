@@ -20,6 +20,7 @@ import type { OktaUser } from '../okta/client';
 import { newProfile, normalizeLogin, type Profile } from '../okta/profile';
 import { InLists } from './in-list';
 import { MirrorGroups } from './okta-mirror-groups';
+import { decodeProfile, encodeProfile } from './profile-codec';
 
 /** What the mirror keeps of each user: profile attributes (null: all of them) and the attributes match rules look up. */
 export interface MirrorShape {
@@ -63,7 +64,7 @@ const toUser = ([id, status, login, profile, lastUpdated]: RawUser): MirrorUser 
   id,
   status,
   login,
-  profile: JSON.parse(profile) as Profile,
+  profile: decodeProfile(profile),
   lastUpdated,
 });
 
@@ -216,7 +217,7 @@ export class OktaMirror {
           status: u.status,
           login,
           loginNorm: normalizeLogin(login),
-          profile: JSON.stringify(profile),
+          profile: encodeProfile(profile),
           lastUpdated: u.lastUpdated ?? null,
         }).changes;
         if (!changed) continue;

@@ -5,6 +5,7 @@
  */
 import type { Db } from './db';
 import { normalizeLogin, type Profile } from '../okta/profile';
+import { decodeProfile, encodeProfile } from './profile-codec';
 import { normalizeDn } from '../directory/dn';
 import { InLists } from './in-list';
 
@@ -91,7 +92,7 @@ function toRow(r: RawUser): UserRow {
     oktaId,
     login,
     loginSource,
-    profile: profile ? (JSON.parse(profile) as Profile) : null,
+    profile: profile ? decodeProfile(profile) : null,
     oktaStatus,
     link,
     disabled: disabled === 1,
@@ -225,7 +226,7 @@ export class UsersRepo {
       login: w.login,
       loginNorm: normalizeLogin(w.login),
       loginSource: w.loginSource,
-      profile: JSON.stringify(w.profile),
+      profile: encodeProfile(w.profile),
       oktaStatus: w.oktaStatus,
       link: w.link,
       disabled: w.disabled ? 1 : 0,
