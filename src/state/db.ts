@@ -24,6 +24,9 @@ export type Db = Database.Database;
 
 /** SQLite's page cache per schema of the state connection, in KiB (see openState). */
 const PAGE_CACHE_KIB = 4000;
+
+/** Bytes the WAL file is cut back to once a checkpoint has copied it into the database. */
+export const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
 export { StateError };
 
 export interface OpenOptions {
@@ -51,6 +54,9 @@ export function openDatabase(path: string, mode: 'readwrite' | 'readonly', opts:
     const version = checkOurs(db, path);
     if (mode === 'readwrite') {
       db.pragma('journal_mode = WAL');
+      // a full run writes every user's page in one transaction: without a limit the WAL file keeps that size
+      // (≈ the users table) for as long as the connection lives, i.e. the daemon's life
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db);

@@ -4,9 +4,10 @@
  * (indexes on the raw DN and login, profiles as JSON objects) migrates and reads as before.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase, WAL_SIZE_LIMIT } from '../../../src/state/db';
 import { MIGRATIONS } from '../../../src/state/migrations';
 import { StateStore } from '../../../src/state/store';
 import { newProfile } from '../../../src/okta/profile';
@@ -145,4 +146,21 @@ test('a state of schema version 7 migrates: the raw DN and login indexes go, pro
   expect(indexes).toEqual(['users_dn_norm', 'users_quarantined']);
   expect(raw.prepare("SELECT profile FROM users WHERE anchor = 'u1'").pluck().get()).toBe('[0,"jsmith@example.com",2,"John",5,null,"roles",["a"]]');
   raw.close();
+});
+
+test('the WAL file is cut back after a transaction larger than its limit, though the connection stays open (the daemon)', () => {
+  const path = join(dir, 'state.db');
+  const db = openDatabase(path, 'readwrite');
+  const insert = db.prepare("INSERT INTO journal (run_id, anchor, op, payload, started_at) VALUES (1, ?, 'update', ?, 'now')");
+  const payload = 'x'.repeat(16_000);
+  const rows = Math.ceil((WAL_SIZE_LIMIT * 1.25) / payload.length);
+  db.transaction(() => {
+    for (let i = 0; i < rows; i++) insert.run(`a${i}`, payload);
+  })();
+  const wal = () => statSync(`${path}-wal`).size;
+  expect(wal()).toBeGreaterThan(WAL_SIZE_LIMIT); // one transaction: it all went to the WAL
+  db.exec('DELETE FROM journal');
+  db.exec('DELETE FROM journal');
+  expect(wal()).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
+  db.close();
 });
