@@ -110,11 +110,11 @@ function createStateFile(path: string): void {
     chmodSync(tmp, 0o600);
     const db = new Database(tmp);
     try {
-      // 16 KiB pages: rows of a few hundred bytes (users, okta_users) leave less unused at the end of a page
-      // than in 4 KiB ones, and a later run that makes every row a byte longer (last_seen_run past 1) splits
-      // fewer pages: 100k bench users, 4 KiB 909 bytes a user, 8 KiB 877 then 910, 16 KiB 872. (A state
-      // of a few thousand users pays ~0.5 MB for its near-empty tables.) Set before the first table.
-      db.pragma('page_size = 16384');
+      // 8 KiB pages: rows of a few hundred bytes (users, okta_users) leave less unused at the end of a page
+      // than in 4 KiB ones (test/unit/state/state-size.test.ts: 863 bytes a user, 4 KiB 890, 16 KiB 859).
+      // Rows that grow later split pages whatever the size (the 100k sync bench: 8 KiB 910, 16 KiB 905);
+      // larger pages cost more WAL per small write (an idle poll) and ~35 near-empty tables. Set before the first table.
+      db.pragma('page_size = 8192');
       db.pragma('journal_mode = WAL');
       migrate(db);
     } finally {

@@ -210,7 +210,7 @@ export const MIGRATIONS: string[] = [
   // login_norm only): their indexes cost about 85 bytes a user for nothing. From this version on, users.profile
   // and okta_users.profile are written in state/profile-codec.ts's form (a JSON array naming the base
   // profile's attributes by number); rows written before keep their JSON object until they are written again,
-  // and read as they are. (New state files also get 16 KiB pages: db.ts.)
+  // and read as they are. (New state files also get 8 KiB pages: db.ts.)
   `
   DROP INDEX users_dn;
   DROP INDEX users_login;
