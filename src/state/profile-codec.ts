@@ -2,8 +2,8 @@
  * How the state stores a profile (`users.profile`, `okta_users.profile`): a JSON array of name,
  * value pairs, `[0,"jdoe@example.com",2,"Jane",…]`, where an attribute of Okta's base user profile
  * is named by a number (its place in {@link CODES}) and any other attribute by its name. The key
- * names were half of a stored profile, and the state holds two profiles a user: this keeps the state
- * file near 0.9 KB a user instead of 1.15 KB (issue 10; bench/sync.ts `stateBytesPerUser`).
+ * names were close to half of a stored profile, and the state holds two profiles a user: this saves
+ * about 150 of the 1,154 bytes a user the sync bench measured (issue 10; bench/sync.ts `stateBytesPerUser`).
  *
  * Attributes keep their order. Rows written before (schema version 7 and older) hold a JSON object
  * and are read as they are; a row is written in this form the next time it is written.
