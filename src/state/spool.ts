@@ -227,11 +227,19 @@ export class PlanSpool {
       .run(runId, fullRun ? 1 : 0).changes;
   }
 
-  /** Mark every seen anchor's user row as seen in this run, no longer missing (one statement at the end of a run). */
-  stampSeen(runId: number): void {
-    this.db
-      .prepare('UPDATE main.users SET last_seen_run = ?, missing_runs = 0, missing_since = NULL WHERE anchor IN (SELECT anchor FROM temp.spool_seen)')
-      .run(runId);
+  /**
+   * Mark every seen anchor's user row as seen in this run, no longer missing (one statement at the
+   * end of a run). A full run stamps only the rows that were missing: the others were seen by the
+   * run as a whole (users.ts resolves `lastSeenRun` from the runs table), so a nightly full run does
+   * not rewrite every row of the users table. Returns the number of rows written.
+   */
+  stampSeen(runId: number, fullRun: boolean): number {
+    return this.db
+      .prepare(
+        `UPDATE main.users SET last_seen_run = ?, missing_runs = 0, missing_since = NULL WHERE anchor IN (SELECT anchor FROM temp.spool_seen)
+           ${fullRun ? 'AND (missing_runs <> 0 OR missing_since IS NOT NULL OR last_seen_run IS NULL)' : ''}`,
+      )
+      .run(runId).changes;
   }
 
   close(): void {

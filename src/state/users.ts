@@ -20,6 +20,12 @@ export interface UserRow {
   oktaStatus: string | null;
   link: 'created' | 'linked' | null;
   disabled: boolean;
+  /**
+   * The latest run that read this user in the directory: an incremental run stamps what it read; a
+   * full run stamps only the users it found again after they were missing (rewriting every row each
+   * night cost a write of the whole table), and every user not missing was read by the latest
+   * complete full run ({@link SELECT_USERS} resolves it).
+   */
   lastSeenRun: number | null;
   /** since: when it entered quarantine (ISO time); run: the latest run that quarantined it. */
   quarantine: { step: string; reason: string; run: number; since: string } | null;
@@ -58,8 +64,19 @@ type RawUser = [
   updatedAt: string,
 ];
 
+/** The latest full sync run that completed its reading and stamping (spool.ts stampSeen): its id, its end. */
+const lastFullRead = (column: 'id' | 'ended_at') =>
+  `(SELECT ${column} FROM runs WHERE kind = 'sync' AND mode = 'full' AND outcome IN ('ok', 'quarantined') ORDER BY id DESC LIMIT 1)`;
+
+/**
+ * last_seen_run, or the latest complete full run when that is later and the user was not missing
+ * after it (SQLite evaluates the uncorrelated subqueries once per statement).
+ */
+const LAST_SEEN = `CASE WHEN missing_runs = 0 AND ${lastFullRead('id')} > coalesce(last_seen_run, 0) AND created_at <= ${lastFullRead('ended_at')}
+  THEN ${lastFullRead('id')} ELSE last_seen_run END`;
+
 const USER_COLUMNS =
-  'anchor, dn, okta_id, login, login_source, profile, okta_status, link, disabled, last_seen_run, quarantine_step, quarantine_reason, ' +
+  `anchor, dn, okta_id, login, login_source, profile, okta_status, link, disabled, ${LAST_SEEN}, quarantine_step, quarantine_reason, ` +
   'quarantined_run, quarantined_since, missing_runs, missing_since, lifecycle_reason, created_at, updated_at';
 const SELECT_USERS = `SELECT ${USER_COLUMNS} FROM users`;
 
@@ -271,7 +288,7 @@ export class UsersRepo {
     const now = this.now().toISOString();
     this.db
       .prepare(
-        `UPDATE users SET missing_runs = ?, missing_since = COALESCE(missing_since, ?), updated_at = ?,
+        `UPDATE users SET last_seen_run = ${LAST_SEEN}, missing_runs = ?, missing_since = COALESCE(missing_since, ?), updated_at = ?,
            quarantine_step = NULL, quarantine_reason = NULL, quarantined_run = NULL, quarantined_since = NULL
          WHERE anchor = ?`,
       )

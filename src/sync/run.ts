@@ -171,7 +171,7 @@ export async function syncRun(deps: SyncDeps, opts: SyncOptions = {}): Promise<R
     report.oktaQuarantines = applied.oktaQuarantines;
 
     if (!applied.interrupted) {
-      planned.spool.stampSeen(runId);
+      planned.spool.stampSeen(runId, decision.mode === 'full');
       planned.spool.persistUniqueClaims();
       planned.spool.forgetGoneUnlinked(runId, decision.mode === 'full');
     }
