@@ -91,7 +91,7 @@ test('a user costs at most 875 bytes of state file (the benchmark measured 1,154
   const n = 10_000;
   fill(state, n);
   state.close();
-  // the runs after the first stamp every row they saw (state/spool.ts stampSeen): a run id past 1 takes a byte more
+  // the worst case of later runs: every row stamped by a run id past 1 (an incremental run reading everyone; state/spool.ts stampSeen), a byte more each
   const db = new Database(path);
   db.prepare('UPDATE users SET last_seen_run = 2').run();
   db.close();
