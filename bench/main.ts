@@ -7,10 +7,12 @@
  *   okta-sim   the simulator's lookups, creates, cursor listing and search at 10k vs. 100k users
  *   okta       the agent against the simulator: requests per create, per user, per change, drift; governor share and 429s (issue 8)
  *   latency    the daemon: directory edit → visible in the simulator, idle polls' CPU and requests (slapd, Samba AD)
+ *   floor      what a no-change full run cannot go below (ldapts read, agent start, SDK load) vs. the raw dump
  * Each bench returns its figures; they are written to bench/results.json (see results.ts) with the
  * command and the date.
  */
 import { benchDn } from './dn';
+import { benchFloor } from './floor';
 import { benchLatency } from './latency';
 import { benchOkta } from './okta';
 import { benchOktaSim } from './okta-sim';
@@ -26,6 +28,7 @@ const benches: Bench[] = [
   { name: 'okta-sim', run: () => benchOktaSim() },
   { name: 'okta', run: () => benchOkta() },
   { name: 'latency', run: (argv) => benchLatency(argv) },
+  { name: 'floor', run: (argv) => benchFloor(argv) },
 ];
 
 async function main(): Promise<void> {

@@ -33,8 +33,8 @@ const execFileP = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'ldap-okta-sync');
 const BASE = 'dc=example,dc=com';
-const OU = `ou=bench,${BASE}`;
-const ATTRS = ['uid', 'givenName', 'sn', 'mail', 'title', 'telephoneNumber', 'departmentNumber', 'employeeNumber'];
+export const OU = `ou=bench,${BASE}`;
+export const ATTRS = ['uid', 'givenName', 'sn', 'mail', 'title', 'telephoneNumber', 'departmentNumber', 'employeeNumber'];
 
 interface Figures {
   n: number;
@@ -65,7 +65,7 @@ const HEAP_CAP_MB = 64;
 /** The agent's peak RSS over the uncapped runs of a size (peakRssMb, rssGrowth1MOver100k). */
 const peakRss = (f: Figures): number => Math.max(f.fullSyncRssMb, f.noChangeIncrRssMb, f.noChangeFullRssMb);
 
-function entries(n: number) {
+export function entries(n: number) {
   const out: { dn: string; attributes: Record<string, string | string[]> }[] = [{ dn: OU, attributes: { objectClass: ['organizationalUnit'], ou: 'bench' } }];
   for (let i = 0; i < n; i++) {
     const uid = `b${String(i).padStart(6, '0')}`;
