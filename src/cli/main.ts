@@ -3,21 +3,43 @@
  * (see exit-codes.ts); failures are printed as one clear message on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { cmdConfigReference, cmdConfigSchema, cmdConfigValidate } from './commands/config';
-import { cmdDemo } from './commands/demo';
-import { cmdExplain, EXPLAIN_HELP } from './commands/explain';
-import { cmdOktaSim } from './commands/okta-sim';
-import { cmdPlan } from './commands/plan';
-import { cmdPreflight } from './commands/preflight';
-import { cmdQuarantine, QUARANTINE_SORTS } from './commands/quarantine';
-import { cmdReport } from './commands/report';
-import { cmdRun } from './commands/run';
-import { cmdSample, SAMPLE_HELP } from './commands/sample';
-import { cmdStatus } from './commands/status';
-import { cmdSync } from './commands/sync';
+import type * as ConfigCommands from './commands/config';
+import type * as DemoCommand from './commands/demo';
+import type * as ExplainCommand from './commands/explain';
+import type * as OktaSimCommand from './commands/okta-sim';
+import type * as PlanCommand from './commands/plan';
+import type * as PreflightCommand from './commands/preflight';
+import type * as QuarantineCommand from './commands/quarantine';
+import type * as ReportCommand from './commands/report';
+import type * as RunCommand from './commands/run';
+import type * as SampleCommand from './commands/sample';
+import type * as StatusCommand from './commands/status';
+import type * as SyncCommand from './commands/sync';
 import { describeError, exitCodeOf } from './errors';
 import { EXIT, EXIT_HELP, type ExitCode } from './exit-codes';
+import { EXPLAIN_HELP, QUARANTINE_SORTS, SAMPLE_HELP } from './help';
 import { createProcessIo, type Io } from './io';
+
+/**
+ * A command's module, loaded when the command runs: `sync` (every scheduled run) does not load the
+ * daemon, the simulator, the sampler or the inspectors (about half of the start-up's module loading).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, on purpose
+const load = <M>(path: string): M => require(path) as M;
+const commands = {
+  config: () => load<typeof ConfigCommands>('./commands/config'),
+  demo: () => load<typeof DemoCommand>('./commands/demo'),
+  explain: () => load<typeof ExplainCommand>('./commands/explain'),
+  oktaSim: () => load<typeof OktaSimCommand>('./commands/okta-sim'),
+  plan: () => load<typeof PlanCommand>('./commands/plan'),
+  preflight: () => load<typeof PreflightCommand>('./commands/preflight'),
+  quarantine: () => load<typeof QuarantineCommand>('./commands/quarantine'),
+  report: () => load<typeof ReportCommand>('./commands/report'),
+  run: () => load<typeof RunCommand>('./commands/run'),
+  sample: () => load<typeof SampleCommand>('./commands/sample'),
+  status: () => load<typeof StatusCommand>('./commands/status'),
+  sync: () => load<typeof SyncCommand>('./commands/sync'),
+};
 
 const DEFAULT_CONFIG = process.env.LDAP_OKTA_SYNC_CONFIG ?? '/etc/ldap-okta-sync/config.yaml';
 
@@ -47,7 +69,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--incremental', 'only changes since the last run (falls back to a full run, and says why, when it cannot)')
     .option('--allow-mass-change', 'let this one run through the safeguards (check `plan` first)')
     .option('--rebuild-mirror', "read every Okta user and group into the agent's mirror of Okta again (normally only changes are read)")
-    .action(async (o: Parameters<typeof cmdSync>[0]) => run(() => cmdSync(o, io))());
+    .action(async (o: Parameters<typeof SyncCommand.cmdSync>[0]) => run(() => commands.sync().cmdSync(o, io))());
 
   program
     .command('plan')
@@ -57,7 +79,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--limit <n>', 'rows per table', (v) => parseInt(v, 10), 200)
     .option('--full', 'plan a full run (default: what the next sync would do)')
     .option('--scale-from-sample [file]', 'the source is a sample (`sample`): also forecast the whole directory (default file: the ldif source)')
-    .action(async (o: Parameters<typeof cmdPlan>[0]) => run(() => cmdPlan(o, io))());
+    .action(async (o: Parameters<typeof PlanCommand.cmdPlan>[0]) => run(() => commands.plan().cmdPlan(o, io))());
 
   program
     .command('status')
@@ -66,7 +88,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--json', 'as JSON')
     .option('--runs <n>', 'how many runs to show', (v) => parseInt(v, 10), 10)
     .option('--next <n>', 'how many scheduled runs to show', (v) => parseInt(v, 10), 5)
-    .action(async (o: Parameters<typeof cmdStatus>[0]) => run(() => cmdStatus(o, io))());
+    .action(async (o: Parameters<typeof StatusCommand.cmdStatus>[0]) => run(() => commands.status().cmdStatus(o, io))());
 
   program
     .command('report')
@@ -75,7 +97,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .addOption(configOption())
     .option('--json', 'the stored JSON report')
     .option('--limit <n>', 'rows per list (failures, quarantined by Okta)', (v) => parseInt(v, 10), 50)
-    .action(async (runId: string | undefined, o: Parameters<typeof cmdReport>[1]) => run(() => cmdReport(runId, o, io))());
+    .action(async (runId: string | undefined, o: Parameters<typeof ReportCommand.cmdReport>[1]) => run(() => commands.report().cmdReport(runId, o, io))());
 
   program
     .command('quarantine')
@@ -85,7 +107,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--csv', 'as CSV for a spreadsheet (quoted, formula-safe)')
     .option('--step <name>', 'only records quarantined at this step (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option('--sort <key>', 'order of the rows').choices([...QUARANTINE_SORTS]).default('run'))
-    .action(async (o: Parameters<typeof cmdQuarantine>[0]) => run(() => cmdQuarantine(o, io))());
+    .action(async (o: Parameters<typeof QuarantineCommand.cmdQuarantine>[0]) => run(() => commands.quarantine().cmdQuarantine(o, io))());
 
   program
     .command('preflight')
@@ -97,7 +119,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--examples <n>', 'examples per problem type', (v) => parseInt(v, 10), 5)
     .option('--scale-from-sample [file]', 'the source is a sample (`sample`): also forecast the whole directory (default file: the ldif source)')
     .addHelpText('after', '\nExit code 0: no record would be quarantined; 6: some would (see the report).')
-    .action(async (o: Parameters<typeof cmdPreflight>[0]) => run(() => cmdPreflight(o, io))());
+    .action(async (o: Parameters<typeof PreflightCommand.cmdPreflight>[0]) => run(() => commands.preflight().cmdPreflight(o, io))());
 
   const repeat = (v: string, acc: string[] = []) => [...acc, v];
   program
@@ -115,7 +137,7 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--pseudonymize <attribute>', 'an attribute to pseudonymise although it is kept by default (repeatable)', repeat)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `\n${SAMPLE_HELP}`)
-    .action(async (o: Parameters<typeof cmdSample>[0]) => run(() => cmdSample(o, io))());
+    .action(async (o: Parameters<typeof SampleCommand.cmdSample>[0]) => run(() => commands.sample().cmdSample(o, io))());
 
   program
     .command('explain')
@@ -124,13 +146,13 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .addOption(configOption())
     .option('--json', 'as JSON')
     .addHelpText('after', `\n${EXPLAIN_HELP}`)
-    .action(async (key: string, o: Parameters<typeof cmdExplain>[1]) => run(() => cmdExplain(key, o, io))());
+    .action(async (key: string, o: Parameters<typeof ExplainCommand.cmdExplain>[1]) => run(() => commands.explain().cmdExplain(key, o, io))());
 
   program
     .command('run')
     .description('run as a daemon: sync on the configured schedule until SIGTERM')
     .addOption(configOption())
-    .action(async (o: Parameters<typeof cmdRun>[0]) => run(() => cmdRun(o, io))());
+    .action(async (o: Parameters<typeof RunCommand.cmdRun>[0]) => run(() => commands.run().cmdRun(o, io))());
 
   const config = program.command('config').description('configuration tools');
   config
@@ -138,16 +160,16 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .description('check a configuration file: every problem with file, line and key')
     .addOption(configOption())
     .option('--online', "also check it against the Okta org (needs the API token): every mapped attribute must exist in the org's user schema")
-    .action(async (o: Parameters<typeof cmdConfigValidate>[0]) => run(() => cmdConfigValidate(o, io))());
+    .action(async (o: Parameters<typeof ConfigCommands.cmdConfigValidate>[0]) => run(() => commands.config().cmdConfigValidate(o, io))());
   config
     .command('schema')
     .description('print the JSON schema of the configuration file (the same for every file)')
     .addOption(configOption())
-    .action(async (o: Parameters<typeof cmdConfigSchema>[0]) => run(() => cmdConfigSchema(o, io))());
+    .action(async (o: Parameters<typeof ConfigCommands.cmdConfigSchema>[0]) => run(() => commands.config().cmdConfigSchema(o, io))());
   config
     .command('reference')
     .description('print the configuration reference (every option, its type, default and description) in Markdown')
-    .action(async (o: Parameters<typeof cmdConfigReference>[0]) => run(() => cmdConfigReference(o, io))());
+    .action(async (o: Parameters<typeof ConfigCommands.cmdConfigReference>[0]) => run(() => commands.config().cmdConfigReference(o, io))());
 
   program
     .command('okta-sim')
@@ -158,12 +180,12 @@ export async function main(argv: string[], io: Io = createProcessIo()): Promise<
     .option('--seed <file>', 'JSON file with initial users and groups')
     .option('--quiet', 'do not print a line per request')
     .option('--unlimited', 'no rate limits (benchmarks); default: Okta Workforce per-minute limits')
-    .action(async (o: Parameters<typeof cmdOktaSim>[0]) => run(() => cmdOktaSim(o, io))());
+    .action(async (o: Parameters<typeof OktaSimCommand.cmdOktaSim>[0]) => run(() => commands.oktaSim().cmdOktaSim(o, io))());
 
   program
     .command('demo')
     .description('sync the sample directory (config/demo) into the built-in Okta simulator and print the plan and the report')
-    .action(async () => run(() => cmdDemo(io))());
+    .action(async () => run(() => commands.demo().cmdDemo(io))());
 
   try {
     await program.parseAsync(argv);

@@ -14,10 +14,6 @@ import { createAgent, makeLogger } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
 
-export const EXPLAIN_HELP = `Exit codes of explain (besides the common ones):
-  9   the key matches no user (in the directory or in the state)
-  10  the key matches several users (listed; name one by its anchor or DN)`;
-
 export async function cmdExplain(key: string, opts: { config: string; json?: boolean }, io: Io): Promise<ExitCode> {
   if (!key.trim()) {
     io.err('ldap-okta-sync: explain needs an anchor, a login or a DN');

@@ -14,9 +14,7 @@ import { table } from '../../output/table';
 import { printConfigWarnings } from '../agent';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { Io } from '../io';
-
-export const QUARANTINE_SORTS = ['run', 'dn', 'step', 'since'] as const;
-export type QuarantineSort = (typeof QUARANTINE_SORTS)[number];
+import { QUARANTINE_SORTS, type QuarantineSort } from '../help';
 
 export interface QuarantineOpts {
   config: string;

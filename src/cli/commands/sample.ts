@@ -29,11 +29,6 @@ export interface SampleOpts {
   json?: boolean;
 }
 
-export const SAMPLE_HELP = `The key file holds a secret of at least 16 bytes (e.g. \`openssl rand -hex 32 > sample.key\`; keep it
-private): the same key and directory give the same sample byte for byte; another key gives other pseudonyms.
-Load the sample with slapadd, or ldapadd -x -e relax -D <root DN> -W -f FILE (relax keeps the anchors).
-Forecast the whole migration from it: preflight / plan --scale-from-sample FILE.`;
-
 /**
  * The configuration with the source reading also what a sample entry needs to load (object
  * classes, the attributes they require, what the user filter tests). The sample's policy (what is
