@@ -215,4 +215,10 @@ export const MIGRATIONS: string[] = [
   DROP INDEX users_dn;
   DROP INDEX users_login;
   `,
+  // 9: the latest complete full run, which every read of a user row resolves lastSeenRun from
+  // (state/users.ts LAST_SEEN): found in this partial index at once, not by walking back over every
+  // incremental run since (thousands a day with a seconds-level schedule)
+  `
+  CREATE INDEX runs_full_read ON runs(id) WHERE kind = 'sync' AND mode = 'full' AND outcome IN ('ok', 'quarantined');
+  `,
 ];
