@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { connect } from '../test/harness/ldap-ops';
 import { startSlapd } from '../test/harness/slapd';
 import { ratio, type Figures } from './results';
-import { ATTRS, entries, OU } from './sync';
+import { ATTRS, entries, OU, rawDump } from './sync';
 
 const execFileP = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -40,16 +40,7 @@ export async function benchFloor(argv: string[] = []): Promise<Figures> {
   const ldap = await startSlapd({ seed: entries(n) });
   try {
     const filter = '(objectClass=inetOrgPerson)';
-    const dump = await fastest(3, () =>
-      execFileP(
-        'sh',
-        [
-          '-c',
-          `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "${filter}" ${ATTRS.join(' ')} entryUUID > /dev/null`,
-        ],
-        { env: { ...process.env, PW: ldap.servicePassword } },
-      ),
-    );
+    const dump = await fastest(3, () => rawDump(ldap));
     const ldapts = async (pageSize: number) => {
       const client = await connect({ url: ldap.url, bindDn: ldap.serviceDn, bindPassword: ldap.servicePassword });
       try {

@@ -119,6 +119,18 @@ export async function startSim(token: string): Promise<{ url: string; stop: () =
   return { url: sim.url, stop: () => sim.stop() };
 }
 
+/** The yardstick: OpenLDAP's C client dumping the bench's users, 500 a page, to /dev/null. */
+export async function rawDump(ldap: Pick<SlapdServer, 'url' | 'serviceDn' | 'servicePassword'>): Promise<void> {
+  await execFileP(
+    'sh',
+    [
+      '-c',
+      `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "(objectClass=inetOrgPerson)" ${ATTRS.join(' ')} entryUUID > /dev/null`,
+    ],
+    { env: { ...process.env, PW: ldap.servicePassword }, maxBuffer: 1 << 20 },
+  );
+}
+
 async function measure(n: number): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), `bench-sync-${n}-`));
   let ldap: SlapdServer | undefined;
@@ -175,17 +187,7 @@ async function measure(n: number): Promise<Figures> {
 
     phase('dump… ');
     const d0 = performance.now();
-    await execFileP(
-      'sh',
-      [
-        '-c',
-        `ldapsearch -x -LLL -H ${ldap.url} -D "${ldap.serviceDn}" -w "$PW" -b "${OU}" -E pr=500/noprompt "(objectClass=inetOrgPerson)" ${ATTRS.join(' ')} entryUUID > /dev/null`,
-      ],
-      {
-        env: { ...process.env, PW: ldap.servicePassword },
-        maxBuffer: 1 << 20,
-      },
-    );
+    await rawDump(ldap);
     const dumpMs = performance.now() - d0;
 
     phase('full sync… ');
